@@ -1,0 +1,132 @@
+// The `brokerlab` command line: parses arguments, dispatches to a command, and maps failures to
+// exit codes (0 ok, 2 bad input with `path: message` lines, 1 anything else) without stack traces.
+
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { RunError, UsageError } from './errors';
+import { runCommand, validateCommand } from './run';
+import type { Format } from './run';
+import { benchCommand } from './bench';
+
+const USAGE = `Usage:
+  brokerlab run <scenario> [--seed N] [--duration D] [--format table|json|csv] [--out FILE] [--trace FILE.ndjson]
+                           [--max-events N] [--max-sim-time D] [--max-messages N]
+  brokerlab validate <scenario>
+  brokerlab bench [--quick] [--out FILE.json]
+  brokerlab help
+
+Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 1 anything else.
+`;
+
+const COMMANDS = ['run', 'validate', 'bench', 'help'];
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError([
+      `arguments: ${(e as Error).message.split('\n')[0]}`,
+      '',
+      USAGE.trimEnd(),
+    ]);
+  }
+}
+
+function oneFile(positionals: string[], command: string): string {
+  if (positionals.length !== 1)
+    throw new UsageError([
+      `arguments: ${command} takes exactly one scenario file (got ${positionals.length})`,
+    ]);
+  return positionals[0];
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError([`--seed: must be a non-negative integer (got "${text}")`]);
+  return n;
+}
+
+function parseFormat(text: string | undefined): Format {
+  const f = text ?? 'table';
+  if (f !== 'table' && f !== 'json' && f !== 'csv')
+    throw new UsageError([`--format: must be one of: table, json, csv (got "${f}")`]);
+  return f;
+}
+
+function dispatch(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === 'run') {
+    const { values: v, positionals } = parse(rest, {
+      seed: { type: 'string' },
+      duration: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      trace: { type: 'string' },
+      'max-events': { type: 'string' },
+      'max-sim-time': { type: 'string' },
+      'max-messages': { type: 'string' },
+    });
+    const str = (k: keyof typeof v) => v[k];
+    return runCommand({
+      file: oneFile(positionals, 'run'),
+      seed: parseSeed(str('seed')),
+      format: parseFormat(str('format')),
+      out: str('out'),
+      trace: str('trace'),
+      overrides: {
+        duration: str('duration'),
+        limits: {
+          maxEvents: str('max-events'),
+          maxSimTime: str('max-sim-time'),
+          maxMessagesHeld: str('max-messages'),
+        },
+      },
+    });
+  }
+  if (command === 'validate') {
+    const { positionals } = parse(rest, {});
+    return validateCommand(oneFile(positionals, 'validate'));
+  }
+  if (command === 'bench') {
+    const { values: v, positionals } = parse(rest, {
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+    });
+    if (positionals.length > 0)
+      throw new UsageError([`arguments: bench takes no files (got ${positionals.join(' ')})`]);
+    return benchCommand({ quick: v.quick === true, out: v.out as string | undefined });
+  }
+  throw new UsageError([
+    `command: unknown command "${command}" (commands: ${COMMANDS.join(', ')})`,
+    '',
+    USAGE.trimEnd(),
+  ]);
+}
+
+/** Runs the CLI; returns the exit code. Never lets a stack trace reach the user. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return dispatch(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.lines.join('\n') + '\n');
+      return 2;
+    }
+    if (e instanceof RunError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    process.stderr.write(
+      `internal error: ${err?.message ?? String(e)}\n(this is a bug in Brokerlab; please report it with the scenario and seed; set BROKERLAB_DEBUG=1 for details)\n`,
+    );
+    if (process.env.BROKERLAB_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    return 1;
+  }
+}

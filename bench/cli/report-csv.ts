@@ -1,0 +1,30 @@
+// The `--format csv` report: one header row of flattened field paths and one row of values,
+// so runs append into one table. Time series are left out (use json for them).
+
+import type { Report } from '../../sim-core/index';
+
+/** Flattens nested objects into dotted paths; arrays (the series) are skipped. */
+export function flatten(
+  value: unknown,
+  prefix = '',
+  out: Array<[string, unknown]> = [],
+): Array<[string, unknown]> {
+  if (value === null || typeof value !== 'object') {
+    out.push([prefix, value]);
+    return out;
+  }
+  if (Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+function cell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function reportCsv(r: Report): string {
+  const { series: _series, ...rest } = r;
+  const pairs = flatten(rest);
+  return `${pairs.map(([k]) => cell(k)).join(',')}\n${pairs.map(([, v]) => cell(v)).join(',')}\n`;
+}

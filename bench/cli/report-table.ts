@@ -1,0 +1,139 @@
+// The `--format table` report: a summary a person can read at a glance, with the theory
+// comparison when the scenario has a closed form.
+
+import type { Report, LatencySummaryMs } from '../../sim-core/index';
+import { columns, count, percent, sig3 } from './format';
+
+export function reportTable(r: Report): string {
+  const t = r.totals;
+  const out: string[] = [];
+  out.push(`${r.scenario} — seed ${r.seed}`);
+  out.push(
+    `simulated ${sig3(r.simulatedMs / 1000)} s in ${sig3(r.wallMs / 1000)} s wall (${count(r.events)} events) · traceHash ${r.traceHash}`,
+  );
+  out.push('', 'Messages');
+  out.push(
+    columns([
+      [
+        'published',
+        count(t.published),
+        'enqueued',
+        count(t.enqueued),
+        'processed',
+        count(t.processed),
+      ],
+      [
+        'delivered',
+        count(t.delivered),
+        'redelivered',
+        count(t.redelivered),
+        'pending at end',
+        count(t.pendingAtEnd),
+      ],
+    ]),
+  );
+  const anomalies = (
+    [
+      ['duplicates processed', t.duplicatesProcessed],
+      ['duplicates suppressed', t.duplicatesSuppressed],
+      ['order violations', t.orderViolations],
+      ['lost', t.lost],
+      ['dead-lettered', t.deadLettered],
+      ['expired', t.expired],
+      ['dropped', t.dropped],
+      ['rejected', t.rejected],
+      ['publish failed', t.publishFailed],
+      ['duplicates enqueued', t.duplicatesEnqueued],
+      ['deduplicated', t.deduplicated],
+    ] as Array<[string, number]>
+  ).filter(([, n]) => n > 0);
+  out.push(
+    anomalies.length === 0
+      ? '  no anomalies'
+      : '  ' + anomalies.map(([k, n]) => `${k} ${count(n)}`).join(' · '),
+  );
+  out.push('', 'Latency (ms)');
+  const lat = (name: string, l: LatencySummaryMs) => [
+    name,
+    count(l.count),
+    sig3(l.mean),
+    sig3(l.p50),
+    sig3(l.p90),
+    sig3(l.p99),
+    sig3(l.p999),
+    sig3(l.max),
+  ];
+  out.push(
+    columns([
+      ['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+      lat('end-to-end', r.latency.endToEnd),
+      lat('queue wait', r.latency.queueWait),
+      lat('service', r.latency.service),
+    ]),
+  );
+  const tp = r.throughput;
+  out.push(
+    '',
+    `Throughput  published ${sig3(tp.publishedPerSec)} msg/s · processed ${sig3(tp.processedPerSec)} msg/s · ${sig3(tp.bytesPerSec / 1e6)} MB/s`,
+  );
+  out.push('', 'Channels');
+  out.push(
+    columns([
+      ['', 'depth max', 'depth mean', 'enqueued', 'processed', 'dead-lettered'],
+      ...Object.entries(r.channels).map(([id, c]) => [
+        id,
+        count(c.depthMax),
+        sig3(c.depthMean),
+        count(c.enqueued),
+        count(c.processed),
+        count(c.deadLettered),
+      ]),
+    ]),
+  );
+  out.push('', 'Consumers');
+  out.push(
+    columns([
+      ['', 'processed', 'utilisation', 'crashes', 'duplicates', 'order violations', 'p99 ms'],
+      ...Object.entries(r.consumers).map(([id, c]) => [
+        id,
+        count(c.processed),
+        percent(c.utilization),
+        count(c.crashes),
+        count(c.duplicatesProcessed),
+        count(c.orderViolations),
+        sig3(c.latency.p99),
+      ]),
+    ]),
+  );
+  if (r.theory) out.push('', ...theoryLines(r));
+  out.push('', `Checks  conservation ${r.checks.conservation ? 'holds' : 'FAILED'}`);
+  return out.join('\n') + '\n';
+}
+
+function theoryLines(r: Report): string[] {
+  const th = r.theory!;
+  const row = (
+    name: string,
+    c: { theory: number | null; measured: number },
+    unit: string,
+    asPercent = false,
+  ) => {
+    const fmt = (x: number) => (asPercent ? percent(x) : sig3(x));
+    const diff = c.theory
+      ? `${c.measured >= c.theory ? '+' : ''}${sig3(((c.measured - c.theory) / c.theory) * 100)}%`
+      : '—';
+    return [name, c.theory === null ? '—' : fmt(c.theory), fmt(c.measured), diff, unit];
+  };
+  return [
+    `Theory (${th.model}: ${sig3(th.arrivalPerSec)} msg/s, mean service ${sig3(th.serviceMeanMs)} ms, ${th.servers} server${th.servers > 1 ? 's' : ''})`,
+    columns([
+      ['', 'theory', 'measured', 'diff', ''],
+      row('utilisation', th.utilization, '', true),
+      row('mean queue wait', th.queueWaitMeanMs, 'ms'),
+      row('p99 queue wait', th.queueWaitP99Ms, 'ms'),
+      row('mean end-to-end', th.endToEndMeanMs, 'ms'),
+      row('p99 end-to-end', th.endToEndP99Ms, 'ms'),
+      row('mean queue length', th.queueLengthMean, ''),
+    ]),
+  ];
+}

@@ -1,0 +1,73 @@
+// The reference scenarios the engine's speed is measured on (raw scenario values, validated
+// like any user file). The M/M/4 one is the yardstick of the foundation issue.
+
+/** M/M/4: 3,600 msg/s Poisson, exponential service with mean 1 ms, prefetch 1, manual acks, ack timeout 30 s. */
+export function mm4Reference(messages: number): Record<string, unknown> {
+  return {
+    name: 'Reference M/M/4',
+    until: 'drained',
+    producers: [
+      { id: 'web', to: 'orders', rate: { kind: 'poisson', perSecond: 3600 }, count: messages },
+    ],
+    channels: [{ id: 'orders', kind: 'queue', ackTimeout: '30s' }],
+    consumers: [
+      {
+        id: 'workers',
+        from: 'orders',
+        instances: 4,
+        prefetch: 1,
+        ack: 'manual',
+        service: { kind: 'exponential', mean: 1 },
+      },
+    ],
+  };
+}
+
+/** The same load with 1 ms network latency per hop: every hop becomes a scheduled event. */
+export function mm4WithLatency(messages: number): Record<string, unknown> {
+  return {
+    ...mm4Reference(messages),
+    name: 'Reference M/M/4 with 1 ms hops',
+    network: { latency: { kind: 'constant', value: 1 } },
+  };
+}
+
+/** Competing consumers with prefetch 10 and keys: dispatch to local buffers, order tracking. */
+export function prefetchReference(messages: number): Record<string, unknown> {
+  return {
+    name: 'Reference prefetch 10, 3 instances, keyed',
+    until: 'drained',
+    producers: [
+      {
+        id: 'web',
+        to: 'orders',
+        rate: { kind: 'poisson', perSecond: 2400 },
+        count: messages,
+        keys: { kind: 'uniform', count: 64 },
+      },
+    ],
+    channels: [{ id: 'orders', kind: 'queue', ackTimeout: '30s' }],
+    consumers: [
+      {
+        id: 'workers',
+        from: 'orders',
+        instances: 3,
+        prefetch: 10,
+        service: { kind: 'lognormal', median: 0.8, p99: 4 },
+      },
+    ],
+  };
+}
+
+/** A backlog: producers publish `messages` with no consumer draining them. */
+export function backlogScenario(messages: number): Record<string, unknown> {
+  return {
+    name: 'Backlog',
+    until: 'drained',
+    producers: [
+      { id: 'web', to: 'orders', rate: { kind: 'constant', perSecond: 100000 }, count: messages },
+    ],
+    channels: [{ id: 'orders', kind: 'queue' }],
+    consumers: [],
+  };
+}

@@ -1,0 +1,101 @@
+// Lint rules for the whole repo. sim-core gets extra bans: a run must be a pure function of
+// (scenario, seed), so no wall clock, timers, Math.random, engine-dependent Math, DOM or Node.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const engineDependentMath = [
+  'log',
+  'log2',
+  'log10',
+  'log1p',
+  'exp',
+  'expm1',
+  'pow',
+  'sin',
+  'cos',
+  'tan',
+  'atan',
+  'atan2',
+  'asin',
+  'acos',
+  'sinh',
+  'cosh',
+  'tanh',
+  'cbrt',
+  'hypot',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['sim-core/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'Date',
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'clearTimeout',
+          'clearInterval',
+          'queueMicrotask',
+          'performance',
+          'process',
+          'window',
+          'document',
+          'globalThis',
+          'require',
+        ].map((name) => ({
+          name,
+          message: 'sim-core is pure: no wall clock, timers, DOM or Node globals.',
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use the seeded streams in sim-core/random.',
+        },
+        ...engineDependentMath.map((property) => ({
+          object: 'Math',
+          property,
+          message: 'Engines round this differently; use sim-core/random/math.ts.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]',
+          message: 'sim-core is synchronous.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'worker_threads'],
+              message: 'sim-core must not import Node modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,16 @@
+// The engine's public API: everything outside sim-core imports from here only.
+
+export type * from './scenario/types';
+export { Simulation } from './simulation';
+export type { RunOptions } from './simulation';
+export type { Report, ChannelReport, ConsumerReport } from './report';
+export type { Totals } from './metrics/collector';
+export type { LatencySummaryMs } from './metrics/histogram';
+export type { TheoryBlock, Compared } from './metrics/theory-block';
+export { theoryNotApplicable } from './metrics/theory-block';
+export { Ev, EVENT_KINDS, eventName } from './model/events';
+export type { EventKind, SimObserver } from './model/events';
+export type { Engine } from './model/engine';
+export { NotRunnableError, runnableProblems } from './model/support';
+export { BudgetExceededError, InvariantError } from './kernel/errors';
+export type { BudgetName } from './kernel/errors';

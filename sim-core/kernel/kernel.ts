@@ -1,0 +1,81 @@
+// The simulation kernel: one integer clock (µs), one event heap ordered by (time, sequence), and
+// a run loop with budgets. It knows nothing of brokers: events are (kind, a, b, c) integers that
+// a Handler interprets. Sampling ticks are taken between events without touching the heap.
+
+import { EventHeap } from './event-heap';
+import { BudgetExceededError } from './errors';
+
+/** Interprets scheduled events. Implemented by the broker model. */
+export interface Handler {
+  handle(kind: number, a: number, b: number, c: number): void;
+}
+
+export interface KernelBudgets {
+  maxEvents: number;
+  maxSimTimeUs: number;
+}
+
+export type StopReason = 'time' | 'idle' | 'steps' | 'halted';
+
+export class Kernel {
+  nowUs = 0;
+  /** Events handled so far. */
+  events = 0;
+  readonly heap = new EventHeap();
+  /** Set by the model to end the run early (e.g. drained). */
+  halted = false;
+
+  constructor(private readonly budgets: KernelBudgets) {}
+
+  /** Schedules an event at an absolute time (never in the past). */
+  at(timeUs: number, kind: number, a: number, b: number, c: number): void {
+    this.heap.push(timeUs < this.nowUs ? this.nowUs : timeUs, kind, a, b, c);
+  }
+
+  /** Schedules an event after a delay. */
+  after(delayUs: number, kind: number, a: number, b: number, c: number): void {
+    this.heap.push(this.nowUs + delayUs, kind, a, b, c);
+  }
+
+  /**
+   * Handles events in order until the next one is later than untilUs (the clock then stands at
+   * untilUs), the heap is empty, the model halts, or maxSteps events have been handled.
+   */
+  run(handler: Handler, untilUs: number, maxSteps: number): StopReason {
+    const heap = this.heap;
+    const maxEvents = this.budgets.maxEvents;
+    let steps = 0;
+    while (!this.halted) {
+      if (heap.length === 0) return 'idle';
+      const t = heap.peekTime();
+      if (t > untilUs) {
+        if (untilUs > this.nowUs) this.nowUs = untilUs;
+        return 'time';
+      }
+      if (steps >= maxSteps) return 'steps';
+      if (t > this.budgets.maxSimTimeUs) this.overTime(t);
+      const slot = heap.pop();
+      this.nowUs = t;
+      if (++this.events > maxEvents) this.overEvents();
+      steps++;
+      handler.handle(heap.kind[slot], heap.argA[slot], heap.argB[slot], heap.argC[slot]);
+    }
+    return 'halted';
+  }
+
+  private overEvents(): never {
+    throw new BudgetExceededError(
+      'maxEvents',
+      `${this.budgets.maxEvents} events`,
+      `at simulated time ${this.nowUs / 1000} ms`,
+    );
+  }
+
+  private overTime(t: number): never {
+    throw new BudgetExceededError(
+      'maxSimTime',
+      `${this.budgets.maxSimTimeUs / 1000} ms`,
+      `the run was still going at ${t / 1000} ms of simulated time`,
+    );
+  }
+}

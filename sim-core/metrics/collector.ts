@@ -1,0 +1,213 @@
+// Metrics as a streaming fold over the event stream: counters, latency histograms, ordering
+// checks and time series, in memory that does not grow with the number of messages.
+
+import { Ev } from '../model/events';
+import type { EventKind, SimObserver } from '../model/events';
+import type { Engine } from '../model/engine';
+import { LatencyHistogram } from './histogram';
+
+export interface Totals {
+  published: number;
+  publishFailed: number;
+  rejected: number;
+  enqueued: number;
+  duplicatesEnqueued: number;
+  deduplicated: number;
+  delivered: number;
+  redelivered: number;
+  acked: number;
+  nacked: number;
+  processed: number;
+  duplicatesProcessed: number;
+  duplicatesSuppressed: number;
+  orderViolations: number;
+  deadLettered: number;
+  expired: number;
+  dropped: number;
+  lost: number;
+  pendingAtEnd: number;
+}
+
+export function emptyTotals(): Totals {
+  return {
+    published: 0,
+    publishFailed: 0,
+    rejected: 0,
+    enqueued: 0,
+    duplicatesEnqueued: 0,
+    deduplicated: 0,
+    delivered: 0,
+    redelivered: 0,
+    acked: 0,
+    nacked: 0,
+    processed: 0,
+    duplicatesProcessed: 0,
+    duplicatesSuppressed: 0,
+    orderViolations: 0,
+    deadLettered: 0,
+    expired: 0,
+    dropped: 0,
+    lost: 0,
+    pendingAtEnd: 0,
+  };
+}
+
+export class QueueStats {
+  enqueued = 0;
+  processed = 0;
+  deadLettered = 0;
+}
+
+export class ConsumerStats {
+  processed = 0;
+  duplicatesProcessed = 0;
+  orderViolations = 0;
+  crashes = 0;
+  readonly latency = new LatencyHistogram();
+  readonly latencyFromOrigin = new LatencyHistogram();
+  /** Completions since the last sample, for the processedPerSec series. */
+  sinceSample = 0;
+}
+
+/** Time series sampled every `everyUs`; halves its resolution when it grows past MAX_POINTS. */
+export class Series {
+  static readonly MAX_POINTS = 4000;
+  readonly t: number[] = [];
+  readonly columns = new Map<string, number[]>();
+  constructor(public everyUs: number) {}
+
+  column(name: string): number[] {
+    let c = this.columns.get(name);
+    if (!c) this.columns.set(name, (c = []));
+    return c;
+  }
+
+  /** Merges adjacent pairs: levels keep the later sample, rates average. */
+  coarsen(isRate: (name: string) => boolean): void {
+    const half = (xs: number[], avg: boolean) => {
+      const out: number[] = [];
+      for (let i = 1; i < xs.length; i += 2) out.push(avg ? (xs[i - 1] + xs[i]) / 2 : xs[i]);
+      return out;
+    };
+    const t = half(this.t, false);
+    this.t.length = 0;
+    this.t.push(...t);
+    for (const [name, xs] of this.columns) {
+      const c = half(xs, isRate(name));
+      xs.length = 0;
+      xs.push(...c);
+    }
+    this.everyUs *= 2;
+  }
+}
+
+export class Collector implements SimObserver {
+  readonly totals = emptyTotals();
+  readonly endToEnd = new LatencyHistogram();
+  readonly queueWait = new LatencyHistogram();
+  readonly service = new LatencyHistogram();
+  readonly queueStats: QueueStats[];
+  readonly consumerStats: ConsumerStats[];
+  /** Post-warmup counts for throughput. */
+  publishedInWindow = 0;
+  processedInWindow = 0;
+  processedBytesInWindow = 0;
+  readonly series: Series;
+  private lastSampleUs = 0;
+  /** Highest completed sequence per (queue, sender, key). */
+  private readonly orderMax: Float64Array[][];
+
+  constructor(
+    private readonly engine: Engine,
+    sampleEveryUs: number,
+  ) {
+    this.queueStats = engine.queues.map(() => new QueueStats());
+    this.consumerStats = engine.scenario.consumers.map(() => new ConsumerStats());
+    this.series = new Series(sampleEveryUs);
+    const keySlots = Math.max(0, ...engine.scenario.producers.map((p) => keyCount(p.keys)));
+    this.orderMax = engine.queues.map(() =>
+      engine.topo.senderNames.map(() => new Float64Array(keySlots)),
+    );
+  }
+
+  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
+    const t = this.totals;
+    switch (kind) {
+      case Ev.published:
+        t.published++;
+        if (timeUs >= this.engine.warmupUs) this.publishedInWindow++;
+        return;
+      case Ev.enqueued:
+        if (aux === 0) {
+          t.enqueued++;
+          this.queueStats[where].enqueued++;
+        } else t.duplicatesEnqueued++;
+        return;
+      case Ev.delivered:
+        t.delivered++;
+        if (aux > 1) t.redelivered++;
+        return;
+      case Ev.acked:
+        t.acked++;
+        return;
+      case Ev.processed:
+        return this.onProcessed(timeUs, s, where, aux);
+      default:
+        return;
+    }
+  }
+
+  private onProcessed(timeUs: number, s: number, instance: number, startUs: number): void {
+    const e = this.engine;
+    const m = e.msgs;
+    const cs = this.consumerStats[e.instances[instance].consumer];
+    cs.sinceSample++;
+    if (m.processed[m.copyOf[s]] > 1) {
+      this.totals.duplicatesProcessed++;
+      cs.duplicatesProcessed++;
+      return;
+    }
+    const q = m.queue[s];
+    this.totals.processed++;
+    cs.processed++;
+    this.queueStats[q].processed++;
+    const key = m.key[s];
+    if (key >= 0) {
+      // Keyless messages promise no order (like Kafka's keyless records): only keys are checked.
+      const order = this.orderMax[q][m.producer[s]];
+      const seq = m.seq[s];
+      if (seq < order[key]) {
+        this.totals.orderViolations++;
+        cs.orderViolations++;
+      } else order[key] = seq;
+    }
+    const publishUs = m.publishUs[s];
+    if (publishUs < e.warmupUs) return;
+    this.processedInWindow++;
+    this.processedBytesInWindow += m.size[s];
+    this.endToEnd.record(timeUs - publishUs);
+    this.queueWait.record(startUs - publishUs);
+    this.service.record(timeUs - startUs);
+    cs.latency.record(timeUs - publishUs);
+    cs.latencyFromOrigin.record(timeUs - m.originUs[s]);
+  }
+
+  onSample(timeUs: number): void {
+    const e = this.engine;
+    const sr = this.series;
+    const dtSec = (timeUs - this.lastSampleUs) / 1e6;
+    this.lastSampleUs = timeUs;
+    sr.t.push(timeUs / 1000);
+    for (const q of e.queues) sr.column(`${q.name}.depth`).push(q.depth);
+    e.scenario.consumers.forEach((c, i) => {
+      const cs = this.consumerStats[i];
+      sr.column(`${c.id}.processedPerSec`).push(dtSec > 0 ? cs.sinceSample / dtSec : 0);
+      cs.sinceSample = 0;
+    });
+    if (sr.t.length >= Series.MAX_POINTS) sr.coarsen((name) => name.endsWith('PerSec'));
+  }
+}
+
+function keyCount(k: { kind: string; count?: number }): number {
+  return k.kind === 'none' ? 0 : (k.count ?? 0);
+}

@@ -1,0 +1,218 @@
+// Log-linear latency histogram over non-negative integer microseconds (HdrHistogram-style).
+// Invariants: fixed bucket layout and storage (no allocation on record); every quantile is within
+// 0.4% (< 1%) relative error of the exact nearest-rank value; count, sum, min and max are exact.
+
+/** Sub-buckets per power of two above the exact range: 2^SUB_BITS = 128. */
+const SUB_BITS = 7;
+const SUB_COUNT = 1 << SUB_BITS;
+/** Values below 2 · SUB_COUNT = 256 µs each have a bucket of their own (width 1, exact). */
+const EXACT_LIMIT = 2 * SUB_COUNT;
+const TWO_POW_32 = 4294967296;
+/** The largest recordable value: Number.MAX_SAFE_INTEGER µs (≈ 285 years), so sums stay exact. */
+export const MAX_RECORDABLE_US = Number.MAX_SAFE_INTEGER;
+/** Bucket count: the highest value 2^53 − 1 has shift 52 − SUB_BITS = 45 and top bits 255. */
+const BUCKET_COUNT = (53 - SUB_BITS) * SUB_COUNT + EXACT_LIMIT - SUB_COUNT;
+
+/** 2^i and 2^−i for i = 0..63, built by exact doubling and halving (no Math.pow). */
+const POW2 = new Float64Array(64);
+const INV_POW2 = new Float64Array(64);
+POW2[0] = 1;
+INV_POW2[0] = 1;
+for (let i = 1; i < 64; i++) {
+  POW2[i] = POW2[i - 1] * 2;
+  INV_POW2[i] = INV_POW2[i - 1] / 2;
+}
+
+/*
+ * Layout. A value v ≥ 256 with highest set bit e (2^e ≤ v < 2^(e+1)) has shift s = e − 7 and
+ * top = floor(v / 2^s) ∈ [128, 256); its bucket is s·128 + top and holds the integers
+ * [top·2^s, top·2^s + 2^s − 1]. Values below 256 use bucket v, which is the same formula with s = 0,
+ * so the layout is one monotone sequence of disjoint value ranges.
+ *
+ * Error bound. The nearest-rank value x is the r-th smallest recorded value; buckets are ordered and
+ * disjoint, so x lies in the first bucket whose cumulative count reaches r. For s = 0 that bucket
+ * holds x alone. Otherwise it spans w = 2^s integers from lo = top·2^s ≥ 2^(s+7), and its midpoint
+ * m = lo + (w − 1)/2 satisfies |m − x| ≤ (w − 1)/2 < 2^(s−1) ≤ x · 2^−8, i.e. a relative error
+ * below 1/256 ≈ 0.39%. Clamping m into [min, max] can only move it towards x (min ≤ x ≤ max).
+ */
+
+/** The bucket of a valid value (integer in [0, MAX_RECORDABLE_US]); exported for tests. */
+export function bucketIndex(us: number): number {
+  if (us < EXACT_LIMIT) return us;
+  if (us < TWO_POW_32) {
+    const s = 24 - Math.clz32(us); // e − 7 where e = 31 − clz32
+    return (s << SUB_BITS) + (us >>> s);
+  }
+  // Above 32 bits: the highest bit comes from the high word. Scaling by 2^−k is exact, and
+  // faster than dividing.
+  const s = 56 - Math.clz32(Math.floor(us * INV_POW2[32])); // e − 7 where e = 63 − clz32(high)
+  return (s << SUB_BITS) + Math.floor(us * INV_POW2[s]);
+}
+
+/** The integer midpoint of bucket `index`'s value range (exact for buckets of width 1). */
+function bucketMidpoint(index: number): number {
+  const s = Math.max(0, (index >> SUB_BITS) - 1);
+  const top = index - (s << SUB_BITS);
+  return top * POW2[s] + (POW2[s] - 1) / 2;
+}
+
+/**
+ * Nearest rank of quantile q among n values: ceil(q·n) clamped to [1, n]. A product within
+ * 2^−40 (relative) of an integer counts as that integer, so 0.07 · 100 = 7.000000000000001 is 7.
+ */
+export function nearestRank(q: number, n: number): number {
+  const r = q * n;
+  const k = Math.round(r);
+  const rank = Math.abs(r - k) <= r * 9.094947017729282e-13 ? k : Math.ceil(r);
+  return Math.min(n, Math.max(1, rank));
+}
+
+/** The report's latency object: milliseconds, all 0 when nothing was recorded. */
+export interface LatencySummaryMs {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+function invalidValue(us: number): RangeError {
+  return new RangeError(
+    `latency histogram: ${us} is not an integer number of µs in [0, ${MAX_RECORDABLE_US}]`,
+  );
+}
+
+/**
+ * A latency histogram in µs with 128 log-linear sub-buckets per power of two above 256 µs and exact
+ * buckets below. Quantiles are within 0.4% relative error of the exact nearest-rank value.
+ */
+export class LatencyHistogram {
+  private readonly counts = new Float64Array(BUCKET_COUNT);
+  private n = 0;
+  private total = 0;
+  private lowest = Infinity;
+  private highest = -Infinity;
+
+  /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
+  record(us: number): void {
+    if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
+    this.counts[bucketIndex(us)]++;
+    this.n++;
+    this.total += us;
+    if (us < this.lowest) this.lowest = us;
+    if (us > this.highest) this.highest = us;
+  }
+
+  /** Number of recorded values. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Exact sum of the recorded values in µs (exact while below 2^53). */
+  get sum(): number {
+    return this.total;
+  }
+
+  /** Smallest recorded value in µs, or 0 when empty. */
+  get min(): number {
+    return this.n === 0 ? 0 : this.lowest;
+  }
+
+  /** Largest recorded value in µs, or 0 when empty. */
+  get max(): number {
+    return this.n === 0 ? 0 : this.highest;
+  }
+
+  /** Mean in µs, or 0 when empty. */
+  mean(): number {
+    return this.n === 0 ? 0 : this.total / this.n;
+  }
+
+  /**
+   * The nearest-rank q-quantile in µs (q ∈ [0, 1]; the smallest x with count(≤ x) ≥ ceil(q·n)),
+   * reported as its bucket's midpoint clamped to [min, max]; within 0.4% of the exact value.
+   * Ranks 1 and n (e.g. q = 0 and q = 1) give the exact min and max; an empty histogram gives 0.
+   */
+  quantile(q: number): number {
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
+    if (this.n === 0) return 0;
+    const rank = nearestRank(q, this.n);
+    if (rank === 1) return this.lowest; // the extremes are known exactly
+    if (rank === this.n) return this.highest;
+    let cumulative = 0;
+    for (let i = 0; i < BUCKET_COUNT; i++) {
+      cumulative += this.counts[i];
+      if (cumulative >= rank) return this.clamp(bucketMidpoint(i));
+    }
+    return this.highest; // unreachable: the counts add up to n
+  }
+
+  /** Adds every value recorded in `other` to this histogram (as if recorded here too). */
+  merge(other: LatencyHistogram): void {
+    if (other.n === 0) return;
+    const mine = this.counts;
+    const theirs = other.counts;
+    for (let i = 0; i < BUCKET_COUNT; i++) mine[i] += theirs[i];
+    this.n += other.n;
+    this.total += other.total;
+    if (other.lowest < this.lowest) this.lowest = other.lowest;
+    if (other.highest > this.highest) this.highest = other.highest;
+  }
+
+  /** Forgets every recorded value (keeps the storage). */
+  reset(): void {
+    this.counts.fill(0);
+    this.n = 0;
+    this.total = 0;
+    this.lowest = Infinity;
+    this.highest = -Infinity;
+  }
+
+  /** The report's latency object in milliseconds (µs / 1000); all fields 0 when empty. */
+  summaryMs(): LatencySummaryMs {
+    return {
+      count: this.n,
+      mean: this.mean() / 1000,
+      p50: this.quantile(0.5) / 1000,
+      p90: this.quantile(0.9) / 1000,
+      p99: this.quantile(0.99) / 1000,
+      p999: this.quantile(0.999) / 1000,
+      max: this.max / 1000,
+    };
+  }
+
+  /**
+   * Up to `points` points [ms, fraction] of the empirical CDF for plotting: for the targets
+   * i/points (i = 1..points), the quantile in ms and the fraction of values at or below its bucket.
+   * Both coordinates are non-decreasing, repeated buckets are emitted once, and the last point is
+   * [max, 1]. Empty histogram → [].
+   */
+  cdfMs(points: number): Array<[number, number]> {
+    if (!(Number.isInteger(points) && points >= 1)) {
+      throw new RangeError(`cdfMs: points must be a positive integer, got ${points}`);
+    }
+    const out: Array<[number, number]> = [];
+    let target = 1;
+    let rank = nearestRank(target / points, this.n);
+    let cumulative = 0;
+    for (let i = 0; i < BUCKET_COUNT && target <= points && this.n > 0; i++) {
+      if (this.counts[i] === 0) continue;
+      cumulative += this.counts[i];
+      if (cumulative < rank) continue;
+      // The last bucket is reported at the exact max, so the curve ends at [max, 1].
+      const us = cumulative === this.n ? this.highest : this.clamp(bucketMidpoint(i));
+      out.push([us / 1000, cumulative / this.n]);
+      while (target <= points && rank <= cumulative) {
+        target++;
+        rank = nearestRank(target / points, this.n);
+      }
+    }
+    return out;
+  }
+
+  private clamp(us: number): number {
+    return Math.min(this.highest, Math.max(this.lowest, us));
+  }
+}

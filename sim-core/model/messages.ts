@@ -1,0 +1,134 @@
+// Physical message instances as a pooled struct-of-arrays. A slot lives while anyone holds it:
+// the broker (ready or unacked), a network hop, or a consumer (buffered or processing). Slots are
+// reference-counted so a stale holder (a consumer still processing a timed-out delivery) never
+// reads a reused slot. Copies: a producer retry accepted twice makes two physical instances of
+// one copy; `copyOf` points both at the owner slot, which carries the copy's processed state.
+
+const INITIAL = 4096;
+
+/** Broker-side state of a physical message. */
+export const MsgState = {
+  free: 0,
+  /** Travelling to the broker, or outside any queue. */
+  transit: 1,
+  ready: 2,
+  unacked: 3,
+  /** Removed from the broker (acked, auto-acked, dead-lettered...); consumers may still hold it. */
+  gone: 4,
+  /** Waiting out a retry delay before becoming ready again. */
+  delayed: 5,
+} as const;
+
+export class MessageStore {
+  capacity = INITIAL;
+  /** Slots in use. */
+  live = 0;
+  private freeList = new Int32Array(INITIAL);
+  private freeCount = 0;
+  private used = 0;
+
+  producer = new Int32Array(INITIAL);
+  seq = new Int32Array(INITIAL);
+  key = new Int32Array(INITIAL);
+  size = new Int32Array(INITIAL);
+  /** Internal queue index holding it, or -1. */
+  queue = new Int32Array(INITIAL);
+  copyOf = new Int32Array(INITIAL);
+  refs = new Int32Array(INITIAL);
+  deliveries = new Int32Array(INITIAL);
+  /** Instance of the outstanding delivery, and its token (unique per delivery). */
+  inst = new Int32Array(INITIAL);
+  token = new Int32Array(INITIAL);
+  /** Doubly linked list of an instance's unacked deliveries. */
+  next = new Int32Array(INITIAL);
+  prev = new Int32Array(INITIAL);
+  state = new Uint8Array(INITIAL);
+  /** Completed processings of this copy (on the owner slot). */
+  processed = new Int32Array(INITIAL);
+  /** First intended send time, and the chain origin's. */
+  publishUs = new Float64Array(INITIAL);
+  originUs = new Float64Array(INITIAL);
+  /** Enqueue time (TTL) and enqueue order (requeue to the original position). */
+  enqueueUs = new Float64Array(INITIAL);
+  enqueueOrder = new Float64Array(INITIAL);
+
+  /** Allocates a slot with refs = 1, state transit, no queue, owner of its own copy. */
+  alloc(): number {
+    let s: number;
+    if (this.freeCount > 0) s = this.freeList[--this.freeCount];
+    else {
+      if (this.used === this.capacity) this.grow();
+      s = this.used++;
+    }
+    this.live++;
+    this.refs[s] = 1;
+    this.state[s] = MsgState.transit;
+    this.queue[s] = -1;
+    this.copyOf[s] = s;
+    this.deliveries[s] = 0;
+    this.processed[s] = 0;
+    this.inst[s] = -1;
+    this.token[s] = 0;
+    this.next[s] = -1;
+    this.prev[s] = -1;
+    return s;
+  }
+
+  /** Drops one reference; frees the slot at zero. Returns true if freed. */
+  release(s: number): boolean {
+    if (--this.refs[s] > 0) return false;
+    this.state[s] = MsgState.free;
+    this.freeList[this.freeCount++] = s;
+    this.live--;
+    return true;
+  }
+
+  /** Copies the message identity and timing fields from one slot into another. */
+  copyIdentity(from: number, to: number): void {
+    this.producer[to] = this.producer[from];
+    this.seq[to] = this.seq[from];
+    this.key[to] = this.key[from];
+    this.size[to] = this.size[from];
+    this.publishUs[to] = this.publishUs[from];
+    this.originUs[to] = this.originUs[from];
+  }
+
+  /** Grows by 1.5× to keep the backlog's memory per message low. */
+  private grow(): void {
+    const n = Math.ceil(this.capacity * 1.5);
+    this.capacity = n;
+    this.freeList = growI32(this.freeList, n);
+    this.producer = growI32(this.producer, n);
+    this.seq = growI32(this.seq, n);
+    this.key = growI32(this.key, n);
+    this.size = growI32(this.size, n);
+    this.queue = growI32(this.queue, n);
+    this.copyOf = growI32(this.copyOf, n);
+    this.refs = growI32(this.refs, n);
+    this.deliveries = growI32(this.deliveries, n);
+    this.inst = growI32(this.inst, n);
+    this.token = growI32(this.token, n);
+    this.next = growI32(this.next, n);
+    this.prev = growI32(this.prev, n);
+    this.processed = growI32(this.processed, n);
+    const st = new Uint8Array(n);
+    st.set(this.state);
+    this.state = st;
+    this.publishUs = growF64(this.publishUs, n);
+    this.originUs = growF64(this.originUs, n);
+    this.enqueueUs = growF64(this.enqueueUs, n);
+    this.enqueueOrder = growF64(this.enqueueOrder, n);
+  }
+}
+
+function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,172 @@
+// Plain-data runtime state of producers, queues and consumer instances, built once per run.
+// Times are integer µs; every random draw comes from the entity's own named stream, so adding
+// an entity changes no other entity's draws (common random numbers).
+
+import type { Consumer, Producer, QueueOptions, Scenario } from '../scenario/types';
+import { compileArrivals, compileDist, compileKeys, streamFor } from '../random';
+import type { Arrivals, KeyPicker, Rng, Sampler } from '../random';
+import { IntDeque } from './ring';
+import { DeadlineFifo } from './deadline-fifo';
+import type { Topology } from './topology';
+
+/** ms (float) → integer µs. */
+export function toUs(ms: number): number {
+  return Math.round(ms * 1000);
+}
+
+export class ProducerRt {
+  seq = 0;
+  remaining: number;
+  readonly stopUs: number;
+  readonly arrivals: Arrivals;
+  readonly keys: KeyPicker;
+  readonly size: Sampler;
+  readonly rngArrivals: Rng;
+  readonly rngKeys: Rng;
+  readonly rngSize: Rng;
+  readonly rngNet: Rng;
+  /** Arrival time of the last message on the producer→broker link (links are FIFO, like TCP). */
+  linkUs = 0;
+  done = false;
+
+  constructor(
+    readonly index: number,
+    readonly def: Producer,
+    readonly channel: number,
+    seed: number,
+  ) {
+    this.remaining = def.count ?? Infinity;
+    this.stopUs = def.stop === null ? Infinity : toUs(def.stop);
+    this.arrivals = compileArrivals(def.rate, def.start);
+    this.keys = compileKeys(def.keys);
+    this.size = compileDist(def.size);
+    this.rngArrivals = streamFor(seed, def.id, 'arrivals');
+    this.rngKeys = streamFor(seed, def.id, 'keys');
+    this.rngSize = streamFor(seed, def.id, 'size');
+    this.rngNet = streamFor(seed, def.id, 'network');
+  }
+}
+
+export class QueueRt {
+  readonly ready = new IntDeque(1024);
+  unacked = 0;
+  /** Instances with prefetch credit, in round-robin order (each at most once). */
+  readonly credit = new IntDeque(16);
+  readonly instances: number[] = [];
+  readonly ackTimeoutUs: number;
+  /** Deliveries awaiting their ack deadline, oldest first: slot, token, deadline. */
+  readonly timeouts = new DeadlineFifo();
+  timerArmed = false;
+  enqueueOrder = 0;
+  /** Time-weighted depth (ready + unacked) since warmup, and its maximum. */
+  depthAreaUs = 0;
+  readyAreaUs = 0;
+  depthMax = 0;
+  lastTouchUs = 0;
+  readonly retryDelay: Sampler;
+  readonly rngRetry: Rng;
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly options: QueueOptions,
+    seed: number,
+  ) {
+    this.ackTimeoutUs = options.ackTimeout === null ? 0 : toUs(options.ackTimeout);
+    this.retryDelay = compileDist(options.retryDelay);
+    this.rngRetry = streamFor(seed, name, 'retry');
+  }
+
+  get depth(): number {
+    return this.ready.length + this.unacked;
+  }
+
+  /** Call before ready or unacked change: folds the elapsed interval into the depth integral. */
+  touch(nowUs: number, warmupUs: number): void {
+    const from = this.lastTouchUs > warmupUs ? this.lastTouchUs : warmupUs;
+    if (nowUs > from) {
+      this.depthAreaUs += (this.ready.length + this.unacked) * (nowUs - from);
+      this.readyAreaUs += this.ready.length * (nowUs - from);
+    }
+    this.lastTouchUs = nowUs;
+  }
+
+  /** Call after a change: tracks the maximum depth. */
+  settle(): void {
+    const d = this.ready.length + this.unacked;
+    if (d > this.depthMax) this.depthMax = d;
+  }
+}
+
+export class InstanceRt {
+  credit: number;
+  busy = 0;
+  readonly buffer = new IntDeque(16);
+  readonly bufferTokens = new IntDeque(16);
+  readonly procSlot: Int32Array;
+  readonly procToken: Int32Array;
+  readonly procStartUs: Float64Array;
+  /** Deliveries with a token at or below this belong to a dead connection. */
+  crashToken = 0;
+  up = true;
+  slowFactor = 1;
+  /** Head of the linked list of this instance's unacked deliveries (message slots). */
+  unackedHead = -1;
+  /** Time-weighted busy servers since warmup. */
+  busyAreaUs = 0;
+  lastTouchUs = 0;
+  linkToConsumerUs = 0;
+  linkToBrokerUs = 0;
+  readonly autoAck: boolean;
+  readonly concurrency: number;
+  readonly service: Sampler;
+  readonly rngService: Rng;
+  readonly rngNet: Rng;
+  readonly rngBrokerNet: Rng;
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly consumer: number,
+    readonly queue: number,
+    def: Consumer,
+    seed: number,
+  ) {
+    this.autoAck = def.ack === 'auto';
+    this.concurrency = def.concurrency;
+    this.credit = this.autoAck ? Infinity : def.prefetch;
+    this.procSlot = new Int32Array(def.concurrency).fill(-1);
+    this.procToken = new Int32Array(def.concurrency);
+    this.procStartUs = new Float64Array(def.concurrency);
+    this.service = compileDist(def.service);
+    this.rngService = streamFor(seed, name, 'service');
+    this.rngNet = streamFor(seed, name, 'network');
+    this.rngBrokerNet = streamFor(seed, name, 'delivery-network');
+  }
+
+  /** Call before busy changes: folds the elapsed interval into the busy integral. */
+  touch(nowUs: number, warmupUs: number): void {
+    const from = this.lastTouchUs > warmupUs ? this.lastTouchUs : warmupUs;
+    if (nowUs > from) this.busyAreaUs += this.busy * (nowUs - from);
+    this.lastTouchUs = nowUs;
+  }
+}
+
+/** Builds every runtime entity for a run. */
+export function buildRuntime(s: Scenario, topo: Topology, seed: number) {
+  const producers = s.producers.map(
+    (p, i) => new ProducerRt(i, p, topo.channelIndex.get(p.to) ?? -1, seed),
+  );
+  const queues = topo.queues.map((q, i) => new QueueRt(i, q.name, q.options, seed));
+  const instances = topo.instances.map(
+    (inst, i) =>
+      new InstanceRt(i, inst.name, inst.consumer, inst.queue, s.consumers[inst.consumer], seed),
+  );
+  for (const inst of instances) {
+    if (inst.queue >= 0) {
+      queues[inst.queue].instances.push(inst.index);
+      queues[inst.queue].credit.pushBack(inst.index);
+    }
+  }
+  return { producers, queues, instances };
+}

@@ -1,0 +1,73 @@
+// Checks a valid scenario can run: no option the engine does not model yet (never a silently
+// wrong run), and no run that can never end. Problems come back as `path: message` errors.
+
+import type { Scenario, ValidationError } from '../scenario/types';
+
+/** Thrown by a Simulation for a scenario it cannot run; carries every problem found. */
+export class NotRunnableError extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+    this.name = 'NotRunnableError';
+  }
+}
+
+const LATER = 'is not modelled yet (it comes with the broker-semantics work)';
+
+/** Every reason this scenario cannot run, or an empty list. */
+export function runnableProblems(s: Scenario): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const no = (path: string, what: string) => errors.push({ path, message: `${what} ${LATER}` });
+  s.channels.forEach((c, i) => {
+    if (c.kind !== 'queue') return no(`channels[${i}].kind`, `a ${c.kind} channel`);
+    if (c.maxDeliveries !== null) no(`channels[${i}].maxDeliveries`, 'maxDeliveries');
+    if (c.deadLetter !== null) no(`channels[${i}].deadLetter`, 'dead-lettering');
+    if (c.ttl !== null) no(`channels[${i}].ttl`, 'TTL');
+    if (c.maxLength !== null) no(`channels[${i}].maxLength`, 'maxLength');
+    if (c.fifoGroups) no(`channels[${i}].fifoGroups`, 'FIFO groups');
+    if (c.dedupWindow !== null) no(`channels[${i}].dedupWindow`, 'broker dedup');
+  });
+  s.producers.forEach((p, i) => {
+    if (p.confirm !== null) no(`producers[${i}].confirm`, 'publisher confirms');
+    if (p.idempotent) no(`producers[${i}].idempotent`, 'an idempotent producer');
+  });
+  s.consumers.forEach((c, i) => {
+    if (c.failRate > 0) no(`consumers[${i}].failRate`, 'failRate');
+    if (c.poison > 0) no(`consumers[${i}].poison`, 'poison messages');
+    if (c.idempotent) no(`consumers[${i}].idempotent`, 'an idempotent consumer');
+    if (c.crashes !== null) no(`consumers[${i}].crashes`, 'consumer crashes');
+    if (c.emit.length > 0) no(`consumers[${i}].emit`, 'emit chains');
+  });
+  if (s.broker.crashes !== null) no('broker.crashes', 'broker crashes');
+  if (s.network.loss > 0 || s.network.ackLoss > 0 || s.network.confirmLoss > 0)
+    no('network.loss', 'message loss in the network');
+  s.faults.forEach((_f, i) => no(`faults[${i}]`, 'a scheduled fault'));
+  errors.push(...endlessRunProblems(s));
+  return errors;
+}
+
+/** A drained run with no duration needs every producer to stop by itself. */
+function endlessRunProblems(s: Scenario): ValidationError[] {
+  if (s.until !== 'drained' || s.duration !== null) return [];
+  const out: ValidationError[] = [];
+  s.producers.forEach((p, i) => {
+    if (p.count === null && p.stop === null && p.rate.kind !== 'trace' && !stepsEndAtZero(p.rate))
+      out.push({
+        path: `producers[${i}]`,
+        message:
+          'never stops, so the run can never drain: give it a count or stop, or give the scenario a duration',
+      });
+  });
+  return out;
+}
+
+function stepsEndAtZero(rate: Scenario['producers'][number]['rate']): boolean {
+  return (
+    rate.kind === 'steps' && rate.steps.length > 0 && rate.steps[rate.steps.length - 1][1] === 0
+  );
+}
+
+/** Throws NotRunnableError if the scenario cannot run. */
+export function checkRunnable(s: Scenario): void {
+  const problems = runnableProblems(s);
+  if (problems.length > 0) throw new NotRunnableError(problems);
+}

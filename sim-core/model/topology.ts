@@ -1,0 +1,77 @@
+// Turns a validated scenario into dense integer indices: internal queues (a queue channel, or
+// one per topic subscription), consumer instances, and the fan-out targets of each channel.
+// Everything the hot loop touches is addressed by these indices; names are for reports only.
+
+import type { Channel, QueueOptions, Scenario } from '../scenario/types';
+
+export interface QueueInfo {
+  /** Report name: `orders` or `events/billing`. */
+  name: string;
+  channel: number;
+  options: QueueOptions;
+}
+
+export interface InstanceInfo {
+  /** `workers#2` */
+  name: string;
+  consumer: number;
+  queue: number;
+}
+
+export interface Topology {
+  queues: QueueInfo[];
+  instances: InstanceInfo[];
+  /** For each channel, the internal queues a publish to it fans out to. */
+  channelTargets: number[][];
+  channelIndex: Map<string, number>;
+  queueIndex: Map<string, number>;
+  consumerIndex: Map<string, number>;
+  producerIndex: Map<string, number>;
+  /** Entities that have their own message ids: producers first, then emitting consumers. */
+  senderNames: string[];
+}
+
+/** Builds the index maps. Assumes the scenario has been validated. */
+export function buildTopology(s: Scenario): Topology {
+  const queues: QueueInfo[] = [];
+  const channelTargets: number[][] = [];
+  const channelIndex = new Map<string, number>();
+  const queueIndex = new Map<string, number>();
+  s.channels.forEach((ch: Channel, ci) => {
+    channelIndex.set(ch.id, ci);
+    const targets: number[] = [];
+    const add = (name: string, options: QueueOptions) => {
+      queueIndex.set(name, queues.length);
+      targets.push(queues.length);
+      queues.push({ name, channel: ci, options });
+    };
+    if (ch.kind === 'queue') add(ch.id, ch);
+    else if (ch.kind === 'topic')
+      for (const sub of ch.subscriptions) add(`${ch.id}/${sub.id}`, sub);
+    channelTargets.push(targets);
+  });
+  const instances: InstanceInfo[] = [];
+  const consumerIndex = new Map<string, number>();
+  s.consumers.forEach((c, ci) => {
+    consumerIndex.set(c.id, ci);
+    const queue = queueIndex.get(c.from) ?? -1;
+    for (let k = 1; k <= c.instances; k++)
+      instances.push({ name: `${c.id}#${k}`, consumer: ci, queue });
+  });
+  const producerIndex = new Map<string, number>();
+  s.producers.forEach((p, i) => producerIndex.set(p.id, i));
+  const senderNames = [
+    ...s.producers.map((p) => p.id),
+    ...s.consumers.filter((c) => c.emit.length > 0).map((c) => c.id),
+  ];
+  return {
+    queues,
+    instances,
+    channelTargets,
+    channelIndex,
+    queueIndex,
+    consumerIndex,
+    producerIndex,
+    senderNames,
+  };
+}

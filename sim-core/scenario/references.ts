@@ -1,0 +1,278 @@
+// Whole-scenario rules the spec cannot express: unique ids, references between entities (with
+// "did you mean"), log-only consumer fields, and times that must fall inside the run.
+import { LOG_ONLY_CONSUMER_FIELDS } from './spec';
+import type { Out, Seg } from './spec-nodes';
+import { formatPath } from './paths';
+import { isPlainObject, ownGet, show, type Problems } from './problems';
+
+/**
+ * What a reference can resolve to. Ids of entries that failed their own validation are
+ * `unresolved`, and lists that are not lists are not `known`: references to them are not
+ * reported again (the first problem explains them).
+ */
+interface Index {
+  channels: Map<string, Out>;
+  consumers: Map<string, Out>;
+  producers: Map<string, Out>;
+  unresolved: Set<string>;
+  known: Set<string>;
+  /** Consumer groups of log consumers, once consumers have been checked. */
+  groups: Set<string>;
+}
+
+const isObj = (v: unknown): v is Out => typeof v === 'object' && v !== null;
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const GROUPS = ['producers', 'channels', 'consumers'] as const;
+
+/** Checks the cross-entity rules on the (possibly partial) normalized scenario s. */
+export function checkReferences(s: Out, raw: unknown, p: Problems): void {
+  checkTimes(s, p);
+  const index = indexIds(s, raw, p);
+  list(s.producers).forEach((producer, i) => {
+    if (isObj(producer)) channelRef(producer.to, ['producers', i, 'to'], index, p);
+  });
+  list(s.channels).forEach((channel, i) => {
+    if (isObj(channel)) checkChannel(channel, i, index, p);
+  });
+  list(s.consumers).forEach((consumer, i) => {
+    if (isObj(consumer)) checkConsumer(consumer, i, raw, index, p);
+    if (isObj(consumer) && typeof consumer.group === 'string') index.groups.add(consumer.group);
+  });
+  list(s.faults).forEach((fault, i) => {
+    if (isObj(fault)) checkFault(fault, i, s, index, p);
+  });
+}
+
+function checkTimes(s: Out, p: Problems): void {
+  const { duration, warmup, limits } = s;
+  if (duration === null && s.until === 'time') {
+    p.add(['duration'], 'is required (or set until: drained to run until idle)');
+  }
+  if (!isNum(duration)) return;
+  if (isNum(warmup) && warmup >= duration) {
+    p.add(['warmup'], `must be less than duration (${duration} ms)`);
+  }
+  const maxSimTime = isObj(limits) ? limits.maxSimTime : undefined;
+  if (isNum(maxSimTime) && duration > maxSimTime) {
+    p.add(['duration'], `must be ≤ limits.maxSimTime (${maxSimTime} ms)`);
+  }
+}
+
+/** Reports duplicate ids and builds the id index (the first use of an id wins). */
+function indexIds(s: Out, raw: unknown, p: Problems): Index {
+  const index: Index = {
+    channels: new Map(),
+    consumers: new Map(),
+    producers: new Map(),
+    unresolved: new Set(),
+    known: new Set(GROUPS.filter((group) => Array.isArray(s[group]))),
+    groups: new Set(),
+  };
+  const seen = new Map<string, Seg[]>();
+  for (const group of GROUPS) {
+    const rawList = isPlainObject(raw) ? list(ownGet(raw, group)) : [];
+    list(s[group]).forEach((entry, i) => {
+      const valid = isObj(entry) && typeof entry.id === 'string';
+      const id = valid ? entry.id : rawId(rawList[i]);
+      if (typeof id !== 'string') return;
+      const at = [group, i, 'id'];
+      const first = seen.get(id);
+      if (first) p.add(at, `duplicate id ${show(id)} (also used at ${formatPath(first)})`);
+      else seen.set(id, at);
+      if (valid && !first) index[group].set(id, entry);
+      if (!valid) index.unresolved.add(id);
+    });
+  }
+  list(s.consumers).forEach((c, i) => {
+    if (isObj(c) && c.id === 'broker') {
+      p.add(['consumers', i, 'id'], '"broker" is reserved: faults use it for the broker');
+    }
+  });
+  return index;
+}
+
+function rawId(entry: unknown): unknown {
+  return isPlainObject(entry) ? ownGet(entry, 'id') : undefined;
+}
+
+/** Resolves a channel id that producers, emit and deadLetter use; reports what is wrong. */
+function channelRef(value: unknown, at: Seg[], index: Index, p: Problems): Out | undefined {
+  if (typeof value !== 'string' || index.unresolved.has(value)) return undefined;
+  if (!index.known.has('channels')) return undefined;
+  const channel = index.channels.get(value);
+  if (channel) return channel;
+  const slash = value.indexOf('/');
+  if (slash > 0 && index.channels.get(value.slice(0, slash))?.kind === 'topic') {
+    p.add(at, `must name a channel, not a subscription: use "${value.slice(0, slash)}"`);
+  } else {
+    p.add(at, `unknown channel ${show(value)}${p.hint(value, index.channels.keys())}`);
+  }
+  return undefined;
+}
+
+function checkChannel(channel: Out, i: number, index: Index, p: Problems): void {
+  if (channel.kind === 'queue') {
+    checkDeadLetter(channel.deadLetter, ['channels', i, 'deadLetter'], channel.id, index, p);
+  }
+  if (channel.kind !== 'topic') return;
+  const seen = new Map<string, number>();
+  list(channel.subscriptions).forEach((sub, j) => {
+    if (!isObj(sub)) return;
+    const at: Seg[] = ['channels', i, 'subscriptions', j];
+    if (typeof sub.id === 'string') {
+      const first = seen.get(sub.id);
+      if (first !== undefined) {
+        const where = formatPath(['channels', i, 'subscriptions', first, 'id']);
+        p.add([...at, 'id'], `duplicate subscription id ${show(sub.id)} (also used at ${where})`);
+      } else seen.set(sub.id, j);
+    }
+    checkDeadLetter(sub.deadLetter, [...at, 'deadLetter'], channel.id, index, p);
+  });
+}
+
+function checkDeadLetter(target: unknown, at: Seg[], self: unknown, index: Index, p: Problems) {
+  if (target === null) return;
+  const channel = channelRef(target, at, index, p);
+  if (!channel) return;
+  if (channel.kind === 'direct') {
+    p.add(at, `cannot dead-letter into direct channel ${show(target)}: use a queue, topic or log`);
+  } else if (target === self) {
+    p.add(at, 'cannot dead-letter into its own channel');
+  }
+}
+
+/** Resolves a consumer's `from`; returns the channel kind it reads, or undefined. */
+function resolveFrom(from: unknown, at: Seg[], index: Index, p: Problems): string | undefined {
+  if (typeof from !== 'string' || !index.known.has('channels')) return undefined;
+  const slash = from.indexOf('/');
+  const channelId = slash < 0 ? from : from.slice(0, slash);
+  if (index.unresolved.has(channelId)) return undefined;
+  const channel = index.channels.get(channelId);
+  if (!channel) {
+    p.add(at, `unknown channel ${show(channelId)}${p.hint(from, sources(index))}`);
+    return undefined;
+  }
+  const subs = list(channel.subscriptions).filter(isObj);
+  const names = subs.map((sub) => `${channelId}/${String(sub.id)}`);
+  if (slash < 0 && channel.kind === 'topic') {
+    const example = names.length > 0 ? `, e.g. "${names[0]}"` : ` (add one to channel "${from}")`;
+    p.add(at, `"${from}" is a topic: consume from one of its subscriptions${example}`);
+    return undefined;
+  }
+  if (slash < 0) return String(channel.kind);
+  if (channel.kind !== 'topic') {
+    p.add(at, `"${channelId}" is a ${String(channel.kind)}, not a topic: use "${channelId}"`);
+    return undefined;
+  }
+  if (names.includes(from)) return 'subscription';
+  const hint = p.hint(from, names);
+  p.add(at, `unknown subscription ${show(from.slice(slash + 1))} of topic "${channelId}"${hint}`);
+  return undefined;
+}
+
+function sources(index: Index): string[] {
+  const names: string[] = [];
+  for (const [id, channel] of index.channels) {
+    if (channel.kind !== 'topic') {
+      names.push(id);
+      continue;
+    }
+    for (const sub of list(channel.subscriptions).filter(isObj)) {
+      names.push(`${id}/${String(sub.id)}`);
+    }
+  }
+  return names;
+}
+
+function checkConsumer(c: Out, i: number, raw: unknown, index: Index, p: Problems): void {
+  const at = (field: Seg, ...more: Seg[]): Seg[] => ['consumers', i, field, ...more];
+  const kind = resolveFrom(c.from, at('from'), index, p);
+  if (kind === 'log' || kind === undefined) {
+    // Unresolved `from` (already reported): assume a log, so resetOffsets does not cascade.
+    if (c.group === undefined || c.group === null) c.group = c.id;
+  } else {
+    if (typeof c.group === 'string') {
+      p.add(at('group'), `only for log consumers (${show(c.from)} is a ${kind})`);
+    }
+    c.group = null;
+  }
+  const rawConsumer = isPlainObject(raw) ? list(ownGet(raw, 'consumers'))[i] : undefined;
+  if (kind !== undefined && kind !== 'log' && isPlainObject(rawConsumer)) {
+    for (const field of LOG_ONLY_CONSUMER_FIELDS) {
+      if (ownGet(rawConsumer, field) !== undefined) {
+        p.add(at(field), `only for log consumers (${show(c.from)} is a ${kind})`);
+      }
+    }
+  }
+  list(c.emit).forEach((e, j) => {
+    if (isObj(e)) channelRef(e.to, at('emit', j, 'to'), index, p);
+  });
+}
+
+function checkFault(f: Out, i: number, s: Out, index: Index, p: Problems): void {
+  const at = (...more: Seg[]): Seg[] => ['faults', i, ...more];
+  if (isNum(f.at) && isNum(s.duration) && f.at >= s.duration) {
+    p.add(at('at'), `must be before the end of the run (duration ${s.duration} ms)`);
+  }
+  if ('crash' in f) target(f.crash, at('crash'), index, p, { broker: true, producers: false });
+  if ('slow' in f) target(f.slow, at('slow'), index, p, { broker: false, producers: false });
+  if ('partition' in f) {
+    list(f.partition).forEach((t, j) =>
+      target(t, at('partition', j), index, p, { broker: false, producers: true }),
+    );
+  }
+  if ('resetOffsets' in f && typeof f.resetOffsets === 'string') {
+    checkGroup(f.resetOffsets, at('resetOffsets'), index, p);
+  }
+}
+
+interface Allowed {
+  broker: boolean;
+  producers: boolean;
+}
+
+/** A fault target: "broker", a consumer id, an instance id "consumer#k", or a producer id. */
+function target(value: unknown, at: Seg[], index: Index, p: Problems, allowed: Allowed): void {
+  if (typeof value !== 'string' || (allowed.broker && value === 'broker')) return;
+  if (!index.known.has('consumers') || (allowed.producers && !index.known.has('producers'))) return;
+  const hash = value.lastIndexOf('#');
+  const id = hash < 0 ? value : value.slice(0, hash);
+  if (index.unresolved.has(id)) return;
+  const consumer = index.consumers.get(id);
+  if (consumer && hash >= 0) {
+    const k = value.slice(hash + 1);
+    const n = consumer.instances;
+    if (isNum(n) && !(/^[1-9][0-9]*$/.test(k) && Number(k) <= n)) {
+      const range = n === 1 ? `${id}#1` : `${id}#1 to ${id}#${n}`;
+      p.add(
+        at,
+        `no instance ${show(value)}: "${id}" has ${n} instance${n === 1 ? '' : 's'} (${range})`,
+      );
+    }
+    return;
+  }
+  if (consumer || (allowed.producers && hash < 0 && index.producers.has(id))) return;
+  const what = allowed.producers ? 'consumer or producer' : 'consumer';
+  if (hash < 0 && (index.producers.has(id) || index.channels.has(id))) {
+    const is = index.producers.has(id) ? 'a producer' : 'a channel';
+    p.add(at, `${show(value)} is ${is}, not a ${what}${allowed.broker ? ' (or "broker")' : ''}`);
+    return;
+  }
+  const candidates = [...index.consumers.keys()];
+  if (allowed.producers) candidates.push(...index.producers.keys());
+  if (allowed.broker) candidates.push('broker');
+  p.add(at, `unknown ${what} ${show(id)}${p.hint(id, candidates)}`);
+}
+
+function checkGroup(group: string, at: Seg[], index: Index, p: Problems): void {
+  const { groups } = index;
+  if (!index.known.has('consumers') || groups.has(group)) return;
+  if (index.consumers.has(group)) {
+    p.add(at, `consumer ${show(group)} does not read a log: only log consumer groups have offsets`);
+  } else if (groups.size === 0) {
+    p.add(at, `unknown consumer group ${show(group)} (no consumer reads from a log)`);
+  } else {
+    p.add(at, `unknown consumer group ${show(group)}${p.hint(group, groups)}`);
+  }
+}

@@ -1,0 +1,420 @@
+// The v1 scenario format, described once as data (field order is output order): the validator
+// (walk.ts) and the JSON Schema (schema.ts) are both generated from it, so they cannot drift.
+import {
+  arr,
+  bool,
+  derived,
+  dur,
+  int,
+  keyed,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  opt,
+  orNone,
+  req,
+  str,
+  tagged,
+  tuple,
+  type ArrayNode,
+  type Field,
+  type ObjectNode,
+  type TaggedNode,
+} from './spec-nodes';
+
+/** Ids of producers, channels, consumers and subscriptions. */
+export const ID_PATTERN = '^[A-Za-z0-9._-]+$';
+
+const id = str({
+  pattern: ID_PATTERN,
+  patternMessage: 'use only letters, digits, ".", "_" and "-"',
+  defName: 'id',
+  desc: 'An id: letters, digits, ".", "_" and "-". Unique across producers, channels and consumers.',
+});
+/** A reference to something by id; resolved (with "did you mean") by references.ts. */
+const ref = str({ nonEmpty: true });
+const anyDur = dur({ min: 0 });
+const posDur = dur({ gt: 0 });
+const probability = num({ min: 0, max: 1 });
+const lossRate = num({ min: 0, lt: 1 });
+
+const minMax: ObjectNode['check'] = (o, report) => {
+  if ((o.max as number) < (o.min as number)) report('max', 'must be ≥ min');
+};
+const medianP99: ObjectNode['check'] = (o, report) => {
+  if ((o.p99 as number) <= (o.median as number)) report('p99', 'must be greater than median');
+};
+
+/** Distributions; durations (ms or unit strings) when `durations`, else plain numbers (bytes). */
+function distribution(durations: boolean): TaggedNode {
+  const value = durations ? anyDur : num({ min: 0 });
+  const positive = durations ? posDur : num({ gt: 0 });
+  const unit = durations ? 'Duration' : 'Bytes';
+  return tagged(
+    'kind',
+    {
+      constant: obj({ value: req(value, `${unit}: every draw returns this value.`) }),
+      uniform: obj(
+        {
+          min: req(value, `${unit}: lower bound.`),
+          max: req(value, `${unit}: upper bound (≥ min).`),
+        },
+        { check: minMax },
+      ),
+      exponential: obj({ mean: req(positive, `${unit}: the mean.`) }),
+      normal: obj({
+        mean: req(value, `${unit}: the mean (draws are truncated at 0).`),
+        stddev: req(value, `${unit}: the standard deviation.`),
+      }),
+      lognormal: obj(
+        {
+          median: req(positive, `${unit}: the median.`),
+          p99: req(positive, `${unit}: the 99th percentile (> median).`),
+        },
+        { check: medianP99 },
+      ),
+      pareto: obj({
+        min: req(positive, `${unit}: the scale (smallest value).`),
+        alpha: req(num({ gt: 0 }), 'The shape; smaller means heavier tail.'),
+      }),
+      empirical: obj({
+        values: req(arr(value, { minItems: 1 }), `${unit}: draws pick one uniformly.`),
+      }),
+    },
+    {
+      defName: durations ? 'durationDistribution' : 'sizeDistribution',
+      desc: durations
+        ? 'A random distribution of durations (ms, or strings like "3ms"), chosen by "kind".'
+        : 'A random distribution of sizes in bytes, chosen by "kind".',
+    },
+  );
+}
+const durationDist = distribution(true);
+const sizeDist = distribution(false);
+
+const increasingSteps: ArrayNode['check'] = (steps, report) => {
+  for (let i = 1; i < steps.length; i++) {
+    const [prev, cur] = [(steps[i - 1] as number[])[0], (steps[i] as number[])[0]];
+    if (cur <= prev) report([i, 0], 'must be later than the previous step');
+  }
+};
+const nonDecreasing: ArrayNode['check'] = (times, report) => {
+  for (let i = 1; i < times.length; i++) {
+    if ((times[i] as number) < (times[i - 1] as number)) {
+      report(i, 'must not be earlier than the previous time');
+    }
+  }
+};
+const burstFits: ObjectNode['check'] = (o, report) => {
+  if ((o.burstLength as number) >= (o.burstEvery as number)) {
+    report('burstLength', 'must be shorter than burstEvery');
+  }
+};
+
+const rate = tagged(
+  'kind',
+  {
+    constant: obj({ perSecond: req(num({ gt: 0 }), 'Messages per second, evenly spaced.') }),
+    poisson: obj({ perSecond: req(num({ gt: 0 }), 'Mean messages per second (Poisson).') }),
+    bursty: obj(
+      {
+        perSecond: req(num({ min: 0 }), 'Poisson rate between bursts.'),
+        burstPerSecond: req(num({ gt: 0 }), 'Poisson rate during a burst.'),
+        burstEvery: req(posDur, 'Time from the start of one burst to the next.'),
+        burstLength: req(posDur, 'How long a burst lasts (< burstEvery).'),
+      },
+      { check: burstFits },
+    ),
+    steps: obj({
+      steps: req(
+        arr(tuple([anyDur, num({ min: 0 })], '[at, perSecond]'), {
+          minItems: 1,
+          check: increasingSteps,
+        }),
+        'Piecewise Poisson: [[at, perSecond], ...] with strictly increasing times.',
+      ),
+    }),
+    trace: obj({
+      at: req(
+        arr(anyDur, { minItems: 1, check: nonDecreasing }),
+        'Exact publish times, non-decreasing.',
+      ),
+    }),
+  },
+  {
+    defName: 'rate',
+    desc: 'An arrival process, chosen by "kind". Rates are per simulated second.',
+  },
+);
+
+const keyCount = req(int(1), 'Number of distinct keys.');
+const keys = tagged(
+  'kind',
+  {
+    none: obj({}),
+    uniform: obj({ count: keyCount }),
+    zipf: obj({ count: keyCount, s: req(num({ gt: 0 }), 'Zipf exponent; larger is more skewed.') }),
+    roundRobin: obj({ count: keyCount }),
+  },
+  { defName: 'keys', desc: 'How ordering/partition keys are picked, chosen by "kind".' },
+);
+
+const crashes = obj(
+  {
+    mtbf: req(posDur, 'Mean time between crashes (exponentially distributed).'),
+    restart: req(anyDur, 'Time to come back after a crash.'),
+  },
+  { defName: 'crashes', desc: 'Random crashes.' },
+);
+
+const confirm = nullable(
+  obj(
+    {
+      timeout: opt(posDur, 1000, 'Wait this long for a confirm before retrying.'),
+      retries: opt(int(0), 3, 'Retries after the first attempt before giving up.'),
+      backoff: opt(anyDur, 100, 'Extra delay before each retry.'),
+    },
+    { aliases: [{ raw: true, as: {} }] },
+  ),
+  [null, false],
+);
+
+const producer = obj(
+  {
+    id: req(id, 'Producer id; message ids are "<id>:<sequence>".'),
+    to: req(ref, 'The channel to publish to (a channel id, not a subscription).'),
+    rate: req(rate, 'The arrival process.'),
+    count: opt(nullable(int(1)), null, 'Stop after publishing this many messages (null: no cap).'),
+    start: opt(anyDur, 0, 'When to start publishing.'),
+    stop: opt(nullable(anyDur), null, 'When to stop publishing (> start; null: never).'),
+    keys: opt(keys, { kind: 'none' }, 'Ordering/partition keys.'),
+    size: opt(sizeDist, { kind: 'constant', value: 1024 }, 'Message size in bytes.'),
+    confirm: opt(
+      confirm,
+      null,
+      'Publisher confirms: true or an object (retries keep the message id); null/false: none.',
+    ),
+    idempotent: opt(bool(), false, 'The broker drops a retried copy it already holds.'),
+  },
+  {
+    check: (o, report) => {
+      if (o.stop !== null && (o.stop as number) <= (o.start as number)) {
+        report('stop', 'must be later than start');
+      }
+    },
+  },
+);
+
+/** Options shared by queue channels and topic subscriptions. */
+export const QUEUE_OPTIONS: Record<string, Field> = {
+  ackTimeout: opt(
+    orNone(posDur),
+    null,
+    'Unacked deliveries become ready again after this (visibility timeout); "none": never.',
+  ),
+  maxDeliveries: opt(
+    orNone(int(1)),
+    null,
+    'A message delivered this many times without an ack is dead-lettered; "none": unlimited.',
+  ),
+  deadLetter: opt(
+    nullable(ref),
+    null,
+    'Channel to dead-letter into (queue, topic or log); null: dead letters are discarded and counted.',
+  ),
+  retryDelay: opt(
+    durationDist,
+    { kind: 'constant', value: 0 },
+    'Delay before a nacked or timed-out message is ready again.',
+  ),
+  requeue: opt(oneOf(['front', 'back']), 'front', 'Where a requeued message goes.'),
+  ttl: opt(orNone(posDur), null, 'Ready messages older than this expire; "none": never.'),
+  maxLength: opt(orNone(int(1)), null, 'Ready-message limit; "none": unlimited.'),
+  overflow: opt(
+    oneOf(['drop-head', 'reject-publish']),
+    'drop-head',
+    'What happens when maxLength ready messages are held.',
+  ),
+  fifoGroups: opt(bool(), false, 'At most one in-flight message per key (SQS FIFO groups).'),
+  dedupWindow: opt(
+    orNone(posDur),
+    null,
+    'Broker-side dedup of identical message ids published within this window; "none": off.',
+  ),
+};
+
+const subscription = obj(
+  {
+    id: req(id, 'Subscription id, unique within its topic; consumers use "topic/id".'),
+    ...QUEUE_OPTIONS,
+  },
+  { desc: 'A topic subscription: its own copy of every message, with queue options.' },
+);
+
+const channel = tagged(
+  'kind',
+  {
+    queue: obj({ id: req(id, 'Channel id.'), ...QUEUE_OPTIONS }),
+    topic: obj({
+      id: req(id, 'Channel id.'),
+      subscriptions: opt(arr(subscription), [], 'Each subscription gets its own copy.'),
+    }),
+    log: obj({
+      id: req(id, 'Channel id.'),
+      partitions: opt(int(1), 1, 'Partitions; key → partition by a stable hash.'),
+      retention: opt(orNone(posDur), null, 'Records older than this are deleted; "none": kept.'),
+    }),
+    direct: obj({
+      id: req(id, 'Channel id.'),
+      timeout: opt(anyDur, 0, 'A call waits this long for a free consumer instance, then fails.'),
+    }),
+  },
+  { desc: 'A channel: queue (point-to-point), topic (pub/sub), log (Kafka-like) or direct (RPC).' },
+);
+
+const commit = tagged(
+  'mode',
+  {
+    afterProcessing: obj({}),
+    interval: obj({ every: req(posDur, 'Commit period.') }),
+  },
+  {
+    aliases: [{ raw: 'afterProcessing', as: { mode: 'afterProcessing' } }],
+    desc: 'Offset commits: "afterProcessing" or {mode: interval, every}.',
+  },
+);
+
+const emit = obj({
+  to: req(ref, 'Channel to publish to after processing.'),
+  probability: opt(num({ gt: 0, max: 1 }), 1, 'Chance that a processed message is emitted.'),
+});
+
+/** Consumer fields that only make sense when consuming from a log. */
+export const LOG_ONLY_CONSUMER_FIELDS = ['startAt', 'commit', 'sessionTimeout'] as const;
+
+const consumer = obj(
+  {
+    id: req(id, 'Consumer id; instances are "<id>#1", "<id>#2"...'),
+    from: req(ref, 'A queue id, "topic/subscription", a log id or a direct channel id.'),
+    group: derived(nullable(id), 'the consumer id', 'Log only: the consumer group.'),
+    instances: opt(int(1), 1, 'Identical instances.'),
+    prefetch: derived(int(1), 'concurrency', 'Max unacked deliveries per instance.'),
+    concurrency: opt(int(1), 1, 'Messages processed in parallel per instance.'),
+    service: req(durationDist, 'Processing time.'),
+    ack: opt(
+      oneOf(['manual', 'auto']),
+      'manual',
+      'manual: ack after processing; auto: on delivery.',
+    ),
+    failRate: opt(probability, 0, 'Probability one processing attempt fails transiently (nack).'),
+    poison: opt(probability, 0, 'Fraction of messages that always fail.'),
+    idempotent: opt(bool(), false, 'A message id already processed is acked without processing.'),
+    crashes: opt(nullable(crashes, [null, 'none']), null, 'Random crashes per instance.'),
+    heartbeat: opt(posDur, 5000, 'The broker notices a crashed instance after this.'),
+    emit: opt(arr(emit), [], 'Publish onward after processing.'),
+    startAt: opt(oneOf(['earliest', 'latest']), 'earliest', 'Log only: where a new group starts.'),
+    commit: opt(commit, 'afterProcessing', 'Log only: when offsets are committed.'),
+    sessionTimeout: opt(posDur, 45_000, "Log only: a crashed member's partitions move after this."),
+  },
+  {
+    finish: (o) => {
+      if (o.prefetch === undefined) o.prefetch = o.concurrency;
+    },
+  },
+);
+
+const broker = obj({
+  durable: opt(bool(), true, 'true: nothing accepted is lost in a broker crash.'),
+  crashes: opt(nullable(crashes, [null, 'none']), null, 'Random broker crashes.'),
+});
+
+const network = obj(
+  {
+    latency: opt(durationDist, { kind: 'constant', value: 0 }, 'One-way latency per hop.'),
+    loss: opt(lossRate, 0, 'Probability a confirm or an ack is lost in transit.'),
+    confirmLoss: derived(lossRate, 'loss', 'Loss for publisher confirms.'),
+    ackLoss: derived(lossRate, 'loss', 'Loss for consumer acks.'),
+  },
+  {
+    finish: (o) => {
+      if (o.confirmLoss === undefined) o.confirmLoss = o.loss;
+      if (o.ackLoss === undefined) o.ackLoss = o.loss;
+    },
+  },
+);
+
+const at = req(anyDur, 'When the fault happens (< duration).');
+const fault = keyed(
+  {
+    crash: obj({
+      at,
+      crash: req(
+        ref,
+        '"broker", a consumer id (all instances) or an instance id like "workers#2".',
+      ),
+      restart: opt(nullable(anyDur, [null, 'none', 'never']), null, 'Restart after; null: never.'),
+    }),
+    partition: obj({
+      at,
+      partition: req(arr(ref, { minItems: 1 }), 'Instance, consumer or producer ids cut off.'),
+      for: req(posDur, 'How long the partition lasts.'),
+    }),
+    slow: obj({
+      at,
+      slow: req(ref, 'A consumer id or an instance id.'),
+      factor: req(num({ gt: 0 }), 'Service times are multiplied by this.'),
+      for: req(posDur, 'How long it lasts.'),
+    }),
+    resetOffsets: obj({
+      at,
+      resetOffsets: req(ref, 'A log consumer group.'),
+      to: opt(oneOf(['earliest', 'latest']), 'earliest', 'Where the group resumes.'),
+    }),
+  },
+  { desc: 'A scheduled fault: exactly one of crash, partition, slow, resetOffsets.' },
+);
+
+const limits = obj(
+  {
+    maxEvents: opt(int(1), 1_000_000_000, 'Stop with an error after this many events.'),
+    maxSimTime: opt(posDur, 2_592_000_000, 'Longest simulated time (default 30 days).'),
+    maxMessagesHeld: opt(int(1), 10_000_000, 'Most messages held at once in the whole system.'),
+  },
+  { desc: 'Extension: run budgets; a run that would exceed one stops with an error naming it.' },
+);
+
+/** The whole scenario file. */
+export const SCENARIO: ObjectNode = obj(
+  {
+    $schema: { node: str(), desc: 'The JSON Schema this file follows (ignored).', dropped: true },
+    version: { node: oneOf([1]), desc: 'Format version (ignored; only 1).', dropped: true },
+    name: req(str({ nonEmpty: true }), 'Scenario name.'),
+    description: opt(str(), '', 'Free text shown in the UI; may be Markdown.'),
+    seed: opt(
+      int(0),
+      1,
+      'Default random seed (non-negative integer); the CLI --seed overrides it.',
+    ),
+    duration: opt(nullable(posDur), null, 'Simulated time to run; required unless until: drained.'),
+    until: opt(oneOf(['time', 'drained']), 'time', 'time: run for duration; drained: until idle.'),
+    warmup: opt(anyDur, 0, 'Latency metrics ignore messages published before this.'),
+    sampleEvery: opt(nullable(posDur), null, 'Time-series resolution; null: automatic.'),
+    producers: req(arr(producer, { minItems: 1 }), 'Who publishes.'),
+    channels: req(arr(channel, { minItems: 1 }), 'Queues, topics, logs and direct channels.'),
+    consumers: opt(arr(consumer), [], 'Who consumes.'),
+    broker: opt(broker, {}, 'Broker durability and crashes.'),
+    network: opt(network, {}, 'Latency and loss.'),
+    faults: opt(arr(fault), [], 'Exact scheduled faults (replayable).'),
+    limits: opt(limits, {}, 'Run budgets.'),
+  },
+  {
+    desc: 'A Brokerlab scenario (format v1).',
+    schemaExtra: {
+      anyOf: [
+        { required: ['duration'] },
+        { required: ['until'], properties: { until: { const: 'drained' } } },
+      ],
+    },
+  },
+);

@@ -1,0 +1,185 @@
+// The normalized scenario: what the validator returns and the engine consumes.
+// Same field names as the v1 file format; every duration is a number of milliseconds, every
+// default is filled in, and "none" becomes null. Nothing here is ever undefined.
+
+/** A random distribution. Durations are in ms; sizes in bytes. */
+export type Dist =
+  | { kind: 'constant'; value: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'exponential'; mean: number }
+  | { kind: 'normal'; mean: number; stddev: number }
+  | { kind: 'lognormal'; median: number; p99: number }
+  | { kind: 'pareto'; min: number; alpha: number }
+  | { kind: 'empirical'; values: number[] };
+
+/** An arrival process. Rates are per second of simulated time; times in ms. */
+export type Rate =
+  | { kind: 'constant'; perSecond: number }
+  | { kind: 'poisson'; perSecond: number }
+  | {
+      kind: 'bursty';
+      perSecond: number;
+      burstPerSecond: number;
+      burstEvery: number;
+      burstLength: number;
+    }
+  | { kind: 'steps'; steps: Array<[number, number]> }
+  | { kind: 'trace'; at: number[] };
+
+/** How a producer picks ordering/partition keys. */
+export type Keys =
+  | { kind: 'none' }
+  | { kind: 'uniform'; count: number }
+  | { kind: 'zipf'; count: number; s: number }
+  | { kind: 'roundRobin'; count: number };
+
+export interface Confirm {
+  timeout: number;
+  retries: number;
+  backoff: number;
+}
+
+export interface Producer {
+  id: string;
+  to: string;
+  rate: Rate;
+  count: number | null;
+  start: number;
+  stop: number | null;
+  keys: Keys;
+  size: Dist;
+  confirm: Confirm | null;
+  idempotent: boolean;
+}
+
+/** Options shared by queues and topic subscriptions. */
+export interface QueueOptions {
+  ackTimeout: number | null;
+  maxDeliveries: number | null;
+  deadLetter: string | null;
+  retryDelay: Dist;
+  requeue: 'front' | 'back';
+  ttl: number | null;
+  maxLength: number | null;
+  overflow: 'drop-head' | 'reject-publish';
+  fifoGroups: boolean;
+  dedupWindow: number | null;
+}
+
+export interface QueueChannel extends QueueOptions {
+  id: string;
+  kind: 'queue';
+}
+
+export interface Subscription extends QueueOptions {
+  id: string;
+}
+
+export interface TopicChannel {
+  id: string;
+  kind: 'topic';
+  subscriptions: Subscription[];
+}
+
+export interface LogChannel {
+  id: string;
+  kind: 'log';
+  partitions: number;
+  retention: number | null;
+}
+
+export interface DirectChannel {
+  id: string;
+  kind: 'direct';
+  timeout: number;
+}
+
+export type Channel = QueueChannel | TopicChannel | LogChannel | DirectChannel;
+
+export interface Crashes {
+  mtbf: number;
+  restart: number;
+}
+
+export interface Emit {
+  to: string;
+  probability: number;
+}
+
+export type Commit = { mode: 'afterProcessing' } | { mode: 'interval'; every: number };
+
+export interface Consumer {
+  id: string;
+  /** A channel id, or `topic/subscription`. */
+  from: string;
+  /** Log consumers: the consumer group (defaults to the consumer id). null for other channels. */
+  group: string | null;
+  instances: number;
+  prefetch: number;
+  concurrency: number;
+  service: Dist;
+  ack: 'manual' | 'auto';
+  failRate: number;
+  poison: number;
+  idempotent: boolean;
+  crashes: Crashes | null;
+  heartbeat: number;
+  emit: Emit[];
+  startAt: 'earliest' | 'latest';
+  commit: Commit;
+  sessionTimeout: number;
+}
+
+export interface Broker {
+  durable: boolean;
+  crashes: Crashes | null;
+}
+
+export interface Network {
+  latency: Dist;
+  loss: number;
+  confirmLoss: number;
+  ackLoss: number;
+}
+
+export type Fault =
+  | { at: number; crash: string; restart: number | null }
+  | { at: number; partition: string[]; for: number }
+  | { at: number; slow: string; factor: number; for: number }
+  | { at: number; resetOffsets: string; to: 'earliest' | 'latest' };
+
+/** Run budgets: a run that would exceed one stops with an error naming it. */
+export interface Limits {
+  maxEvents: number;
+  /** ms of simulated time */
+  maxSimTime: number;
+  maxMessagesHeld: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  /** ms; null only when until is 'drained' and no cap was given */
+  duration: number | null;
+  until: 'time' | 'drained';
+  warmup: number;
+  /** ms; null means automatic (duration/200, or adaptive for open-ended runs) */
+  sampleEvery: number | null;
+  producers: Producer[];
+  channels: Channel[];
+  consumers: Consumer[];
+  broker: Broker;
+  network: Network;
+  faults: Fault[];
+  limits: Limits;
+}
+
+/** One validation problem: `path` like `consumers[0].prefetch`, message like `must be ≥ 1`. */
+export interface ValidationError {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult =
+  { ok: true; scenario: Scenario } | { ok: false; errors: ValidationError[] };

@@ -1,0 +1,162 @@
+// A run: the engine, its observers (metrics collector, trace hash, any caller's), time-series
+// sampling and run control. Callers advance it in slices (the CLI shows progress, the UI paces
+// playback) or run it to the end; either way the same events happen in the same order.
+
+import { Engine } from './model/engine';
+import type { EventKind, SimObserver } from './model/events';
+import type { Scenario } from './scenario/types';
+import type { MessageStore } from './model/messages';
+import { Collector } from './metrics/collector';
+import { TraceHash } from './metrics/trace-hash';
+import { buildReport } from './report';
+import type { Report } from './report';
+import { toUs } from './model/runtime';
+import { checkRunnable } from './model/support';
+import { checkEventBudget } from './model/estimate';
+import { BudgetExceededError } from './kernel/errors';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Extra observers of the event stream (trace file, UI animation). */
+  observers?: SimObserver[];
+}
+
+/** Feeds the trace hash: event kind, where, time and the message's identity. */
+class HashObserver implements SimObserver {
+  readonly hash = new TraceHash();
+  private msgs!: MessageStore;
+  attach(engine: Engine): void {
+    this.msgs = engine.msgs;
+  }
+  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
+    const h = this.hash;
+    const m = this.msgs;
+    h.mixInt(kind | (where << 8));
+    h.mixNumber(timeUs);
+    if (s >= 0) {
+      h.mixInt(m.producer[s]);
+      h.mixInt(m.seq[s]);
+    }
+    if (aux !== 0) h.mixNumber(aux);
+  }
+}
+
+class FanOut implements SimObserver {
+  constructor(private readonly observers: SimObserver[]) {}
+  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
+    const obs = this.observers;
+    for (let i = 0; i < obs.length; i++) obs[i].onEvent(kind, timeUs, s, where, aux);
+  }
+  onSample(timeUs: number): void {
+    for (const o of this.observers) o.onSample?.(timeUs);
+  }
+}
+
+export class Simulation {
+  readonly engine: Engine;
+  readonly collector: Collector;
+  readonly seed: number;
+  /** End of the run in µs: the duration, or Infinity for an uncapped drained run. */
+  readonly endUs: number;
+  private readonly hasher: HashObserver;
+  private readonly observer: FanOut;
+  private nextSampleUs: number;
+  private finishedAtUs = -1;
+
+  constructor(
+    readonly scenario: Scenario,
+    options: RunOptions = {},
+  ) {
+    checkRunnable(scenario);
+    checkEventBudget(scenario);
+    this.seed = options.seed ?? scenario.seed;
+    this.endUs = scenario.duration === null ? Infinity : toUs(scenario.duration);
+    this.hasher = new HashObserver();
+    const sampleEveryUs = chooseSampleEvery(scenario);
+    const observers: SimObserver[] = [this.hasher, ...(options.observers ?? [])];
+    this.observer = new FanOut(observers);
+    const engine = new Engine(scenario, this.seed, this.observer);
+    this.engine = engine;
+    this.hasher.attach(engine);
+    this.collector = new Collector(engine, sampleEveryUs);
+    observers.unshift(this.collector);
+    this.nextSampleUs = sampleEveryUs;
+  }
+
+  get nowUs(): number {
+    return this.engine.kernel.nowUs;
+  }
+
+  get done(): boolean {
+    return this.finishedAtUs >= 0;
+  }
+
+  /**
+   * Runs events up to simulated time untilUs (inclusive), or until maxSteps events have run.
+   * Returns true once the whole run has finished.
+   */
+  advance(untilUs: number, maxSteps = Infinity): boolean {
+    const k = this.engine.kernel;
+    let steps = maxSteps;
+    while (!this.done) {
+      const sampleAt = this.nextSampleUs;
+      const target = Math.min(untilUs, this.endUs, sampleAt - 1);
+      if (target >= k.nowUs) {
+        const before = k.events;
+        const reason = k.run(this.engine, target, steps);
+        steps -= k.events - before;
+        if (reason === 'steps') return false;
+        if (reason === 'halted') return this.finish(k.nowUs);
+        if (reason === 'idle') {
+          // Nothing can happen any more: a drained run ends here; a timed one lets the clock run on.
+          if (this.scenario.until === 'drained' || this.endUs === Infinity)
+            return this.finish(k.nowUs);
+          k.nowUs = target;
+        }
+      }
+      if (k.nowUs === sampleAt - 1 && sampleAt <= this.endUs && untilUs >= sampleAt) {
+        k.nowUs = sampleAt;
+        this.observer.onSample(sampleAt);
+        this.nextSampleUs += this.collector.series.everyUs;
+        continue;
+      }
+      if (k.nowUs >= this.endUs) return this.finish(this.endUs);
+      if (k.nowUs >= untilUs) return false;
+    }
+    return true;
+  }
+
+  /** Runs to the end and returns the report. */
+  run(wallClockMs: () => number = () => 0): Report {
+    const t0 = wallClockMs();
+    this.advance(Infinity);
+    return this.report(wallClockMs() - t0);
+  }
+
+  report(wallMs = 0): Report {
+    if (!this.done) throw new Error('the run has not finished');
+    return buildReport(
+      this.engine,
+      this.collector,
+      this.finishedAtUs,
+      this.hasher.hash.hex(),
+      wallMs,
+    );
+  }
+
+  private finish(atUs: number): true {
+    this.engine.kernel.nowUs = atUs;
+    this.finishedAtUs = atUs;
+    return true;
+  }
+}
+
+/** The sampling interval: as given, or duration/200, or an estimate for open-ended runs. */
+function chooseSampleEvery(s: Scenario): number {
+  if (s.sampleEvery !== null) return Math.max(1, toUs(s.sampleEvery));
+  if (s.duration !== null) return Math.max(1, Math.round(toUs(s.duration) / 200));
+  return 10_000; // 10 ms; the series coarsens itself as the run goes on
+}
+
+export { BudgetExceededError };

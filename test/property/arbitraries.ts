@@ -1,0 +1,136 @@
+// fast-check generators of valid raw scenarios (what a user would write), small enough to run
+// hundreds per test. Every generated scenario has Poisson arrivals, so the seed matters.
+
+import fc from 'fast-check';
+
+const durationMs = (min: number, max: number) => fc.integer({ min, max });
+
+export const distArb = (maxMs: number) =>
+  fc.oneof(
+    fc.record({
+      kind: fc.constant('constant'),
+      value: fc.double({ min: 0, max: maxMs, noNaN: true }),
+    }),
+    fc
+      .tuple(
+        fc.double({ min: 0, max: maxMs, noNaN: true }),
+        fc.double({ min: 0, max: maxMs, noNaN: true }),
+      )
+      .map(([a, b]) => ({ kind: 'uniform', min: Math.min(a, b), max: Math.max(a, b) })),
+    fc.record({
+      kind: fc.constant('exponential'),
+      mean: fc.double({ min: 0.01, max: maxMs, noNaN: true }),
+    }),
+    fc.record({
+      kind: fc.constant('normal'),
+      mean: fc.double({ min: 0, max: maxMs, noNaN: true }),
+      stddev: fc.double({ min: 0, max: maxMs / 2, noNaN: true }),
+    }),
+    fc
+      .tuple(
+        fc.double({ min: 0.01, max: maxMs / 4, noNaN: true }),
+        fc.double({ min: 1.1, max: 4, noNaN: true }),
+      )
+      .map(([median, f]) => ({ kind: 'lognormal', median, p99: median * f })),
+    fc.record({
+      kind: fc.constant('empirical'),
+      values: fc.array(fc.double({ min: 0, max: maxMs, noNaN: true }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+    }),
+  );
+
+const keysArb = fc.oneof(
+  fc.constant({ kind: 'none' }),
+  fc.record({ kind: fc.constant('uniform'), count: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant('roundRobin'), count: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({
+    kind: fc.constant('zipf'),
+    count: fc.integer({ min: 1, max: 6 }),
+    s: fc.double({ min: 0.5, max: 2, noNaN: true }),
+  }),
+);
+
+export interface ShapeOptions {
+  /** Only manual acks (at-least-once). */
+  manualOnly?: boolean;
+  /** Every queue gets at least one consumer. */
+  everyQueueConsumed?: boolean;
+  /** Force one consumer, one instance, concurrency 1 per queue. */
+  singleServer?: boolean;
+  /**
+   * No ack timeouts. A timeout shorter than the processing time livelocks a queue (the message
+   * is redelivered forever, as on a real broker), so liveness properties leave them out.
+   */
+  noAckTimeout?: boolean;
+}
+
+/** A valid raw scenario with 1–3 queues, 1–3 producers and 0–2 consumers per queue. */
+export function scenarioArb(opts: ShapeOptions = {}) {
+  return fc.integer({ min: 1, max: 3 }).chain((queueCount) => {
+    const queueIds = Array.from({ length: queueCount }, (_, i) => `q${i}`);
+    const queue = (id: string) =>
+      fc.record(
+        {
+          id: fc.constant(id),
+          kind: fc.constant('queue'),
+          ackTimeout: opts.noAckTimeout
+            ? fc.constant(undefined)
+            : fc.option(durationMs(5, 200), { nil: undefined }),
+          requeue: fc.constantFrom('front', 'back'),
+          retryDelay: fc.option(distArb(5), { nil: undefined }),
+        },
+        { requiredKeys: ['id', 'kind'] },
+      );
+    const producer = (i: number) =>
+      fc.record({
+        id: fc.constant(`p${i}`),
+        to: fc.constantFrom(...queueIds),
+        rate: fc.record({
+          kind: fc.constant('poisson'),
+          perSecond: fc.integer({ min: 50, max: 3000 }),
+        }),
+        count: fc.integer({ min: 2, max: 120 }),
+        keys: keysArb,
+      });
+    const minConsumers = opts.everyQueueConsumed || opts.singleServer ? 1 : 0;
+    const maxConsumers = opts.singleServer ? 1 : 2;
+    const consumer = (queueId: string, j: number) =>
+      fc.record({
+        id: fc.constant(`c_${queueId}_${j}`),
+        from: fc.constant(queueId),
+        instances: opts.singleServer ? fc.constant(1) : fc.integer({ min: 1, max: 3 }),
+        prefetch: fc.integer({ min: 1, max: 5 }),
+        concurrency: opts.singleServer ? fc.constant(1) : fc.integer({ min: 1, max: 3 }),
+        ack: opts.manualOnly ? fc.constant('manual') : fc.constantFrom('manual', 'auto'),
+        service: distArb(10),
+      });
+    const consumersArb = fc
+      .tuple(
+        ...queueIds.map((q) =>
+          fc.integer({ min: minConsumers, max: maxConsumers }).map((n) => ({ q, n })),
+        ),
+      )
+      .chain((counts) =>
+        fc.tuple(
+          ...counts.flatMap(({ q, n }) => Array.from({ length: n }, (_, j) => consumer(q, j))),
+        ),
+      );
+    return fc
+      .record({
+        name: fc.constant('generated'),
+        seed: fc.integer({ min: 0, max: 2 ** 40 }),
+        until: fc.constant('drained'),
+        duration: fc.constant('10m'),
+        warmup: fc.constantFrom(0, 20),
+        producers: fc
+          .integer({ min: 1, max: 3 })
+          .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => producer(i)))),
+        channels: fc.tuple(...queueIds.map(queue)),
+        consumers: consumersArb,
+        network: fc.oneof(fc.constant(undefined), fc.record({ latency: distArb(3) })),
+      })
+      .map((s) => JSON.parse(JSON.stringify(s)) as Record<string, unknown>); // drops undefined fields
+  });
+}
