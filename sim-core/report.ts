@@ -2,7 +2,7 @@
 // Built once at the end of a run from the collector's folds and the engine's final state.
 
 import type { Engine } from './model/engine';
-import { MsgState } from './model/messages';
+import { MsgFlag, MsgState } from './model/messages';
 import type { Collector, Totals } from './metrics/collector';
 import type { LatencySummaryMs } from './metrics/histogram';
 import { theoryBlock } from './metrics/theory-block';
@@ -14,6 +14,10 @@ export interface ChannelReport {
   enqueued: number;
   processed: number;
   deadLettered: number;
+  /** Extensions: copies that expired, were dropped by a length limit, or were lost here. */
+  expired: number;
+  dropped: number;
+  lost: number;
 }
 
 export interface ConsumerReport {
@@ -44,14 +48,15 @@ export interface Report {
   series: Record<string, number[]>;
 }
 
-/** Copies still held and never processed: ready, unacked, delayed, or in a consumer's hands. */
+/** Copies still held and never processed nor given a fate: ready, unacked, delayed, in a consumer. */
 function countPending(e: Engine): number {
   const m = e.msgs;
   let n = 0;
   for (let s = 0; s < m.capacity; s++) {
     const st = m.state[s];
     if (st === MsgState.free || st === MsgState.transit) continue;
-    if (m.copyOf[s] === s && m.processed[s] === 0) n++;
+    if (m.copyOf[s] !== s || (m.flags[s] & MsgFlag.secondary) !== 0) continue;
+    if (m.processed[s] === 0 && m.fate[s] === 0) n++;
   }
   return n;
 }
@@ -79,6 +84,9 @@ export function buildReport(
       enqueued: qs.enqueued,
       processed: qs.processed,
       deadLettered: qs.deadLettered,
+      expired: qs.expired,
+      dropped: qs.dropped,
+      lost: qs.lost,
     };
   }
   const consumers: Record<string, ConsumerReport> = {};

@@ -2,6 +2,7 @@
 // checks and time series, in memory that does not grow with the number of messages.
 
 import { Ev } from '../model/events';
+import { MsgFlag } from '../model/messages';
 import type { EventKind, SimObserver } from '../model/events';
 import type { Engine } from '../model/engine';
 import { LatencyHistogram } from './histogram';
@@ -26,6 +27,8 @@ export interface Totals {
   dropped: number;
   lost: number;
   pendingAtEnd: number;
+  /** Publishes to a topic with no subscriptions: gone, and not copies (extension). */
+  unrouted: number;
 }
 
 export function emptyTotals(): Totals {
@@ -49,6 +52,7 @@ export function emptyTotals(): Totals {
     dropped: 0,
     lost: 0,
     pendingAtEnd: 0,
+    unrouted: 0,
   };
 }
 
@@ -56,6 +60,9 @@ export class QueueStats {
   enqueued = 0;
   processed = 0;
   deadLettered = 0;
+  expired = 0;
+  dropped = 0;
+  lost = 0;
 }
 
 export class ConsumerStats {
@@ -132,45 +139,111 @@ export class Collector implements SimObserver {
 
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
     const t = this.totals;
+    const primary = s < 0 || (this.engine.msgs.flags[s] & MsgFlag.secondary) === 0;
     switch (kind) {
       case Ev.published:
         t.published++;
         if (timeUs >= this.engine.warmupUs) this.publishedInWindow++;
         return;
+      case Ev.rejected:
+        t.rejected++;
+        return;
+      case Ev.unrouted:
+        t.unrouted++;
+        return;
       case Ev.enqueued:
-        if (aux === 0) {
-          t.enqueued++;
-          this.queueStats[where].enqueued++;
-        } else t.duplicatesEnqueued++;
+        if (aux === 1) t.duplicatesEnqueued++;
+        else this.queueStats[where].enqueued++;
+        if (aux === 0) t.enqueued++;
         return;
       case Ev.delivered:
+        if (!primary) return;
         t.delivered++;
         if (aux > 1) t.redelivered++;
         return;
       case Ev.acked:
-        t.acked++;
+        if (primary) t.acked++;
+        return;
+      case Ev.nacked:
+        if (primary) t.nacked++;
         return;
       case Ev.processed:
-        return this.onProcessed(timeUs, s, where, aux);
+        return this.onProcessed(timeUs, s, where, aux, primary);
+      case Ev.reprocessed:
+        return this.onReprocessed(s, where, primary);
+      case Ev.suppressed:
+        if (primary) t.duplicatesSuppressed++;
+        return;
+      case Ev.deadLettered:
+      case Ev.expired:
+      case Ev.dropped:
+      case Ev.lost:
+        return this.onFate(kind, s, where, primary);
+      case Ev.crashed:
+        if (where >= 0) this.consumerStats[this.engine.instances[where].consumer].crashes++;
+        return;
       default:
         return;
     }
   }
 
-  private onProcessed(timeUs: number, s: number, instance: number, startUs: number): void {
+  /** A copy left the broker unprocessed. Totals count each copy's outcome once. */
+  private onFate(kind: EventKind, s: number, q: number, primary: boolean): void {
+    const qs = this.queueStats[q];
+    if (kind === Ev.deadLettered) qs.deadLettered++;
+    else if (kind === Ev.expired) qs.expired++;
+    else if (kind === Ev.dropped) qs.dropped++;
+    else qs.lost++;
+    if (!primary) return;
+    const m = this.engine.msgs;
+    const owner = m.copyOf[s];
+    if (m.processed[owner] > 0 || m.fate[owner] !== 0) return;
+    m.fate[owner] = kind;
+    this.countFate(kind, 1);
+  }
+
+  private countFate(kind: number, delta: number): void {
+    const t = this.totals;
+    if (kind === Ev.deadLettered) t.deadLettered += delta;
+    else if (kind === Ev.expired) t.expired += delta;
+    else if (kind === Ev.dropped) t.dropped += delta;
+    else t.lost += delta;
+  }
+
+  private onReprocessed(s: number, instance: number, primary: boolean): void {
+    const cs = this.consumerStats[this.engine.instances[instance].consumer];
+    cs.sinceSample++;
+    cs.duplicatesProcessed++;
+    if (primary) this.totals.duplicatesProcessed++;
+  }
+
+  private onProcessed(
+    timeUs: number,
+    s: number,
+    instance: number,
+    startUs: number,
+    primary: boolean,
+  ): void {
     const e = this.engine;
     const m = e.msgs;
     const cs = this.consumerStats[e.instances[instance].consumer];
     cs.sinceSample++;
-    if (m.processed[m.copyOf[s]] > 1) {
-      this.totals.duplicatesProcessed++;
-      cs.duplicatesProcessed++;
-      return;
-    }
-    const q = m.queue[s];
-    this.totals.processed++;
     cs.processed++;
+    const q = m.queue[s];
     this.queueStats[q].processed++;
+    const publishUs = m.publishUs[s];
+    if (publishUs >= e.warmupUs) {
+      cs.latency.record(timeUs - publishUs);
+      cs.latencyFromOrigin.record(timeUs - m.originUs[s]);
+    }
+    if (!primary) return;
+    const owner = m.copyOf[s];
+    if (m.fate[owner] !== 0) {
+      // It had been counted lost or dead-lettered, but a consumer still held it: processed after all.
+      this.countFate(m.fate[owner], -1);
+      m.fate[owner] = 0;
+    }
+    this.totals.processed++;
     const key = m.key[s];
     if (key >= 0) {
       // Keyless messages promise no order (like Kafka's keyless records): only keys are checked.
@@ -181,15 +254,12 @@ export class Collector implements SimObserver {
         cs.orderViolations++;
       } else order[key] = seq;
     }
-    const publishUs = m.publishUs[s];
     if (publishUs < e.warmupUs) return;
     this.processedInWindow++;
     this.processedBytesInWindow += m.size[s];
     this.endToEnd.record(timeUs - publishUs);
     this.queueWait.record(startUs - publishUs);
     this.service.record(timeUs - startUs);
-    cs.latency.record(timeUs - publishUs);
-    cs.latencyFromOrigin.record(timeUs - m.originUs[s]);
   }
 
   onSample(timeUs: number): void {

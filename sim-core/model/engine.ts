@@ -1,23 +1,26 @@
-// The broker model: handlers for producer arrivals, broker queues, deliveries, processing and
-// acks, driven by the kernel. Zero-latency hops are handled inline (same time, no heap entry);
-// every state change is announced to the observer as a past-tense event.
+// The broker model: handlers for producer arrivals, broker queues, deliveries, processing, acks
+// and faults, driven by the kernel. Zero-latency hops are handled inline (same time, no heap
+// entry); every state change is announced to the observer as a past-tense event.
+// Queue-side operations (enqueue, dispatch, settle, requeue, dead-letter) live in QueueOps.
 
 import { Kernel } from '../kernel/kernel';
 import { BudgetExceededError, InvariantError } from '../kernel/errors';
 import type { Scenario } from '../scenario/types';
-import { compileDist } from '../random';
-import type { Sampler } from '../random';
+import { compileDist, ln, streamFor } from '../random';
+import type { Rng, Sampler } from '../random';
 import { Ev } from './events';
 import type { SimObserver } from './events';
-import { MessageStore, MsgState } from './messages';
+import { MessageStore, MsgFlag, MsgState } from './messages';
 import { buildTopology } from './topology';
 import type { Topology } from './topology';
 import { buildRuntime, toUs } from './runtime';
-import type { InstanceRt, ProducerRt, QueueRt } from './runtime';
-import type { Rng } from '../random';
+import type { ConsumerRt, InstanceRt, ProducerRt, QueueRt } from './runtime';
+import { compileFaults } from './faults';
+import type { CompiledFault } from './faults';
+import { messageUniform } from './message-hash';
 
 /** Scheduled tasks (heap event kinds). */
-const Task = {
+export const Task = {
   produce: 1,
   atBroker: 2,
   atConsumer: 3,
@@ -25,6 +28,15 @@ const Task = {
   ackAtBroker: 5,
   ackDeadline: 6,
   retryReady: 7,
+  nackAtBroker: 8,
+  crash: 9,
+  restart: 10,
+  detect: 11,
+  ttlCheck: 12,
+  fault: 13,
+  faultEnd: 14,
+  brokerCrash: 15,
+  brokerRestart: 16,
 } as const;
 
 export class Engine {
@@ -34,18 +46,23 @@ export class Engine {
   readonly producers: ProducerRt[];
   readonly queues: QueueRt[];
   readonly instances: InstanceRt[];
+  readonly consumers: ConsumerRt[];
   readonly warmupUs: number;
   activeProducers: number;
-  private tokenSeq = 0;
-  private readonly latency: Sampler;
-  private readonly zeroLatency: boolean;
+  brokerUp = true;
+  tokenSeq = 0;
+  readonly latency: Sampler;
+  readonly zeroLatency: boolean;
+  private readonly ackLoss: number;
   private readonly maxHeld: number;
   private readonly drainMode: boolean;
+  private readonly faults: CompiledFault[];
+  private readonly brokerRng: Rng;
 
   constructor(
     readonly scenario: Scenario,
     readonly seed: number,
-    private readonly obs: SimObserver,
+    readonly obs: SimObserver,
   ) {
     const lim = scenario.limits;
     this.kernel = new Kernel({ maxEvents: lim.maxEvents, maxSimTimeUs: toUs(lim.maxSimTime) });
@@ -57,11 +74,18 @@ export class Engine {
     this.producers = rt.producers;
     this.queues = rt.queues;
     this.instances = rt.instances;
+    this.consumers = rt.consumers;
     const lat = scenario.network.latency;
     this.latency = compileDist(lat);
     this.zeroLatency = lat.kind === 'constant' && lat.value === 0;
+    this.ackLoss = scenario.network.ackLoss;
+    this.brokerRng = streamFor(seed, 'broker', 'crashes');
+    this.faults = compileFaults(scenario, this.topo);
     this.activeProducers = this.producers.length;
     for (const p of this.producers) this.scheduleNextArrival(p);
+    for (const inst of this.instances) this.scheduleRandomCrash(inst);
+    this.scheduleBrokerCrash();
+    this.faults.forEach((f, i) => this.kernel.at(f.atUs, Task.fault, i, 0, 0));
   }
 
   handle(kind: number, a: number, b: number, c: number): void {
@@ -75,11 +99,30 @@ export class Engine {
       case Task.serviceDone:
         return this.serviceDone(a, this.instances[b], c);
       case Task.ackAtBroker:
-        return this.ackAtBroker(a, c);
+      case Task.nackAtBroker:
+        // An ack still on the wire when its connection died (crash, broker restart) is void.
+        if (c <= this.instances[b].connToken) return;
+        return this.ackAtBroker(a, c, kind === Task.nackAtBroker);
       case Task.ackDeadline:
         return this.ackDeadline(this.queues[a]);
       case Task.retryReady:
         return this.retryReady(a, c);
+      case Task.ttlCheck:
+        return this.ttlCheck(this.queues[a]);
+      case Task.crash:
+        return this.crashInstance(this.instances[a], b === 1 ? -1 : c);
+      case Task.restart:
+        return this.restartInstance(this.instances[a]);
+      case Task.detect:
+        return this.detectDeadConnection(this.instances[a], c);
+      case Task.fault:
+        return this.startFault(this.faults[a]);
+      case Task.faultEnd:
+        return this.endFault(this.faults[a]);
+      case Task.brokerCrash:
+        return this.crashBroker(b === 1 ? -1 : c);
+      case Task.brokerRestart:
+        return this.restartBroker();
       default:
         throw this.invariant(`unknown task ${kind}`);
     }
@@ -109,24 +152,40 @@ export class Engine {
     m.publishUs[s] = now;
     m.originUs[s] = now;
     this.obs.onEvent(Ev.published, now, s, p.index, 0);
-    if (this.zeroLatency) this.arriveAtBroker(s, p.channel);
+    if (this.zeroLatency && p.partitionUntilUs <= now) this.arriveAtBroker(s, p.channel);
     else {
-      p.linkUs = this.hopArrival(p.linkUs, p.rngNet);
+      p.linkUs = this.hopArrival(p.linkUs, p.rngNet, p.partitionUntilUs);
       this.kernel.at(p.linkUs, Task.atBroker, s, p.channel, 0);
     }
     this.scheduleNextArrival(p);
   }
 
-  /** Arrival time of a message sent now on a FIFO link whose last arrival was lastUs. */
-  private hopArrival(lastUs: number, rng: Rng): number {
-    const t = this.kernel.nowUs + toUs(this.latency.sample(rng));
+  /**
+   * Arrival time of a message sent now on a FIFO link whose last arrival was lastUs; a partition
+   * holds traffic back until it heals (TCP retransmits rather than loses it).
+   */
+  hopArrival(lastUs: number, rng: Rng, heldUntilUs: number): number {
+    let t = this.kernel.nowUs + toUs(this.latency.sample(rng));
+    if (t < heldUntilUs) t = heldUntilUs;
     return t > lastUs ? t : lastUs;
   }
 
-  // ---- broker: queues --------------------------------------------------------------------
+  // ---- broker: routing and queues ---------------------------------------------------------
 
-  private arriveAtBroker(s: number, channel: number): void {
+  /** A message reaches the broker for a channel: fan out to its queues, or refuse it. */
+  arriveAtBroker(s: number, channel: number): void {
+    const now = this.kernel.nowUs;
+    if (!this.brokerUp) {
+      this.obs.onEvent(Ev.rejected, now, s, -1, 0);
+      this.release(s);
+      return;
+    }
     const targets = this.topo.channelTargets[channel];
+    if (targets.length === 0) {
+      this.obs.onEvent(Ev.unrouted, now, s, channel, 0);
+      this.release(s);
+      return;
+    }
     const m = this.msgs;
     for (let i = 1; i < targets.length; i++) {
       const copy = m.alloc();
@@ -139,6 +198,15 @@ export class Engine {
   private enqueue(q: QueueRt, s: number): void {
     const m = this.msgs;
     const now = this.kernel.nowUs;
+    if (q.ready.length >= q.maxLength) {
+      if (q.options.overflow === 'reject-publish') {
+        this.obs.onEvent(Ev.rejected, now, s, q.index, 0);
+        this.release(s);
+        return;
+      }
+      q.touch(now, this.warmupUs);
+      this.endCopy(q, q.ready.popFront(), Ev.dropped);
+    }
     m.queue[s] = q.index;
     m.state[s] = MsgState.ready;
     m.enqueueUs[s] = now;
@@ -146,15 +214,35 @@ export class Engine {
     q.touch(now, this.warmupUs);
     q.ready.pushBack(s);
     q.settle();
-    this.obs.onEvent(Ev.enqueued, now, s, q.index, 0);
+    this.obs.onEvent(Ev.enqueued, now, s, q.index, m.flags[s] & MsgFlag.secondary ? 2 : 0);
+    this.armTtl(q);
     this.dispatch(q);
   }
 
-  /** Hands ready messages to instances with credit, round-robin. */
-  private dispatch(q: QueueRt): void {
+  /** Puts an instance with credit back in its queue's round-robin, once. */
+  offerCredit(inst: InstanceRt): void {
+    if (!inst.inRing && inst.connected && inst.credit > 0 && inst.queue >= 0) {
+      inst.inRing = true;
+      this.queues[inst.queue].credit.pushBack(inst.index);
+    }
+  }
+
+  /** Hands ready messages to connected instances with credit, round-robin. */
+  dispatch(q: QueueRt): void {
+    if (!this.brokerUp) return;
+    const m = this.msgs;
     while (q.ready.length > 0 && q.credit.length > 0) {
       const inst = this.instances[q.credit.popFront()];
-      this.deliver(q, q.ready.popFront(), inst);
+      inst.inRing = false;
+      if (!inst.connected || inst.credit <= 0) continue;
+      const s = q.ready.popFront();
+      if (q.ttlUs > 0 && this.kernel.nowUs - m.enqueueUs[s] >= q.ttlUs) {
+        q.touch(this.kernel.nowUs, this.warmupUs);
+        this.endCopy(q, s, Ev.expired);
+        this.offerCredit(inst);
+        continue;
+      }
+      this.deliver(q, s, inst);
     }
   }
 
@@ -165,26 +253,30 @@ export class Engine {
     const n = ++m.deliveries[s];
     m.token[s] = token;
     m.inst[s] = inst.index;
+    q.touch(now, this.warmupUs);
     if (inst.autoAck) {
       // noAck: the broker forgets the message as it sends it; its reference moves to the delivery.
-      q.touch(now, this.warmupUs);
       m.state[s] = MsgState.gone;
-      q.credit.pushBack(inst.index);
+      this.offerCredit(inst);
       this.obs.onEvent(Ev.delivered, now, s, inst.index, n);
       this.obs.onEvent(Ev.acked, now, s, q.index, 0);
     } else {
-      q.touch(now, this.warmupUs);
       q.unacked++;
       m.state[s] = MsgState.unacked;
       m.refs[s]++;
       this.linkUnacked(inst, s);
-      if (--inst.credit > 0) q.credit.pushBack(inst.index);
+      inst.credit--;
+      this.offerCredit(inst);
       if (q.ackTimeoutUs > 0) this.armDeadline(q, s, token, now + q.ackTimeoutUs);
       this.obs.onEvent(Ev.delivered, now, s, inst.index, n);
     }
-    if (this.zeroLatency) this.arriveAtConsumer(s, inst, token);
+    if (this.zeroLatency && inst.partitionUntilUs <= now) this.arriveAtConsumer(s, inst, token);
     else {
-      inst.linkToConsumerUs = this.hopArrival(inst.linkToConsumerUs, inst.rngBrokerNet);
+      inst.linkToConsumerUs = this.hopArrival(
+        inst.linkToConsumerUs,
+        inst.rngBrokerNet,
+        inst.partitionUntilUs,
+      );
       this.kernel.at(inst.linkToConsumerUs, Task.atConsumer, s, inst.index, token);
     }
   }
@@ -207,24 +299,32 @@ export class Engine {
     if (n >= 0) m.prev[n] = p;
   }
 
-  /** Removes an unacked delivery from the broker's books and gives the instance its credit back. */
-  private settleDelivery(q: QueueRt, s: number): InstanceRt {
-    const inst = this.instances[this.msgs.inst[s]];
+  /** Removes an unacked delivery from the broker's books; a live connection gets its credit back. */
+  private settleDelivery(q: QueueRt, s: number): void {
+    const m = this.msgs;
+    const inst = this.instances[m.inst[s]];
     q.touch(this.kernel.nowUs, this.warmupUs);
     q.unacked--;
     this.unlinkUnacked(inst, s);
-    if (!inst.autoAck && inst.up && inst.credit++ === 0) q.credit.pushBack(inst.index);
-    return inst;
+    if (!inst.autoAck && inst.connected && m.token[s] > inst.connToken) {
+      inst.credit++;
+      this.offerCredit(inst);
+    }
   }
 
-  private ackAtBroker(s: number, token: number): void {
+  private ackAtBroker(s: number, token: number, negative: boolean): void {
     const m = this.msgs;
-    if (m.state[s] !== MsgState.unacked || m.token[s] !== token) return; // stale: timed out earlier
+    if (!this.brokerUp || m.state[s] !== MsgState.unacked || m.token[s] !== token) return; // stale
     const q = this.queues[m.queue[s]];
     this.settleDelivery(q, s);
-    m.state[s] = MsgState.gone;
-    this.obs.onEvent(Ev.acked, this.kernel.nowUs, s, q.index, 0);
-    this.release(s);
+    if (negative) {
+      this.obs.onEvent(Ev.nacked, this.kernel.nowUs, s, q.index, 0);
+      this.requeueOrDeadLetter(q, s);
+    } else {
+      m.state[s] = MsgState.gone;
+      this.obs.onEvent(Ev.acked, this.kernel.nowUs, s, q.index, 0);
+      this.release(s);
+    }
     this.dispatch(q);
   }
 
@@ -241,22 +341,33 @@ export class Engine {
     const m = this.msgs;
     const f = q.timeouts;
     const now = this.kernel.nowUs;
+    q.timerArmed = false;
+    if (!this.brokerUp) return; // re-armed when the broker restarts
     while (f.length > 0) {
       const s = f.headSlot();
       const live = m.state[s] === MsgState.unacked && m.token[s] === f.headToken();
       if (live && f.headDeadline() > now) break;
       f.shift();
-      if (live) this.timeOut(q, s);
+      if (live) {
+        this.settleDelivery(q, s);
+        this.obs.onEvent(Ev.timedOut, now, s, q.index, 0);
+        this.requeueOrDeadLetter(q, s);
+      }
     }
-    q.timerArmed = f.length > 0;
-    if (q.timerArmed) this.kernel.at(f.headDeadline(), Task.ackDeadline, q.index, 0, 0);
+    this.rearmDeadline(q);
+    this.dispatch(q);
   }
 
-  private timeOut(q: QueueRt, s: number): void {
-    this.settleDelivery(q, s);
-    this.obs.onEvent(Ev.timedOut, this.kernel.nowUs, s, q.index, 0);
-    this.requeue(q, s);
-    this.dispatch(q);
+  private rearmDeadline(q: QueueRt): void {
+    if (q.timerArmed || q.timeouts.length === 0) return;
+    q.timerArmed = true;
+    this.kernel.at(q.timeouts.headDeadline(), Task.ackDeadline, q.index, 0, 0);
+  }
+
+  /** A settled, unsuccessful delivery: redeliver, or dead-letter once maxDeliveries is reached. */
+  private requeueOrDeadLetter(q: QueueRt, s: number): void {
+    if (this.msgs.deliveries[s] >= q.maxDeliveries) this.endCopy(q, s, Ev.deadLettered);
+    else this.requeue(q, s);
   }
 
   /** Returns a settled delivery to the ready queue, after the retry delay if there is one. */
@@ -289,19 +400,74 @@ export class Engine {
     }
     q.settle();
     this.obs.onEvent(Ev.requeued, this.kernel.nowUs, s, q.index, 0);
+    this.armTtl(q);
+  }
+
+  /**
+   * A copy leaves its queue for good (dead-lettered, expired, dropped or lost). Dead-lettered,
+   * expired and dropped copies move on to the dead-letter channel when there is one.
+   */
+  private endCopy(q: QueueRt, s: number, fate: Fate): void {
+    const m = this.msgs;
+    this.obs.onEvent(fate, this.kernel.nowUs, s, q.index, 0);
+    m.state[s] = MsgState.gone;
+    if (fate !== Ev.lost && q.deadLetterChannel >= 0) {
+      const d = m.alloc();
+      m.copyIdentity(s, d);
+      m.flags[d] |= MsgFlag.secondary;
+      this.arriveAtBroker(d, q.deadLetterChannel);
+    }
+    this.release(s);
+  }
+
+  private armTtl(q: QueueRt): void {
+    if (q.ttlUs === 0 || q.ttlArmed || q.ready.length === 0) return;
+    q.ttlArmed = true;
+    this.kernel.at(
+      this.msgs.enqueueUs[q.ready.peekFront()] + q.ttlUs,
+      Task.ttlCheck,
+      q.index,
+      0,
+      0,
+    );
+  }
+
+  /** Expires ready messages at the head of the queue (as RabbitMQ does), then re-arms. */
+  private ttlCheck(q: QueueRt): void {
+    q.ttlArmed = false;
+    if (!this.brokerUp) return; // re-armed when the broker restarts
+    const m = this.msgs;
+    const now = this.kernel.nowUs;
+    while (q.ready.length > 0 && now - m.enqueueUs[q.ready.peekFront()] >= q.ttlUs) {
+      q.touch(now, this.warmupUs);
+      this.endCopy(q, q.ready.popFront(), Ev.expired);
+    }
+    this.armTtl(q);
   }
 
   // ---- consumers -------------------------------------------------------------------------
 
   private arriveAtConsumer(s: number, inst: InstanceRt, token: number): void {
-    if (token <= inst.crashToken) {
-      this.release(s); // sent to a connection that died on the way
+    if (!inst.up || token <= inst.connToken) {
+      this.dropDelivery(s); // sent to a process or connection that died on the way
       return;
     }
     this.obs.onEvent(Ev.received, this.kernel.nowUs, s, inst.index, 0);
     inst.buffer.pushBack(s);
     inst.bufferTokens.pushBack(token);
     this.pump(inst);
+  }
+
+  /**
+   * A consumer lets go of a delivery it never finished. Under manual ack the broker still holds
+   * the message (it comes back on redelivery); under auto ack it was the only copy: lost.
+   */
+  private dropDelivery(s: number): void {
+    const m = this.msgs;
+    if (m.state[s] === MsgState.gone && m.processed[m.copyOf[s]] === 0) {
+      this.obs.onEvent(Ev.lost, this.kernel.nowUs, s, m.queue[s], 0);
+    }
+    this.release(s);
   }
 
   /** Starts buffered deliveries, oldest first, while the instance has a free server. */
@@ -327,7 +493,7 @@ export class Engine {
   }
 
   private serviceDone(s: number, inst: InstanceRt, token: number): void {
-    if (token <= inst.crashToken) return; // the instance crashed while processing
+    if (token <= inst.killToken) return; // the instance crashed while processing
     const now = this.kernel.nowUs;
     const m = this.msgs;
     let k = 0;
@@ -338,26 +504,246 @@ export class Engine {
     inst.procSlot[k] = -1;
     inst.touch(now, this.warmupUs);
     inst.busy--;
-    m.processed[m.copyOf[s]]++;
-    this.obs.onEvent(Ev.processed, now, s, inst.index, startUs);
+    const failed =
+      (inst.poison > 0 && messageUniform(this.seed, m.producer[s], m.seq[s]) < inst.poison) ||
+      (inst.failRate > 0 && inst.rngFailures.nextFloat() < inst.failRate);
+    if (failed) this.obs.onEvent(Ev.failed, now, s, inst.index, 0);
+    else this.applySideEffect(s, inst, startUs);
     // The next buffered delivery starts before the ack goes out: with a zero-latency network the
     // ack is handled inline and may bring a new delivery, which must queue behind the buffer.
     this.pump(inst);
-    if (!inst.autoAck) this.sendAck(s, inst, token);
-    this.release(s);
+    if (!inst.autoAck) {
+      this.sendAck(s, inst, token, failed);
+      this.release(s);
+    } else if (failed)
+      this.dropDelivery(s); // auto ack: the broker no longer has it
+    else this.release(s);
   }
 
-  private sendAck(s: number, inst: InstanceRt, token: number): void {
-    if (this.zeroLatency) this.ackAtBroker(s, token);
-    else {
-      inst.linkToBrokerUs = this.hopArrival(inst.linkToBrokerUs, inst.rngNet);
-      this.kernel.at(inst.linkToBrokerUs, Task.ackAtBroker, s, inst.index, token);
+  /** The processing's side effect: once per copy, or again (a duplicate) unless idempotent. */
+  private applySideEffect(s: number, inst: InstanceRt, startUs: number): void {
+    const m = this.msgs;
+    const now = this.kernel.nowUs;
+    const seen = inst.def.idempotent ? this.queues[m.queue[s]].processedIds : null;
+    if (seen !== null) {
+      const id = m.producer[s] * 2147483648 + m.seq[s];
+      if (seen.has(id)) {
+        this.obs.onEvent(Ev.suppressed, now, s, inst.index, 0);
+        return;
+      }
+      seen.add(id);
     }
+    const owner = m.copyOf[s];
+    const first = m.processed[owner] === 0;
+    if (m.processed[owner] < 255) m.processed[owner]++;
+    this.obs.onEvent(first ? Ev.processed : Ev.reprocessed, now, s, inst.index, startUs);
+  }
+
+  private sendAck(s: number, inst: InstanceRt, token: number, negative: boolean): void {
+    if (token <= inst.connToken) return; // its connection is gone: the ack cannot be sent
+    if (this.ackLoss > 0 && inst.rngAckLoss.nextFloat() < this.ackLoss) return; // lost in transit
+    const now = this.kernel.nowUs;
+    if (this.zeroLatency && inst.partitionUntilUs <= now) this.ackAtBroker(s, token, negative);
+    else {
+      inst.linkToBrokerUs = this.hopArrival(
+        inst.linkToBrokerUs,
+        inst.rngNet,
+        inst.partitionUntilUs,
+      );
+      this.kernel.at(
+        inst.linkToBrokerUs,
+        negative ? Task.nackAtBroker : Task.ackAtBroker,
+        s,
+        inst.index,
+        token,
+      );
+    }
+  }
+
+  // ---- failures --------------------------------------------------------------------------
+
+  private scheduleRandomCrash(inst: InstanceRt): void {
+    const c = inst.def.crashes;
+    if (c === null) return;
+    const gapUs = toUs(-c.mtbf * lnOf(inst.rngCrashes));
+    this.kernel.after(gapUs, Task.crash, inst.index, 0, toUs(c.restart));
+  }
+
+  /** The process dies: its buffer and in-progress work are gone; the broker notices later. */
+  crashInstance(inst: InstanceRt, restartUs: number): void {
+    if (!inst.up) return;
+    const now = this.kernel.nowUs;
+    inst.up = false;
+    inst.killToken = this.tokenSeq;
+    inst.connToken = this.tokenSeq;
+    this.obs.onEvent(Ev.crashed, now, -1, inst.index, 0);
+    this.dropBuffer(inst);
+    inst.touch(now, this.warmupUs);
+    for (let k = 0; k < inst.concurrency; k++) {
+      if (inst.procSlot[k] < 0) continue;
+      const s = inst.procSlot[k];
+      inst.procSlot[k] = -1;
+      this.dropDelivery(s);
+    }
+    inst.busy = 0;
+    const detectUs = now + inst.heartbeatUs;
+    this.kernel.at(detectUs, Task.detect, inst.index, 0, inst.connToken);
+    // Simplification: the restarted process reconnects once the broker has noticed the old connection is gone.
+    if (restartUs >= 0)
+      this.kernel.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
+  }
+
+  private dropBuffer(inst: InstanceRt): void {
+    while (inst.buffer.length > 0) {
+      inst.bufferTokens.popFront();
+      this.dropDelivery(inst.buffer.popFront());
+    }
+  }
+
+  /**
+   * The broker notices a dead connection (missed heartbeats): every unacked delivery on it comes
+   * back (flagged redelivered on its next delivery). Ignored if the connection was renewed since.
+   */
+  detectDeadConnection(inst: InstanceRt, connTokenAtFailure: number): void {
+    if (inst.connToken > connTokenAtFailure) return; // a newer connection: nothing to detect
+    if (inst.up && inst.partitionUntilUs <= this.kernel.nowUs) return; // the partition healed in time
+    inst.connected = false;
+    if (inst.queue < 0) return;
+    const q = this.queues[inst.queue];
+    while (inst.unackedHead >= 0) {
+      const s = inst.unackedHead;
+      this.settleDelivery(q, s);
+      this.requeueOrDeadLetter(q, s);
+    }
+    this.dispatch(q);
+  }
+
+  restartInstance(inst: InstanceRt): void {
+    if (inst.up) return;
+    inst.up = true;
+    this.obs.onEvent(Ev.recovered, this.kernel.nowUs, -1, inst.index, 0);
+    this.reconnect(inst);
+    this.scheduleRandomCrash(inst);
+  }
+
+  /** A fresh connection: full credit; deliveries of the old one are void. */
+  reconnect(inst: InstanceRt): void {
+    inst.connected = true;
+    inst.connToken = this.tokenSeq;
+    inst.credit = inst.autoAck ? Infinity : inst.prefetch;
+    this.offerCredit(inst);
+    if (inst.queue >= 0) this.dispatch(this.queues[inst.queue]);
+  }
+
+  private startFault(f: CompiledFault): void {
+    const now = this.kernel.nowUs;
+    if (f.kind === 'crash') {
+      if (f.broker) this.crashBroker(f.restartUs);
+      for (const i of f.instances) this.crashInstance(this.instances[i], f.restartUs);
+    } else if (f.kind === 'partition') {
+      for (const i of f.instances) {
+        const inst = this.instances[i];
+        inst.partitionUntilUs = Math.max(inst.partitionUntilUs, now + f.forUs);
+        if (inst.heartbeatUs < f.forUs)
+          this.kernel.after(inst.heartbeatUs, Task.detect, i, 0, inst.connToken);
+      }
+      for (const p of f.producers) {
+        const pr = this.producers[p];
+        pr.partitionUntilUs = Math.max(pr.partitionUntilUs, now + f.forUs);
+      }
+      this.kernel.after(f.forUs, Task.faultEnd, f.index, 0, 0);
+    } else if (f.kind === 'slow') {
+      for (const i of f.instances) this.instances[i].slowFactor *= f.factor;
+      this.kernel.after(f.forUs, Task.faultEnd, f.index, 0, 0);
+    }
+  }
+
+  private endFault(f: CompiledFault): void {
+    if (f.kind === 'slow') {
+      for (const i of f.instances) this.instances[i].slowFactor /= f.factor;
+      return;
+    }
+    const now = this.kernel.nowUs;
+    for (const i of f.instances) {
+      const inst = this.instances[i];
+      if (inst.partitionUntilUs > now || !inst.up || inst.connected) continue;
+      // The partition healed after the broker gave up on the connection: the client notices,
+      // drops what it had prefetched, and reconnects; acks of in-progress work are void.
+      this.dropBuffer(inst);
+      this.reconnect(inst);
+    }
+  }
+
+  private scheduleBrokerCrash(): void {
+    const c = this.scenario.broker.crashes;
+    if (c === null) return;
+    this.kernel.after(
+      toUs(-c.mtbf * lnOf(this.brokerRng)),
+      Task.brokerCrash,
+      0,
+      0,
+      toUs(c.restart),
+    );
+  }
+
+  /**
+   * The broker goes down: every connection drops. A durable broker keeps what it had accepted
+   * (unacked messages become ready again); a transient one loses every message it held.
+   */
+  crashBroker(restartUs: number): void {
+    if (!this.brokerUp) return;
+    const now = this.kernel.nowUs;
+    this.brokerUp = false;
+    this.obs.onEvent(Ev.crashed, now, -1, -1, 0);
+    for (const inst of this.instances) {
+      inst.connected = false;
+      inst.connToken = this.tokenSeq;
+      if (inst.up) this.dropBuffer(inst);
+    }
+    const durable = this.scenario.broker.durable;
+    for (const q of this.queues) {
+      for (const i of q.instances) {
+        const inst = this.instances[i];
+        while (inst.unackedHead >= 0) {
+          const s = inst.unackedHead;
+          this.settleDelivery(q, s);
+          if (durable) this.makeReady(q, s);
+          else this.endCopy(q, s, Ev.lost);
+        }
+      }
+      if (!durable) {
+        q.touch(now, this.warmupUs);
+        while (q.ready.length > 0) this.endCopy(q, q.ready.popFront(), Ev.lost);
+      }
+    }
+    if (!durable) this.loseDelayed();
+    if (restartUs >= 0) this.kernel.after(restartUs, Task.brokerRestart, 0, 0, 0);
+  }
+
+  /** Messages waiting out a retry delay are held by the broker too. */
+  private loseDelayed(): void {
+    const m = this.msgs;
+    for (let s = 0; s < m.capacity; s++) {
+      if (m.state[s] === MsgState.delayed) this.endCopy(this.queues[m.queue[s]], s, Ev.lost);
+    }
+  }
+
+  private restartBroker(): void {
+    if (this.brokerUp) return;
+    this.brokerUp = true;
+    this.obs.onEvent(Ev.recovered, this.kernel.nowUs, -1, -1, 0);
+    for (const inst of this.instances) if (inst.up) this.reconnect(inst);
+    for (const q of this.queues) {
+      this.armTtl(q);
+      this.rearmDeadline(q);
+      this.dispatch(q);
+    }
+    this.scheduleBrokerCrash();
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------
 
-  private release(s: number): void {
+  release(s: number): void {
     if (this.msgs.release(s)) this.checkDrained();
   }
 
@@ -379,3 +765,10 @@ export class Engine {
     return new InvariantError(message, this.seed, this.kernel.nowUs, this.kernel.events);
   }
 }
+
+/** ln(u) of a uniform draw: −mean·ln(u) is an exponential gap with that mean. */
+function lnOf(rng: Rng): number {
+  return ln(rng.nextFloat());
+}
+
+type Fate = typeof Ev.deadLettered | typeof Ev.expired | typeof Ev.dropped | typeof Ev.lost;

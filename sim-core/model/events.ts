@@ -16,7 +16,7 @@ export const Ev = {
   received: 5,
   /** Processing of a delivery started. where = instance index. */
   started: 6,
-  /** Processing completed (the side effect happened). where = instance index; aux = start time µs. */
+  /** The first completed processing of a copy (its side effect). where = instance index; aux = start time µs. */
   processed: 7,
   /** A processing attempt failed (transient failure or poison). where = instance index. */
   failed: 8,
@@ -48,6 +48,10 @@ export const Ev = {
   confirmed: 21,
   /** A producer gave up on a message after its retries. where = producer index. */
   publishFailed: 22,
+  /** Processing completed again for a copy already processed: a duplicate side effect. where = instance index; aux = start time µs. */
+  reprocessed: 23,
+  /** A publish reached a topic with no subscriptions and is gone. where = channel index. */
+  unrouted: 24,
 } as const;
 
 export type EventKind = (typeof Ev)[keyof typeof Ev];
@@ -76,6 +80,12 @@ export const EVENT_KINDS: ReadonlyArray<{ kind: EventKind; name: string; meaning
   { kind: Ev.recovered, name: 'recovered', meaning: 'a crashed instance or the broker came back' },
   { kind: Ev.confirmed, name: 'confirmed', meaning: 'the broker confirmed a publish' },
   { kind: Ev.publishFailed, name: 'publishFailed', meaning: 'a producer gave up after retries' },
+  { kind: Ev.reprocessed, name: 'reprocessed', meaning: 'a copy was processed again: a duplicate' },
+  {
+    kind: Ev.unrouted,
+    name: 'unrouted',
+    meaning: 'a topic with no subscriptions dropped a publish',
+  },
 ];
 
 /** Name of an event kind, for traces and messages. */

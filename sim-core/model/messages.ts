@@ -19,6 +19,11 @@ export const MsgState = {
   delayed: 5,
 } as const;
 
+export const MsgFlag = {
+  /** A dead-lettered copy in its dead-letter channel: counted per channel, not in totals. */
+  secondary: 1,
+} as const;
+
 export class MessageStore {
   capacity = INITIAL;
   /** Slots in use. */
@@ -43,14 +48,18 @@ export class MessageStore {
   next = new Int32Array(INITIAL);
   prev = new Int32Array(INITIAL);
   state = new Uint8Array(INITIAL);
-  /** Completed processings of this copy (on the owner slot). */
-  processed = new Int32Array(INITIAL);
+  /** Completed processings of this copy (on the owner slot), saturating at 255. */
+  processed = new Uint8Array(INITIAL);
+  /** The fate recorded for this copy in the totals (an Ev kind), or 0 (on the owner slot). */
+  fate = new Uint8Array(INITIAL);
+  /** MsgFlag bits. */
+  flags = new Uint8Array(INITIAL);
   /** First intended send time, and the chain origin's. */
   publishUs = new Float64Array(INITIAL);
   originUs = new Float64Array(INITIAL);
-  /** Enqueue time (TTL) and enqueue order (requeue to the original position). */
+  /** Enqueue time (TTL), and enqueue order within its queue (requeue to the original position). */
   enqueueUs = new Float64Array(INITIAL);
-  enqueueOrder = new Float64Array(INITIAL);
+  enqueueOrder = new Int32Array(INITIAL);
 
   /** Allocates a slot with refs = 1, state transit, no queue, owner of its own copy. */
   alloc(): number {
@@ -67,6 +76,8 @@ export class MessageStore {
     this.copyOf[s] = s;
     this.deliveries[s] = 0;
     this.processed[s] = 0;
+    this.fate[s] = 0;
+    this.flags[s] = 0;
     this.inst[s] = -1;
     this.token[s] = 0;
     this.next[s] = -1;
@@ -110,19 +121,25 @@ export class MessageStore {
     this.token = growI32(this.token, n);
     this.next = growI32(this.next, n);
     this.prev = growI32(this.prev, n);
-    this.processed = growI32(this.processed, n);
-    const st = new Uint8Array(n);
-    st.set(this.state);
-    this.state = st;
+    this.processed = growU8(this.processed, n);
+    this.fate = growU8(this.fate, n);
+    this.flags = growU8(this.flags, n);
+    this.state = growU8(this.state, n);
     this.publishUs = growF64(this.publishUs, n);
     this.originUs = growF64(this.originUs, n);
     this.enqueueUs = growF64(this.enqueueUs, n);
-    this.enqueueOrder = growF64(this.enqueueOrder, n);
+    this.enqueueOrder = growI32(this.enqueueOrder, n);
   }
 }
 
 function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function growU8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(n);
   b.set(a);
   return b;
 }

@@ -27,6 +27,8 @@ export class ProducerRt {
   readonly rngNet: Rng;
   /** Arrival time of the last message on the producer→broker link (links are FIFO, like TCP). */
   linkUs = 0;
+  /** Publishes are held back until this time (a network partition). */
+  partitionUntilUs = 0;
   done = false;
 
   constructor(
@@ -65,6 +67,17 @@ export class QueueRt {
   lastTouchUs = 0;
   readonly retryDelay: Sampler;
   readonly rngRetry: Rng;
+  readonly ttlUs: number;
+  ttlArmed = false;
+  readonly maxLength: number;
+  readonly maxDeliveries: number;
+  /** Channel index to dead-letter into, or -1 to discard. */
+  deadLetterChannel = -1;
+  /**
+   * Ids (sender × 2^31 + sequence) whose side effect already ran, shared by the idempotent
+   * consumers of this queue (competing instances share one dedup store); null if none is.
+   */
+  processedIds: Set<number> | null = null;
 
   constructor(
     readonly index: number,
@@ -73,6 +86,9 @@ export class QueueRt {
     seed: number,
   ) {
     this.ackTimeoutUs = options.ackTimeout === null ? 0 : toUs(options.ackTimeout);
+    this.ttlUs = options.ttl === null ? 0 : Math.max(1, toUs(options.ttl));
+    this.maxLength = options.maxLength ?? Infinity;
+    this.maxDeliveries = options.maxDeliveries ?? Infinity;
     this.retryDelay = compileDist(options.retryDelay);
     this.rngRetry = streamFor(seed, name, 'retry');
   }
@@ -106,9 +122,18 @@ export class InstanceRt {
   readonly procSlot: Int32Array;
   readonly procToken: Int32Array;
   readonly procStartUs: Float64Array;
-  /** Deliveries with a token at or below this belong to a dead connection. */
-  crashToken = 0;
+  /** The process is running (not crashed). */
   up = true;
+  /** The broker's view: the instance's connection is live and may receive deliveries. */
+  connected = true;
+  /** Deliveries with a token at or below this belong to a dead connection. */
+  connToken = 0;
+  /** Work on deliveries with a token at or below this died with the process. */
+  killToken = 0;
+  /** In its queue's credit round-robin. */
+  inRing = true;
+  /** Traffic to and from the broker is held back until this time (a network partition). */
+  partitionUntilUs = 0;
   slowFactor = 1;
   /** Head of the linked list of this instance's unacked deliveries (message slots). */
   unackedHead = -1;
@@ -118,23 +143,34 @@ export class InstanceRt {
   linkToConsumerUs = 0;
   linkToBrokerUs = 0;
   readonly autoAck: boolean;
+  readonly prefetch: number;
   readonly concurrency: number;
+  readonly heartbeatUs: number;
+  readonly failRate: number;
+  readonly poison: number;
   readonly service: Sampler;
   readonly rngService: Rng;
   readonly rngNet: Rng;
   readonly rngBrokerNet: Rng;
+  readonly rngFailures: Rng;
+  readonly rngCrashes: Rng;
+  readonly rngAckLoss: Rng;
 
   constructor(
     readonly index: number,
     readonly name: string,
     readonly consumer: number,
     readonly queue: number,
-    def: Consumer,
+    readonly def: Consumer,
     seed: number,
   ) {
     this.autoAck = def.ack === 'auto';
+    this.prefetch = def.prefetch;
     this.concurrency = def.concurrency;
     this.credit = this.autoAck ? Infinity : def.prefetch;
+    this.heartbeatUs = toUs(def.heartbeat);
+    this.failRate = def.failRate;
+    this.poison = def.poison;
     this.procSlot = new Int32Array(def.concurrency).fill(-1);
     this.procToken = new Int32Array(def.concurrency);
     this.procStartUs = new Float64Array(def.concurrency);
@@ -142,6 +178,9 @@ export class InstanceRt {
     this.rngService = streamFor(seed, name, 'service');
     this.rngNet = streamFor(seed, name, 'network');
     this.rngBrokerNet = streamFor(seed, name, 'delivery-network');
+    this.rngFailures = streamFor(seed, name, 'failures');
+    this.rngCrashes = streamFor(seed, name, 'crashes');
+    this.rngAckLoss = streamFor(seed, name, 'ack-loss');
   }
 
   /** Call before busy changes: folds the elapsed interval into the busy integral. */
@@ -150,6 +189,12 @@ export class InstanceRt {
     if (nowUs > from) this.busyAreaUs += this.busy * (nowUs - from);
     this.lastTouchUs = nowUs;
   }
+}
+
+/** Per consumer definition. */
+export class ConsumerRt {
+  readonly instances: number[] = [];
+  constructor(readonly def: Consumer) {}
 }
 
 /** Builds every runtime entity for a run. */
@@ -162,11 +207,20 @@ export function buildRuntime(s: Scenario, topo: Topology, seed: number) {
     (inst, i) =>
       new InstanceRt(i, inst.name, inst.consumer, inst.queue, s.consumers[inst.consumer], seed),
   );
+  const consumers = s.consumers.map((c) => new ConsumerRt(c));
   for (const inst of instances) {
+    consumers[inst.consumer].instances.push(inst.index);
     if (inst.queue >= 0) {
       queues[inst.queue].instances.push(inst.index);
       queues[inst.queue].credit.pushBack(inst.index);
     }
   }
-  return { producers, queues, instances };
+  for (const inst of instances) {
+    if (inst.def.idempotent && inst.queue >= 0) queues[inst.queue].processedIds ??= new Set();
+  }
+  for (const q of queues) {
+    const dl = q.options.deadLetter;
+    q.deadLetterChannel = dl === null ? -1 : (topo.channelIndex.get(dl) ?? -1);
+  }
+  return { producers, queues, instances, consumers };
 }

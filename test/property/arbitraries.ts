@@ -134,3 +134,86 @@ export function scenarioArb(opts: ShapeOptions = {}) {
       .map((s) => JSON.parse(JSON.stringify(s)) as Record<string, unknown>); // drops undefined fields
   });
 }
+
+export interface FaultOptions {
+  /** Include network ack loss. */
+  ackLoss?: boolean;
+  /** Include broker crashes (the broker's durability is generated too unless durableOnly). */
+  brokerCrashes?: boolean;
+  durableOnly?: boolean;
+}
+
+/** Instance ids of a raw scenario's consumers (`c#1`, ...). */
+function instanceIds(raw: Record<string, unknown>): string[] {
+  const consumers = (raw.consumers ?? []) as Array<{ id: string; instances?: number }>;
+  return consumers.flatMap((c) =>
+    Array.from({ length: c.instances ?? 1 }, (_, k) => `${c.id}#${k + 1}`),
+  );
+}
+
+/**
+ * Adds a schedule of healing faults to a generated scenario: instance crashes with restarts,
+ * partitions of instances and producers, slow-downs, broker restarts, lost acks. All of them
+ * end, so a drained run checks liveness as well as safety.
+ */
+export function withFaults(base: fc.Arbitrary<Record<string, unknown>>, opts: FaultOptions = {}) {
+  return base.chain((raw) => {
+    const instances = instanceIds(raw);
+    const producers = ((raw.producers ?? []) as Array<{ id: string }>).map((p) => p.id);
+    const at = fc.integer({ min: 0, max: 2500 });
+    const faultArbs: Array<fc.Arbitrary<Record<string, unknown>>> = [];
+    if (instances.length > 0) {
+      faultArbs.push(
+        fc.record({
+          at,
+          crash: fc.constantFrom(...instances),
+          restart: fc.integer({ min: 0, max: 500 }),
+        }),
+        fc.record({
+          at,
+          partition: fc.subarray(instances, { minLength: 1 }),
+          for: fc.integer({ min: 1, max: 800 }),
+        }),
+        fc.record({
+          at,
+          slow: fc.constantFrom(...instances),
+          factor: fc.double({ min: 0.5, max: 20, noNaN: true }),
+          for: fc.integer({ min: 1, max: 800 }),
+        }),
+      );
+    }
+    faultArbs.push(
+      fc.record({
+        at,
+        partition: fc.subarray(producers, { minLength: 1 }),
+        for: fc.integer({ min: 1, max: 800 }),
+      }),
+    );
+    if (opts.brokerCrashes)
+      faultArbs.push(
+        fc.record({ at, crash: fc.constant('broker'), restart: fc.integer({ min: 0, max: 500 }) }),
+      );
+    return fc
+      .record({
+        faults: fc.array(fc.oneof(...faultArbs), { maxLength: 5 }),
+        heartbeat: fc.integer({ min: 10, max: 400 }),
+        ackLoss: opts.ackLoss
+          ? fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.3, noNaN: true }))
+          : fc.constant(0),
+        durable: opts.durableOnly ? fc.constant(true) : fc.boolean(),
+      })
+      .map(({ faults, heartbeat, ackLoss, durable }) => {
+        const consumers = ((raw.consumers ?? []) as Array<Record<string, unknown>>).map((c) => ({
+          ...c,
+          heartbeat,
+        }));
+        const network = { ...((raw.network as object) ?? {}), ackLoss };
+        // A lost ack with no ack timeout holds its message (and the consumer's credit) forever,
+        // as on a real broker; runs with lost acks give every queue a generous timeout to recover.
+        const channels = ((raw.channels ?? []) as Array<Record<string, unknown>>).map((c) =>
+          ackLoss > 0 && c.ackTimeout === undefined ? { ...c, ackTimeout: 1000 } : c,
+        );
+        return { ...raw, channels, consumers, network, broker: { durable }, faults };
+      });
+  });
+}

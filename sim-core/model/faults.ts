@@ -1,0 +1,63 @@
+// Scheduled faults resolved to entity indices once, before the run: which instances a crash,
+// partition or slow-down hits, or the broker, and when.
+
+import type { Fault, Scenario } from '../scenario/types';
+import type { Topology } from './topology';
+import { toUs } from './runtime';
+
+export interface CompiledFault {
+  index: number;
+  kind: 'crash' | 'partition' | 'slow' | 'resetOffsets';
+  atUs: number;
+  forUs: number;
+  /** -1: never restarts. */
+  restartUs: number;
+  factor: number;
+  broker: boolean;
+  instances: number[];
+  producers: number[];
+}
+
+/** Instance indices named by a consumer id (all its instances) or an instance id (`w#2`). */
+function instancesOf(name: string, topo: Topology): number[] {
+  const out: number[] = [];
+  topo.instances.forEach((inst, i) => {
+    if (inst.name === name || topo.consumerIndex.get(name) === inst.consumer) out.push(i);
+  });
+  return out;
+}
+
+export function compileFaults(s: Scenario, topo: Topology): CompiledFault[] {
+  return s.faults.map((f: Fault, index) => {
+    const base: CompiledFault = {
+      index,
+      kind: 'crash',
+      atUs: toUs(f.at),
+      forUs: 0,
+      restartUs: -1,
+      factor: 1,
+      broker: false,
+      instances: [],
+      producers: [],
+    };
+    if ('crash' in f) {
+      base.broker = f.crash === 'broker';
+      base.instances = base.broker ? [] : instancesOf(f.crash, topo);
+      base.restartUs = f.restart === null ? -1 : toUs(f.restart);
+    } else if ('partition' in f) {
+      base.kind = 'partition';
+      base.forUs = toUs(f.for);
+      for (const name of f.partition) {
+        const p = topo.producerIndex.get(name);
+        if (p !== undefined) base.producers.push(p);
+        else base.instances.push(...instancesOf(name, topo));
+      }
+    } else if ('slow' in f) {
+      base.kind = 'slow';
+      base.forUs = toUs(f.for);
+      base.factor = f.factor;
+      base.instances = instancesOf(f.slow, topo);
+    } else base.kind = 'resetOffsets';
+    return base;
+  });
+}
