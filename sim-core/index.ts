@@ -12,5 +12,6 @@ export { Ev, EVENT_KINDS, eventName } from './model/events';
 export type { EventKind, SimObserver } from './model/events';
 export type { Engine } from './model/engine';
 export { NotRunnableError, runnableProblems } from './model/support';
+export { checkEventBudget } from './model/estimate';
 export { BudgetExceededError, InvariantError } from './kernel/errors';
 export type { BudgetName } from './kernel/errors';

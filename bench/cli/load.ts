@@ -22,6 +22,7 @@ export function readScenarioValue(file: string): unknown {
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
     throw new UsageError([`${file}: cannot read the scenario (${why})`]);
   }
+  if (text.trim() === '') throw new UsageError([`${file}: the file is empty`]);
   const parsed = parseScenarioText(text, file);
   if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => `${e.path}: ${e.message}`));
   return parsed.value;

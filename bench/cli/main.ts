@@ -55,8 +55,32 @@ function parseFormat(text: string | undefined): Format {
   return f;
 }
 
+/** Options that take a value: `--seed -1` is joined into `--seed=-1` so a negative value reaches our check. */
+const VALUE_OPTIONS = new Set([
+  '--seed',
+  '--duration',
+  '--format',
+  '--out',
+  '--trace',
+  '--max-events',
+  '--max-sim-time',
+  '--max-messages',
+]);
+
+function joinValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (VALUE_OPTIONS.has(args[i]) && i + 1 < args.length && args[i + 1].startsWith('-')) {
+      out.push(`${args[i]}=${args[i + 1]}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 function dispatch(argv: string[]): number {
-  const [command, ...rest] = argv;
+  const [command, ...rest0] = argv;
+  const rest = joinValues(rest0);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return 0;

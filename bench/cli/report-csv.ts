@@ -23,8 +23,33 @@ function cell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The theory block's columns, present (empty) even when a scenario has no closed form. */
+const THEORY_FIELDS = ['model', 'servers', 'arrivalPerSec', 'serviceMeanMs', 'probWait'];
+const THEORY_COMPARED = [
+  'utilization',
+  'queueWaitMeanMs',
+  'queueWaitP99Ms',
+  'endToEndMeanMs',
+  'endToEndP99Ms',
+  'queueLengthMean',
+];
+
+function theoryPairs(theory: Report['theory']): Array<[string, unknown]> {
+  const t = (theory ?? {}) as Record<string, unknown>;
+  return [
+    ...THEORY_FIELDS.map((k): [string, unknown] => [`theory.${k}`, t[k] ?? null]),
+    ...THEORY_COMPARED.flatMap((k): Array<[string, unknown]> => {
+      const c = (t[k] ?? {}) as { theory?: number | null; measured?: number };
+      return [
+        [`theory.${k}.theory`, c.theory ?? null],
+        [`theory.${k}.measured`, c.measured ?? null],
+      ];
+    }),
+  ];
+}
+
 export function reportCsv(r: Report): string {
-  const { series: _series, ...rest } = r;
-  const pairs = flatten(rest);
+  const { series: _series, theory, ...rest } = r;
+  const pairs = [...flatten(rest), ...theoryPairs(theory)];
   return `${pairs.map(([k]) => cell(k)).join(',')}\n${pairs.map(([, v]) => cell(v)).join(',')}\n`;
 }

@@ -1,8 +1,14 @@
 // `brokerlab run` and `brokerlab validate`: load, validate, run in slices (for progress), then
 // print the report as a table for people or as json/csv for scripts.
 
-import { writeFileSync } from 'node:fs';
-import { BudgetExceededError, NotRunnableError, Simulation } from '../../sim-core/index';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import {
+  BudgetExceededError,
+  NotRunnableError,
+  Simulation,
+  runnableProblems,
+  checkEventBudget,
+} from '../../sim-core/index';
 import type { Report, Scenario } from '../../sim-core/index';
 import { loadScenario } from './load';
 import type { Overrides } from './load';
@@ -66,8 +72,29 @@ export function formatReport(r: Report, format: Format): string {
   return reportTable(r);
 }
 
+/** Fails early, before a long run, if an output file cannot be written. */
+function checkWritable(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code);
+    throw new UsageError([`${option}: cannot write "${file}" (${why})`]);
+  }
+}
+
 export function runCommand(cmd: RunCommand): number {
   const scenario = loadScenario(cmd.file, cmd.overrides);
+  checkWritable('--out', cmd.out);
+  checkWritable('--trace', cmd.trace);
   const report = runSimulation(
     scenario,
     cmd.seed,
@@ -90,6 +117,16 @@ export function runCommand(cmd: RunCommand): number {
 
 export function validateCommand(file: string): number {
   const s = loadScenario(file);
+  // Valid but unrunnable (an option not modelled yet, a run bound to blow its budget) is reported too.
+  const problems = runnableProblems(s);
+  if (problems.length > 0) throw new UsageError(problems.map((x) => `${x.path}: ${x.message}`));
+  try {
+    checkEventBudget(s);
+  } catch (e) {
+    if (e instanceof BudgetExceededError)
+      throw new RunError(`the scenario is valid, but its run would stop: ${e.message}`);
+    throw e;
+  }
   process.stdout.write(
     `${file}: valid (${s.producers.length} producers, ${s.channels.length} channels, ${s.consumers.length} consumers)\n`,
   );

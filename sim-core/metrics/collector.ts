@@ -151,6 +151,12 @@ export class Collector implements SimObserver {
       case Ev.unrouted:
         t.unrouted++;
         return;
+      case Ev.publishFailed:
+        t.publishFailed++;
+        return;
+      case Ev.deduplicated:
+        t.deduplicated++;
+        return;
       case Ev.enqueued:
         if (aux === 1) t.duplicatesEnqueued++;
         else this.queueStats[where].enqueued++;

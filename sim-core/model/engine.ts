@@ -14,7 +14,7 @@ import { MessageStore, MsgFlag, MsgState } from './messages';
 import { buildTopology } from './topology';
 import type { Topology } from './topology';
 import { buildRuntime, toUs } from './runtime';
-import type { ConsumerRt, InstanceRt, ProducerRt, QueueRt } from './runtime';
+import type { ConsumerRt, InstanceRt, PendingPublish, ProducerRt, QueueRt } from './runtime';
 import { compileFaults } from './faults';
 import type { CompiledFault } from './faults';
 import { messageUniform } from './message-hash';
@@ -37,6 +37,9 @@ export const Task = {
   faultEnd: 14,
   brokerCrash: 15,
   brokerRestart: 16,
+  confirmAtProducer: 17,
+  confirmTimeout: 18,
+  retryPublish: 19,
 } as const;
 
 export class Engine {
@@ -49,11 +52,14 @@ export class Engine {
   readonly consumers: ConsumerRt[];
   readonly warmupUs: number;
   activeProducers: number;
+  /** Publishes awaiting a confirm or a retry: a drained run waits for them. */
+  pendingPublishes = 0;
   brokerUp = true;
   tokenSeq = 0;
   readonly latency: Sampler;
   readonly zeroLatency: boolean;
   private readonly ackLoss: number;
+  private readonly confirmLoss: number;
   private readonly maxHeld: number;
   private readonly drainMode: boolean;
   private readonly faults: CompiledFault[];
@@ -79,6 +85,7 @@ export class Engine {
     this.latency = compileDist(lat);
     this.zeroLatency = lat.kind === 'constant' && lat.value === 0;
     this.ackLoss = scenario.network.ackLoss;
+    this.confirmLoss = scenario.network.confirmLoss;
     this.brokerRng = streamFor(seed, 'broker', 'crashes');
     this.faults = compileFaults(scenario, this.topo);
     this.activeProducers = this.producers.length;
@@ -123,6 +130,12 @@ export class Engine {
         return this.crashBroker(b === 1 ? -1 : c);
       case Task.brokerRestart:
         return this.restartBroker();
+      case Task.confirmAtProducer:
+        return this.confirmAtProducer(this.producers[a], b === 1, c);
+      case Task.confirmTimeout:
+        return this.confirmTimeout(this.producers[a], b, c);
+      case Task.retryPublish:
+        return this.retryPublish(this.producers[a], c);
       default:
         throw this.invariant(`unknown task ${kind}`);
     }
@@ -140,24 +153,127 @@ export class Engine {
   }
 
   private produce(p: ProducerRt): void {
-    const m = this.msgs;
-    const now = this.kernel.nowUs;
     p.remaining--;
+    const seq = ++p.seq;
+    const key = p.keys.next(p.rngKeys);
+    const size = p.size.sample(p.rngSize);
+    const now = this.kernel.nowUs;
+    if (p.def.confirm !== null) {
+      const targets = this.topo.channelTargets[p.channel].length;
+      const rec: PendingPublish = {
+        seq,
+        key,
+        size,
+        publishUs: now,
+        attempts: 0,
+        inFlight: 0,
+        done: false,
+        owners: new Int32Array(targets).fill(-1),
+        acceptUs: new Float64Array(targets),
+      };
+      p.pending.set(seq, rec);
+      this.pendingPublishes++;
+      this.attempt(p, rec);
+    } else this.send(p, this.newMessage(p.index, seq, key, size, now, now));
+    this.scheduleNextArrival(p);
+  }
+
+  /** A fresh message slot with its identity and timing. */
+  private newMessage(
+    sender: number,
+    seq: number,
+    key: number,
+    size: number,
+    publishUs: number,
+    originUs: number,
+  ): number {
+    const m = this.msgs;
     if (m.live >= this.maxHeld) this.overHeld();
     const s = m.alloc();
-    m.producer[s] = p.index;
-    m.seq[s] = ++p.seq;
-    m.key[s] = p.keys.next(p.rngKeys);
-    m.size[s] = p.size.sample(p.rngSize);
-    m.publishUs[s] = now;
-    m.originUs[s] = now;
+    m.producer[s] = sender;
+    m.seq[s] = seq;
+    m.key[s] = key;
+    m.size[s] = size;
+    m.publishUs[s] = publishUs;
+    m.originUs[s] = originUs;
+    return s;
+  }
+
+  /** One publish attempt on the producer's FIFO link to the broker. */
+  private send(p: ProducerRt, s: number): void {
+    const now = this.kernel.nowUs;
     this.obs.onEvent(Ev.published, now, s, p.index, 0);
     if (this.zeroLatency && p.partitionUntilUs <= now) this.arriveAtBroker(s, p.channel);
     else {
       p.linkUs = this.hopArrival(p.linkUs, p.rngNet, p.partitionUntilUs);
       this.kernel.at(p.linkUs, Task.atBroker, s, p.channel, 0);
     }
-    this.scheduleNextArrival(p);
+  }
+
+  /** Publishes (again) a message awaiting its confirm, with the same id; arms its timeout. */
+  private attempt(p: ProducerRt, rec: PendingPublish): void {
+    rec.attempts++;
+    rec.inFlight++;
+    this.kernel.after(p.confirmTimeoutUs, Task.confirmTimeout, p.index, rec.attempts, rec.seq);
+    this.send(
+      p,
+      this.newMessage(p.index, rec.seq, rec.key, rec.size, rec.publishUs, rec.publishUs),
+    );
+  }
+
+  private confirmAtProducer(p: ProducerRt, ok: boolean, seq: number): void {
+    const rec = p.pending.get(seq);
+    if (rec === undefined || rec.done) return;
+    if (!ok) return this.retryOrGiveUp(p, rec); // a nack: a failure, retried like an unknown outcome
+    rec.done = true;
+    this.obs.onEvent(Ev.confirmed, this.kernel.nowUs, -1, p.index, seq);
+    this.retire(p, rec);
+  }
+
+  /** No confirm in time: the outcome is unknown, so the message is sent again with the same id. */
+  private confirmTimeout(p: ProducerRt, attempt: number, seq: number): void {
+    const rec = p.pending.get(seq);
+    if (rec === undefined || rec.done || rec.attempts !== attempt) return;
+    this.retryOrGiveUp(p, rec);
+  }
+
+  private retryOrGiveUp(p: ProducerRt, rec: PendingPublish): void {
+    if (rec.attempts > p.retries) {
+      rec.done = true;
+      this.obs.onEvent(Ev.publishFailed, this.kernel.nowUs, -1, p.index, rec.seq);
+      this.retire(p, rec);
+      return;
+    }
+    // Exponential backoff: backoff, 2×backoff, 4×backoff, ...
+    const delayUs = p.backoffUs * 2 ** Math.min(30, rec.attempts - 1);
+    rec.attempts++; // reserves the attempt number, so a late timeout of the previous one is ignored
+    this.kernel.after(delayUs, Task.retryPublish, p.index, 0, rec.seq);
+  }
+
+  private retryPublish(p: ProducerRt, seq: number): void {
+    const rec = p.pending.get(seq);
+    if (rec === undefined || rec.done) return;
+    rec.attempts--;
+    this.attempt(p, rec);
+  }
+
+  /** Forgets a finished publish once none of its attempts is still on the way. */
+  private retire(p: ProducerRt, rec: PendingPublish): void {
+    if (!rec.done || rec.inFlight > 0 || !p.pending.has(rec.seq)) return;
+    p.pending.delete(rec.seq);
+    this.pendingPublishes--;
+    for (const owner of rec.owners) if (owner >= 0) this.release(owner);
+    this.checkDrained();
+  }
+
+  private sendConfirm(p: ProducerRt, seq: number, ok: boolean): void {
+    if (this.confirmLoss > 0 && p.rngConfirmLoss.nextFloat() < this.confirmLoss) return; // lost
+    const now = this.kernel.nowUs;
+    if (this.zeroLatency && p.partitionUntilUs <= now) this.confirmAtProducer(p, ok, seq);
+    else {
+      p.confirmLinkUs = this.hopArrival(p.confirmLinkUs, p.rngConfirmNet, p.partitionUntilUs);
+      this.kernel.at(p.confirmLinkUs, Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
+    }
   }
 
   /**
@@ -175,6 +291,13 @@ export class Engine {
   /** A message reaches the broker for a channel: fan out to its queues, or refuse it. */
   arriveAtBroker(s: number, channel: number): void {
     const now = this.kernel.nowUs;
+    const m0 = this.msgs;
+    const sender = m0.producer[s];
+    if (sender < this.producers.length && (m0.flags[s] & MsgFlag.secondary) === 0) {
+      const p = this.producers[sender];
+      const rec = p.pending.get(m0.seq[s]);
+      if (rec !== undefined) return this.arriveTracked(p, rec, s, channel);
+    }
     if (!this.brokerUp) {
       this.obs.onEvent(Ev.rejected, now, s, -1, 0);
       this.release(s);
@@ -195,14 +318,69 @@ export class Engine {
     this.enqueue(this.queues[targets[0]], s);
   }
 
-  private enqueue(q: QueueRt, s: number): void {
+  /**
+   * A publish attempt of a message awaiting its confirm. A copy the broker already accepted from
+   * an earlier attempt is dropped when the producer is idempotent (or within the queue's dedup
+   * window); otherwise it is accepted again: a further physical instance of the same copy.
+   */
+  private arriveTracked(p: ProducerRt, rec: PendingPublish, s: number, channel: number): void {
+    const m = this.msgs;
+    const now = this.kernel.nowUs;
+    rec.inFlight--;
+    if (!this.brokerUp) {
+      // The connection is down: no confirm comes back, and the producer's timeout decides.
+      this.obs.onEvent(Ev.rejected, now, s, -1, 0);
+      this.release(s);
+      return this.retire(p, rec);
+    }
+    const targets = this.topo.channelTargets[channel];
+    if (targets.length === 0) this.obs.onEvent(Ev.unrouted, now, s, channel, 0);
+    let refused = false;
+    for (let i = 0; i < targets.length; i++) {
+      const q = this.queues[targets[i]];
+      const owner = rec.owners[i];
+      if (owner >= 0) {
+        const window = q.options.dedupWindow;
+        if (p.def.idempotent || (window !== null && now - rec.acceptUs[i] <= toUs(window))) {
+          this.obs.onEvent(Ev.deduplicated, now, s, q.index, 0);
+          continue;
+        }
+        const dup = m.alloc();
+        m.copyIdentity(s, dup);
+        m.copyOf[dup] = owner;
+        m.refs[owner]++;
+        this.enqueue(q, dup, 1);
+        continue;
+      }
+      const copy = m.alloc();
+      m.copyIdentity(s, copy);
+      m.refs[copy]++; // held by the pending publish, so a retry can still find the copy
+      if (this.enqueue(q, copy, 0)) {
+        rec.owners[i] = copy;
+        rec.acceptUs[i] = now;
+      } else {
+        refused = true;
+        this.release(copy);
+      }
+    }
+    this.release(s);
+    this.sendConfirm(p, rec.seq, !refused);
+    this.retire(p, rec);
+  }
+
+  /** Accepts a copy into a queue; false if the queue refused it (reject-publish overflow). */
+  private enqueue(
+    q: QueueRt,
+    s: number,
+    aux = (this.msgs.flags[s] & MsgFlag.secondary) !== 0 ? 2 : 0,
+  ): boolean {
     const m = this.msgs;
     const now = this.kernel.nowUs;
     if (q.ready.length >= q.maxLength) {
       if (q.options.overflow === 'reject-publish') {
         this.obs.onEvent(Ev.rejected, now, s, q.index, 0);
         this.release(s);
-        return;
+        return false;
       }
       q.touch(now, this.warmupUs);
       this.endCopy(q, q.ready.popFront(), Ev.dropped);
@@ -214,9 +392,10 @@ export class Engine {
     q.touch(now, this.warmupUs);
     q.ready.pushBack(s);
     q.settle();
-    this.obs.onEvent(Ev.enqueued, now, s, q.index, m.flags[s] & MsgFlag.secondary ? 2 : 0);
+    this.obs.onEvent(Ev.enqueued, now, s, q.index, aux);
     this.armTtl(q);
     this.dispatch(q);
+    return true;
   }
 
   /** Puts an instance with credit back in its queue's round-robin, once. */
@@ -537,6 +716,33 @@ export class Engine {
     const first = m.processed[owner] === 0;
     if (m.processed[owner] < 255) m.processed[owner]++;
     this.obs.onEvent(first ? Ev.processed : Ev.reprocessed, now, s, inst.index, startUs);
+    const c = this.consumers[inst.consumer];
+    if (c.sender >= 0) this.emitOnward(s, inst, c);
+  }
+
+  /**
+   * Event-driven chains: after its side effect the consumer publishes onward. The new message
+   * has its own id (`consumerId:seq`), keeps the key, and remembers the chain's origin time.
+   */
+  private emitOnward(s: number, inst: InstanceRt, c: ConsumerRt): void {
+    const m = this.msgs;
+    const now = this.kernel.nowUs;
+    for (let i = 0; i < c.emitChannels.length; i++) {
+      const pr = c.emitProbabilities[i];
+      if (pr < 1 && inst.rngEmit.nextFloat() >= pr) continue;
+      const e = this.newMessage(c.sender, ++c.emitSeq, m.key[s], m.size[s], now, m.originUs[s]);
+      this.obs.onEvent(Ev.published, now, e, c.sender, 0);
+      if (this.zeroLatency && inst.partitionUntilUs <= now)
+        this.arriveAtBroker(e, c.emitChannels[i]);
+      else {
+        inst.linkToBrokerUs = this.hopArrival(
+          inst.linkToBrokerUs,
+          inst.rngNet,
+          inst.partitionUntilUs,
+        );
+        this.kernel.at(inst.linkToBrokerUs, Task.atBroker, e, c.emitChannels[i], 0);
+      }
+    }
   }
 
   private sendAck(s: number, inst: InstanceRt, token: number, negative: boolean): void {
@@ -748,7 +954,12 @@ export class Engine {
   }
 
   private checkDrained(): void {
-    if (this.drainMode && this.activeProducers === 0 && this.msgs.live === 0) {
+    if (
+      this.drainMode &&
+      this.activeProducers === 0 &&
+      this.msgs.live === 0 &&
+      this.pendingPublishes === 0
+    ) {
       this.kernel.halted = true;
     }
   }

@@ -91,6 +91,9 @@ export class MessageStore {
     this.state[s] = MsgState.free;
     this.freeList[this.freeCount++] = s;
     this.live--;
+    // A further physical instance of a copy holds its owner slot (where the copy's state lives).
+    const owner = this.copyOf[s];
+    if (owner !== s) this.release(owner);
     return true;
   }
 
@@ -102,6 +105,7 @@ export class MessageStore {
     this.size[to] = this.size[from];
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
+    this.flags[to] = this.flags[from];
   }
 
   /** Grows by 1.5× to keep the backlog's memory per message low. */

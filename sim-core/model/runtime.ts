@@ -14,8 +14,33 @@ export function toUs(ms: number): number {
   return Math.round(ms * 1000);
 }
 
+/** A publish awaiting its confirm: retried with the same message id until confirmed or given up. */
+export interface PendingPublish {
+  seq: number;
+  key: number;
+  size: number;
+  publishUs: number;
+  attempts: number;
+  /** Attempts still travelling to the broker. */
+  inFlight: number;
+  /** Confirmed, or given up: retired once no attempt is in flight. */
+  done: boolean;
+  /** Per fan-out target: the slot of the accepted copy (held by this record), or -1. */
+  owners: Int32Array;
+  acceptUs: Float64Array;
+}
+
 export class ProducerRt {
   seq = 0;
+  /** Publishes awaiting confirms, by sequence (only with publisher confirms). */
+  readonly pending = new Map<number, PendingPublish>();
+  readonly confirmTimeoutUs: number;
+  readonly retries: number;
+  readonly backoffUs: number;
+  readonly rngConfirmNet: Rng;
+  readonly rngConfirmLoss: Rng;
+  /** Arrival time of the last confirm on the broker→producer link. */
+  confirmLinkUs = 0;
   remaining: number;
   readonly stopUs: number;
   readonly arrivals: Arrivals;
@@ -46,6 +71,11 @@ export class ProducerRt {
     this.rngKeys = streamFor(seed, def.id, 'keys');
     this.rngSize = streamFor(seed, def.id, 'size');
     this.rngNet = streamFor(seed, def.id, 'network');
+    this.confirmTimeoutUs = def.confirm === null ? 0 : toUs(def.confirm.timeout);
+    this.retries = def.confirm?.retries ?? 0;
+    this.backoffUs = def.confirm === null ? 0 : toUs(def.confirm.backoff);
+    this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
+    this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
   }
 }
 
@@ -155,6 +185,7 @@ export class InstanceRt {
   readonly rngFailures: Rng;
   readonly rngCrashes: Rng;
   readonly rngAckLoss: Rng;
+  readonly rngEmit: Rng;
 
   constructor(
     readonly index: number,
@@ -181,6 +212,7 @@ export class InstanceRt {
     this.rngFailures = streamFor(seed, name, 'failures');
     this.rngCrashes = streamFor(seed, name, 'crashes');
     this.rngAckLoss = streamFor(seed, name, 'ack-loss');
+    this.rngEmit = streamFor(seed, name, 'emit');
   }
 
   /** Call before busy changes: folds the elapsed interval into the busy integral. */
@@ -191,10 +223,23 @@ export class InstanceRt {
   }
 }
 
-/** Per consumer definition. */
+/** Per consumer definition: its instances, and where it emits onward (event-driven chains). */
 export class ConsumerRt {
   readonly instances: number[] = [];
-  constructor(readonly def: Consumer) {}
+  /** Channel index and probability of each emit rule. */
+  readonly emitChannels: number[];
+  readonly emitProbabilities: number[];
+  /** Sender index of its emitted messages (message ids `consumerId:seq`), or -1. */
+  sender = -1;
+  emitSeq = 0;
+  constructor(
+    readonly def: Consumer,
+    topo: Topology,
+  ) {
+    this.emitChannels = def.emit.map((e) => topo.channelIndex.get(e.to) ?? -1);
+    this.emitProbabilities = def.emit.map((e) => e.probability);
+    if (def.emit.length > 0) this.sender = topo.senderNames.indexOf(def.id);
+  }
 }
 
 /** Builds every runtime entity for a run. */
@@ -207,7 +252,7 @@ export function buildRuntime(s: Scenario, topo: Topology, seed: number) {
     (inst, i) =>
       new InstanceRt(i, inst.name, inst.consumer, inst.queue, s.consumers[inst.consumer], seed),
   );
-  const consumers = s.consumers.map((c) => new ConsumerRt(c));
+  const consumers = s.consumers.map((c) => new ConsumerRt(c, topo));
   for (const inst of instances) {
     consumers[inst.consumer].instances.push(inst.index);
     if (inst.queue >= 0) {

@@ -26,15 +26,14 @@ export function runnableProblems(s: Scenario): ValidationError[] {
         : c.subscriptions.map((q, j) => ({ path: `channels[${i}].subscriptions[${j}]`, q }));
     for (const { path, q } of queues) {
       if (q.fifoGroups) no(`${path}.fifoGroups`, 'FIFO groups');
-      if (q.dedupWindow !== null) no(`${path}.dedupWindow`, 'broker dedup');
     }
   });
-  s.producers.forEach((p, i) => {
-    if (p.confirm !== null) no(`producers[${i}].confirm`, 'publisher confirms');
-    if (p.idempotent) no(`producers[${i}].idempotent`, 'an idempotent producer');
-  });
   s.consumers.forEach((c, i) => {
-    if (c.emit.length > 0) no(`consumers[${i}].emit`, 'emit chains');
+    c.emit.forEach((e, j) => {
+      const target = s.channels.find((ch) => ch.id === e.to);
+      if (target && (target.kind === 'log' || target.kind === 'direct'))
+        no(`consumers[${i}].emit[${j}].to`, `emitting to a ${target.kind} channel`);
+    });
   });
   s.faults.forEach((f, i) => {
     if ('resetOffsets' in f) no(`faults[${i}].resetOffsets`, 'resetting log offsets');

@@ -136,6 +136,8 @@ export function scenarioArb(opts: ShapeOptions = {}) {
 }
 
 export interface FaultOptions {
+  /** Give producers publisher confirms with retries (and sometimes idempotence, confirm loss). */
+  confirms?: boolean;
   /** Include network ack loss. */
   ackLoss?: boolean;
   /** Include broker crashes (the broker's durability is generated too unless durableOnly). */
@@ -201,19 +203,34 @@ export function withFaults(base: fc.Arbitrary<Record<string, unknown>>, opts: Fa
           ? fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.3, noNaN: true }))
           : fc.constant(0),
         durable: opts.durableOnly ? fc.constant(true) : fc.boolean(),
+        confirm: opts.confirms
+          ? fc.option(
+              fc.record({
+                timeout: fc.integer({ min: 1, max: 200 }),
+                retries: fc.integer({ min: 0, max: 4 }),
+                backoff: fc.integer({ min: 0, max: 50 }),
+              }),
+              { nil: undefined },
+            )
+          : fc.constant(undefined),
+        idempotentProducer: fc.boolean(),
+        confirmLoss: opts.confirms ? fc.constantFrom(0, 0.1, 0.4) : fc.constant(0),
       })
-      .map(({ faults, heartbeat, ackLoss, durable }) => {
+      .map(({ faults, heartbeat, ackLoss, durable, confirm, idempotentProducer, confirmLoss }) => {
         const consumers = ((raw.consumers ?? []) as Array<Record<string, unknown>>).map((c) => ({
           ...c,
           heartbeat,
         }));
-        const network = { ...((raw.network as object) ?? {}), ackLoss };
+        const network = { ...((raw.network as object) ?? {}), ackLoss, confirmLoss };
+        const producers = ((raw.producers ?? []) as Array<Record<string, unknown>>).map((p) =>
+          confirm ? { ...p, confirm, idempotent: idempotentProducer } : p,
+        );
         // A lost ack with no ack timeout holds its message (and the consumer's credit) forever,
         // as on a real broker; runs with lost acks give every queue a generous timeout to recover.
         const channels = ((raw.channels ?? []) as Array<Record<string, unknown>>).map((c) =>
           ackLoss > 0 && c.ackTimeout === undefined ? { ...c, ackTimeout: 1000 } : c,
         );
-        return { ...raw, channels, consumers, network, broker: { durable }, faults };
+        return { ...raw, producers, channels, consumers, network, broker: { durable }, faults };
       });
   });
 }
