@@ -55,8 +55,16 @@ function countPending(e: Engine): number {
   for (let s = 0; s < m.capacity; s++) {
     const st = m.state[s];
     if (st === MsgState.free || st === MsgState.transit) continue;
-    if (m.copyOf[s] !== s || (m.flags[s] & MsgFlag.secondary) !== 0) continue;
+    if (m.copyOf[s] !== s || (m.flags[s] & (MsgFlag.secondary | MsgFlag.logRecord)) !== 0) continue;
     if (m.processed[s] === 0 && m.fate[s] === 0) n++;
+  }
+  // Log copies: each group's retained records it has not processed yet (secondary ones aside).
+  for (const g of e.groups) {
+    for (let p = 0; p < g.log.partitions; p++) {
+      for (let o = Math.max(g.processedUpTo[p], g.log.base[p]); o < g.log.end[p]; o++) {
+        if ((m.flags[g.log.recordAt(p, o)] & MsgFlag.secondary) === 0) n++;
+      }
+    }
   }
   return n;
 }

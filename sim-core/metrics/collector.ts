@@ -195,17 +195,22 @@ export class Collector implements SimObserver {
 
   /** A copy left the broker unprocessed. Totals count each copy's outcome once. */
   private onFate(kind: EventKind, s: number, q: number, primary: boolean): void {
-    const qs = this.queueStats[q];
-    if (kind === Ev.deadLettered) qs.deadLettered++;
-    else if (kind === Ev.expired) qs.expired++;
-    else if (kind === Ev.dropped) qs.dropped++;
-    else qs.lost++;
+    this.countChannelFate(kind, q, 1);
     if (!primary) return;
     const m = this.engine.msgs;
+    if ((m.flags[s] & MsgFlag.logRecord) !== 0) return this.countFate(kind, 1); // the engine decided per group
     const owner = m.copyOf[s];
     if (m.processed[owner] > 0 || m.fate[owner] !== 0) return;
     m.fate[owner] = kind;
     this.countFate(kind, 1);
+  }
+
+  private countChannelFate(kind: number, q: number, delta: number): void {
+    const qs = this.queueStats[q];
+    if (kind === Ev.deadLettered) qs.deadLettered += delta;
+    else if (kind === Ev.expired) qs.expired += delta;
+    else if (kind === Ev.dropped) qs.dropped += delta;
+    else qs.lost += delta;
   }
 
   private countFate(kind: number, delta: number): void {
@@ -235,7 +240,7 @@ export class Collector implements SimObserver {
     const cs = this.consumerStats[e.instances[instance].consumer];
     cs.sinceSample++;
     cs.processed++;
-    const q = m.queue[s];
+    const q = e.instances[instance].queue;
     this.queueStats[q].processed++;
     const publishUs = m.publishUs[s];
     if (publishUs >= e.warmupUs) {
@@ -244,9 +249,10 @@ export class Collector implements SimObserver {
     }
     if (!primary) return;
     const owner = m.copyOf[s];
-    if (m.fate[owner] !== 0) {
+    if ((m.flags[s] & MsgFlag.logRecord) === 0 && m.fate[owner] !== 0) {
       // It had been counted lost or dead-lettered, but a consumer still held it: processed after all.
       this.countFate(m.fate[owner], -1);
+      this.countChannelFate(m.fate[owner], q, -1);
       m.fate[owner] = 0;
     }
     this.totals.processed++;

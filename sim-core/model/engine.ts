@@ -5,7 +5,7 @@
 
 import { Kernel } from '../kernel/kernel';
 import { BudgetExceededError, InvariantError } from '../kernel/errors';
-import type { Scenario } from '../scenario/types';
+import type { QueueOptions, Scenario } from '../scenario/types';
 import { compileDist, ln, streamFor } from '../random';
 import type { Rng, Sampler } from '../random';
 import { Ev } from './events';
@@ -18,6 +18,10 @@ import type { ConsumerRt, InstanceRt, PendingPublish, ProducerRt, QueueRt } from
 import { compileFaults } from './faults';
 import type { CompiledFault } from './faults';
 import { messageUniform } from './message-hash';
+import { buildLogs } from './log';
+import type { GroupRt, LogRt } from './log';
+import { LogOps, LogTask } from './log-ops';
+import { QueueRt as QueueRuntime } from './runtime';
 
 /** Scheduled tasks (heap event kinds). */
 export const Task = {
@@ -50,6 +54,10 @@ export class Engine {
   readonly queues: QueueRt[];
   readonly instances: InstanceRt[];
   readonly consumers: ConsumerRt[];
+  readonly logs: LogRt[];
+  readonly groups: GroupRt[];
+  private readonly logByChannel: Array<LogRt | undefined>;
+  readonly logOps: LogOps;
   readonly warmupUs: number;
   activeProducers: number;
   /** Publishes awaiting a confirm or a retry: a drained run waits for them. */
@@ -81,6 +89,26 @@ export class Engine {
     this.queues = rt.queues;
     this.instances = rt.instances;
     this.consumers = rt.consumers;
+    const lt = buildLogs(scenario, this.topo.channelIndex, this.instances, (name) => {
+      const index = this.queues.length;
+      this.queues.push(new QueueRuntime(index, name, GROUP_OPTIONS, seed));
+      return index;
+    });
+    this.logs = lt.logs;
+    this.groups = lt.groups;
+    this.logByChannel = lt.logByChannel;
+    this.logOps = new LogOps(this);
+    for (const g of this.groups) {
+      for (const i of g.members) {
+        const inst = this.instances[i];
+        inst.queue = g.target;
+        inst.group = g.index;
+        inst.credit = 0; // members are fed partition by partition, not by prefetch credit
+        inst.inRing = false;
+        this.queues[g.target].instances.push(i);
+        this.logOps.startCommitTicks(inst);
+      }
+    }
     const lat = scenario.network.latency;
     this.latency = compileDist(lat);
     this.zeroLatency = lat.kind === 'constant' && lat.value === 0;
@@ -93,6 +121,7 @@ export class Engine {
     for (const inst of this.instances) this.scheduleRandomCrash(inst);
     this.scheduleBrokerCrash();
     this.faults.forEach((f, i) => this.kernel.at(f.atUs, Task.fault, i, 0, 0));
+    for (const g of this.groups) this.logOps.rebalance(g);
   }
 
   handle(kind: number, a: number, b: number, c: number): void {
@@ -136,6 +165,12 @@ export class Engine {
         return this.confirmTimeout(this.producers[a], b, c);
       case Task.retryPublish:
         return this.retryPublish(this.producers[a], c);
+      case LogTask.retention:
+        return this.logOps.retention(this.logs[a]);
+      case LogTask.commitAtBroker:
+        return this.logOps.commitAtBroker(a, b, c);
+      case LogTask.commitTick:
+        return this.logOps.commitTick(this.instances[a]);
       default:
         throw this.invariant(`unknown task ${kind}`);
     }
@@ -280,6 +315,27 @@ export class Engine {
    * Arrival time of a message sent now on a FIFO link whose last arrival was lastUs; a partition
    * holds traffic back until it heals (TCP retransmits rather than loses it).
    */
+  /** One sampled hop latency in µs. */
+  hopDelay(rng: Rng): number {
+    return toUs(this.latency.sample(rng));
+  }
+
+  /** Schedules a delivery's arrival at a consumer. */
+  scheduleArrival(atUs: number, s: number, inst: InstanceRt, token: number): void {
+    this.kernel.at(atUs, Task.atConsumer, s, inst.index, token);
+  }
+
+  /** Arrival time at the broker of an ack or commit sent now by an instance. */
+  ackArrival(inst: InstanceRt): number {
+    inst.linkToBrokerUs = this.hopArrival(inst.linkToBrokerUs, inst.rngNet, inst.partitionUntilUs);
+    return inst.linkToBrokerUs;
+  }
+
+  /** Whether the network loses this ack (or commit). */
+  lostAck(inst: InstanceRt): boolean {
+    return this.ackLoss > 0 && inst.rngAckLoss.nextFloat() < this.ackLoss;
+  }
+
   hopArrival(lastUs: number, rng: Rng, heldUntilUs: number): number {
     let t = this.kernel.nowUs + toUs(this.latency.sample(rng));
     if (t < heldUntilUs) t = heldUntilUs;
@@ -303,6 +359,8 @@ export class Engine {
       this.release(s);
       return;
     }
+    const log = this.logByChannel[channel];
+    if (log !== undefined) return this.logOps.append(log, s);
     const targets = this.topo.channelTargets[channel];
     if (targets.length === 0) {
       this.obs.onEvent(Ev.unrouted, now, s, channel, 0);
@@ -478,22 +536,48 @@ export class Engine {
     if (n >= 0) m.prev[n] = p;
   }
 
-  /** Removes an unacked delivery from the broker's books; a live connection gets its credit back. */
-  private settleDelivery(q: QueueRt, s: number): void {
+  /**
+   * Removes an unacked delivery from the broker's books. A live connection gets its prefetch
+   * credit back, unless `withhold`: the consumer still holds a timed-out delivery, and its credit
+   * returns only when that delivery's (late) ack arrives, so prefetch keeps bounding its buffer.
+   */
+  private settleDelivery(q: QueueRt, s: number, withhold = false): void {
     const m = this.msgs;
     const inst = this.instances[m.inst[s]];
     q.touch(this.kernel.nowUs, this.warmupUs);
     q.unacked--;
     this.unlinkUnacked(inst, s);
-    if (!inst.autoAck && inst.connected && m.token[s] > inst.connToken) {
+    if (inst.autoAck || !inst.connected || m.token[s] <= inst.connToken) return;
+    if (withhold) inst.withheld++;
+    else {
       inst.credit++;
       this.offerCredit(inst);
     }
   }
 
+  /** Whether an instance still holds (buffered or processing) the delivery with this token. */
+  private holds(inst: InstanceRt, token: number): boolean {
+    for (let k = 0; k < inst.concurrency; k++)
+      if (inst.procSlot[k] >= 0 && inst.procToken[k] === token) return true;
+    for (let i = 0; i < inst.bufferTokens.length; i++)
+      if (inst.bufferTokens.at(i) === token) return true;
+    return false;
+  }
+
   private ackAtBroker(s: number, token: number, negative: boolean): void {
     const m = this.msgs;
-    if (!this.brokerUp || m.state[s] !== MsgState.unacked || m.token[s] !== token) return; // stale
+    if (!this.brokerUp) return;
+    if (m.state[s] !== MsgState.unacked || m.token[s] !== token) {
+      // A late ack of a timed-out delivery: the message moved on, but the credit comes back.
+      const inst = this.instances[m.inst[s]];
+      if (inst.withheld > 0 && inst.connected) {
+        inst.withheld--;
+        inst.credit++;
+        this.offerCredit(inst);
+        this.dispatch(this.queues[inst.queue]);
+      }
+      return;
+    }
     const q = this.queues[m.queue[s]];
     this.settleDelivery(q, s);
     if (negative) {
@@ -528,7 +612,8 @@ export class Engine {
       if (live && f.headDeadline() > now) break;
       f.shift();
       if (live) {
-        this.settleDelivery(q, s);
+        const inst = this.instances[m.inst[s]];
+        this.settleDelivery(q, s, this.holds(inst, m.token[s]));
         this.obs.onEvent(Ev.timedOut, now, s, q.index, 0);
         this.requeueOrDeadLetter(q, s);
       }
@@ -590,6 +675,7 @@ export class Engine {
     const m = this.msgs;
     this.obs.onEvent(fate, this.kernel.nowUs, s, q.index, 0);
     m.state[s] = MsgState.gone;
+    m.flags[s] |= MsgFlag.ended;
     if (fate !== Ev.lost && q.deadLetterChannel >= 0) {
       const d = m.alloc();
       m.copyIdentity(s, d);
@@ -626,7 +712,7 @@ export class Engine {
 
   // ---- consumers -------------------------------------------------------------------------
 
-  private arriveAtConsumer(s: number, inst: InstanceRt, token: number): void {
+  arriveAtConsumer(s: number, inst: InstanceRt, token: number): void {
     if (!inst.up || token <= inst.connToken) {
       this.dropDelivery(s); // sent to a process or connection that died on the way
       return;
@@ -643,7 +729,9 @@ export class Engine {
    */
   private dropDelivery(s: number): void {
     const m = this.msgs;
-    if (m.state[s] === MsgState.gone && m.processed[m.copyOf[s]] === 0) {
+    const unended = (m.flags[s] & (MsgFlag.ended | MsgFlag.logRecord)) === 0;
+    if (m.state[s] === MsgState.gone && unended && m.processed[m.copyOf[s]] === 0) {
+      m.flags[s] |= MsgFlag.ended;
       this.obs.onEvent(Ev.lost, this.kernel.nowUs, s, m.queue[s], 0);
     }
     this.release(s);
@@ -686,6 +774,10 @@ export class Engine {
     const failed =
       (inst.poison > 0 && messageUniform(this.seed, m.producer[s], m.seq[s]) < inst.poison) ||
       (inst.failRate > 0 && inst.rngFailures.nextFloat() < inst.failRate);
+    if ((m.flags[s] & MsgFlag.logRecord) !== 0) {
+      this.pump(inst);
+      return this.logOps.finish(s, inst, token, failed, startUs);
+    }
     if (failed) this.obs.onEvent(Ev.failed, now, s, inst.index, 0);
     else this.applySideEffect(s, inst, startUs);
     // The next buffered delivery starts before the ack goes out: with a zero-latency network the
@@ -702,8 +794,20 @@ export class Engine {
   /** The processing's side effect: once per copy, or again (a duplicate) unless idempotent. */
   private applySideEffect(s: number, inst: InstanceRt, startUs: number): void {
     const m = this.msgs;
+    const owner = m.copyOf[s];
+    const first = m.processed[owner] === 0;
+    if (m.processed[owner] < 255) m.processed[owner]++;
+    this.sideEffect(s, inst, startUs, first);
+  }
+
+  /**
+   * Runs (or, for an idempotent consumer that has seen the id, suppresses) a side effect, and
+   * emits onward. `first`: the copy's first processing.
+   */
+  sideEffect(s: number, inst: InstanceRt, startUs: number, first: boolean): void {
+    const m = this.msgs;
     const now = this.kernel.nowUs;
-    const seen = inst.def.idempotent ? this.queues[m.queue[s]].processedIds : null;
+    const seen = inst.def.idempotent ? this.queues[inst.queue].processedIds : null;
     if (seen !== null) {
       const id = m.producer[s] * 2147483648 + m.seq[s];
       if (seen.has(id)) {
@@ -712,9 +816,6 @@ export class Engine {
       }
       seen.add(id);
     }
-    const owner = m.copyOf[s];
-    const first = m.processed[owner] === 0;
-    if (m.processed[owner] < 255) m.processed[owner]++;
     this.obs.onEvent(first ? Ev.processed : Ev.reprocessed, now, s, inst.index, startUs);
     const c = this.consumers[inst.consumer];
     if (c.sender >= 0) this.emitOnward(s, inst, c);
@@ -747,22 +848,12 @@ export class Engine {
 
   private sendAck(s: number, inst: InstanceRt, token: number, negative: boolean): void {
     if (token <= inst.connToken) return; // its connection is gone: the ack cannot be sent
-    if (this.ackLoss > 0 && inst.rngAckLoss.nextFloat() < this.ackLoss) return; // lost in transit
+    if (this.lostAck(inst)) return; // lost in transit
     const now = this.kernel.nowUs;
     if (this.zeroLatency && inst.partitionUntilUs <= now) this.ackAtBroker(s, token, negative);
     else {
-      inst.linkToBrokerUs = this.hopArrival(
-        inst.linkToBrokerUs,
-        inst.rngNet,
-        inst.partitionUntilUs,
-      );
-      this.kernel.at(
-        inst.linkToBrokerUs,
-        negative ? Task.nackAtBroker : Task.ackAtBroker,
-        s,
-        inst.index,
-        token,
-      );
+      const kind = negative ? Task.nackAtBroker : Task.ackAtBroker;
+      this.kernel.at(this.ackArrival(inst), kind, s, inst.index, token);
     }
   }
 
@@ -792,11 +883,17 @@ export class Engine {
       this.dropDelivery(s);
     }
     inst.busy = 0;
-    const detectUs = now + inst.heartbeatUs;
+    inst.logInFlight = 0;
+    const detectUs = now + this.detectionDelay(inst);
     this.kernel.at(detectUs, Task.detect, inst.index, 0, inst.connToken);
     // Simplification: the restarted process reconnects once the broker has noticed the old connection is gone.
     if (restartUs >= 0)
       this.kernel.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
+  }
+
+  /** How long until the broker gives up on a silent instance: heartbeat, or a log group's session timeout. */
+  private detectionDelay(inst: InstanceRt): number {
+    return inst.group >= 0 ? this.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;
   }
 
   private dropBuffer(inst: InstanceRt): void {
@@ -814,6 +911,7 @@ export class Engine {
     if (inst.connToken > connTokenAtFailure) return; // a newer connection: nothing to detect
     if (inst.up && inst.partitionUntilUs <= this.kernel.nowUs) return; // the partition healed in time
     inst.connected = false;
+    if (inst.group >= 0) return this.logOps.rebalance(this.groups[inst.group]);
     if (inst.queue < 0) return;
     const q = this.queues[inst.queue];
     while (inst.unackedHead >= 0) {
@@ -830,12 +928,15 @@ export class Engine {
     this.obs.onEvent(Ev.recovered, this.kernel.nowUs, -1, inst.index, 0);
     this.reconnect(inst);
     this.scheduleRandomCrash(inst);
+    this.logOps.startCommitTicks(inst);
   }
 
   /** A fresh connection: full credit; deliveries of the old one are void. */
   reconnect(inst: InstanceRt): void {
     inst.connected = true;
     inst.connToken = this.tokenSeq;
+    inst.withheld = 0;
+    if (inst.group >= 0) return this.logOps.rebalance(this.groups[inst.group]);
     inst.credit = inst.autoAck ? Infinity : inst.prefetch;
     this.offerCredit(inst);
     if (inst.queue >= 0) this.dispatch(this.queues[inst.queue]);
@@ -850,8 +951,8 @@ export class Engine {
       for (const i of f.instances) {
         const inst = this.instances[i];
         inst.partitionUntilUs = Math.max(inst.partitionUntilUs, now + f.forUs);
-        if (inst.heartbeatUs < f.forUs)
-          this.kernel.after(inst.heartbeatUs, Task.detect, i, 0, inst.connToken);
+        const delayUs = this.detectionDelay(inst);
+        if (delayUs < f.forUs) this.kernel.after(delayUs, Task.detect, i, 0, inst.connToken);
       }
       for (const p of f.producers) {
         const pr = this.producers[p];
@@ -861,7 +962,7 @@ export class Engine {
     } else if (f.kind === 'slow') {
       for (const i of f.instances) this.instances[i].slowFactor *= f.factor;
       this.kernel.after(f.forUs, Task.faultEnd, f.index, 0, 0);
-    }
+    } else if (f.resetGroup !== null) this.logOps.resetOffsets(f.resetGroup, f.resetTo);
   }
 
   private endFault(f: CompiledFault): void {
@@ -923,6 +1024,7 @@ export class Engine {
       }
     }
     if (!durable) this.loseDelayed();
+    this.logOps.brokerCrashed(durable);
     if (restartUs >= 0) this.kernel.after(restartUs, Task.brokerRestart, 0, 0, 0);
   }
 
@@ -953,12 +1055,15 @@ export class Engine {
     if (this.msgs.release(s)) this.checkDrained();
   }
 
-  private checkDrained(): void {
+  /** Drained: producers done, nothing in flight, every log group caught up. */
+  checkDrained(): void {
+    const lo = this.logOps;
     if (
       this.drainMode &&
       this.activeProducers === 0 &&
-      this.msgs.live === 0 &&
-      this.pendingPublishes === 0
+      this.pendingPublishes === 0 &&
+      this.msgs.live === lo.held &&
+      lo.lag === 0
     ) {
       this.kernel.halted = true;
     }
@@ -981,5 +1086,19 @@ export class Engine {
 function lnOf(rng: Rng): number {
   return ln(rng.nextFloat());
 }
+
+/** Placeholder options for a log group's counters target (queue options do not apply). */
+const GROUP_OPTIONS: QueueOptions = {
+  ackTimeout: null,
+  maxDeliveries: null,
+  deadLetter: null,
+  retryDelay: { kind: 'constant', value: 0 },
+  requeue: 'front',
+  ttl: null,
+  maxLength: null,
+  overflow: 'drop-head',
+  fifoGroups: false,
+  dedupWindow: null,
+};
 
 type Fate = typeof Ev.deadLettered | typeof Ev.expired | typeof Ev.dropped | typeof Ev.lost;

@@ -16,6 +16,9 @@ export interface CompiledFault {
   broker: boolean;
   instances: number[];
   producers: number[];
+  /** resetOffsets: the group name and where it goes. */
+  resetGroup: string | null;
+  resetTo: 'earliest' | 'latest';
 }
 
 /** Instance indices named by a consumer id (all its instances) or an instance id (`w#2`). */
@@ -39,6 +42,8 @@ export function compileFaults(s: Scenario, topo: Topology): CompiledFault[] {
       broker: false,
       instances: [],
       producers: [],
+      resetGroup: null,
+      resetTo: 'earliest',
     };
     if ('crash' in f) {
       base.broker = f.crash === 'broker';
@@ -57,7 +62,11 @@ export function compileFaults(s: Scenario, topo: Topology): CompiledFault[] {
       base.forUs = toUs(f.for);
       base.factor = f.factor;
       base.instances = instancesOf(f.slow, topo);
-    } else base.kind = 'resetOffsets';
+    } else {
+      base.kind = 'resetOffsets';
+      base.resetGroup = f.resetOffsets;
+      base.resetTo = f.to;
+    }
     return base;
   });
 }

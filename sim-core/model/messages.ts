@@ -22,6 +22,10 @@ export const MsgState = {
 export const MsgFlag = {
   /** A dead-lettered copy in its dead-letter channel: counted per channel, not in totals. */
   secondary: 1,
+  /** A record in a partitioned log: shared by every group; `queue` holds its partition. */
+  logRecord: 2,
+  /** The broker ended this copy (lost, dead-lettered...): a delivery dropped later is not a second loss. */
+  ended: 4,
 } as const;
 
 export class MessageStore {

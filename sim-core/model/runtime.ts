@@ -162,6 +162,11 @@ export class InstanceRt {
   killToken = 0;
   /** In its queue's credit round-robin. */
   inRing = true;
+  /** Credits held back for timed-out deliveries the instance still holds. */
+  withheld = 0;
+  /** Log consumers: the group index, and records delivered to it and not yet finished. */
+  group = -1;
+  logInFlight = 0;
   /** Traffic to and from the broker is held back until this time (a network partition). */
   partitionUntilUs = 0;
   slowFactor = 1;
@@ -191,7 +196,8 @@ export class InstanceRt {
     readonly index: number,
     readonly name: string,
     readonly consumer: number,
-    readonly queue: number,
+    /** Internal target: the queue it consumes, or its log group's target; -1 if none. */
+    public queue: number,
     readonly def: Consumer,
     seed: number,
   ) {

@@ -18,8 +18,12 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   const errors: ValidationError[] = [];
   const no = (path: string, what: string) => errors.push({ path, message: `${what} ${LATER}` });
   s.channels.forEach((c, i) => {
-    if (c.kind === 'log' || c.kind === 'direct')
-      return no(`channels[${i}].kind`, `a ${c.kind} channel`);
+    if (c.kind === 'direct') return no(`channels[${i}].kind`, 'a direct channel');
+    if (c.kind === 'log') {
+      if (c.partitions > 65535)
+        errors.push({ path: `channels[${i}].partitions`, message: 'must be ≤ 65535' });
+      return;
+    }
     const queues =
       c.kind === 'queue'
         ? [{ path: `channels[${i}]`, q: c }]
@@ -28,15 +32,17 @@ export function runnableProblems(s: Scenario): ValidationError[] {
       if (q.fifoGroups) no(`${path}.fifoGroups`, 'FIFO groups');
     }
   });
+  s.producers.forEach((p, i) => {
+    const target = s.channels.find((ch) => ch.id === p.to);
+    if (p.confirm !== null && target?.kind === 'log')
+      no(`producers[${i}].confirm`, 'publisher confirms to a log');
+  });
   s.consumers.forEach((c, i) => {
     c.emit.forEach((e, j) => {
       const target = s.channels.find((ch) => ch.id === e.to);
-      if (target && (target.kind === 'log' || target.kind === 'direct'))
-        no(`consumers[${i}].emit[${j}].to`, `emitting to a ${target.kind} channel`);
+      if (target?.kind === 'direct')
+        no(`consumers[${i}].emit[${j}].to`, 'emitting to a direct channel');
     });
-  });
-  s.faults.forEach((f, i) => {
-    if ('resetOffsets' in f) no(`faults[${i}].resetOffsets`, 'resetting log offsets');
   });
   errors.push(...endlessRunProblems(s));
   return errors;

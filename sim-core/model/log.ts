@@ -1,0 +1,149 @@
+// Partitioned logs (Kafka-like): records appended to partitions by a stable key hash (or
+// round-robin without a key), read by consumer groups that each see everything. Within a group a
+// partition has at most one owner and is processed one record at a time, in offset order.
+// A copy is (record, group); per group and partition, `processedUpTo` is the watermark below
+// which every offset has been processed, so processing below it again is a duplicate.
+
+import type { LogChannel, Scenario } from '../scenario/types';
+import { toUs } from './runtime';
+import type { InstanceRt } from './runtime';
+import { IntDeque } from './ring';
+
+export class GroupRt {
+  /** Member instances (of every consumer definition in this group). */
+  readonly members: number[] = [];
+  readonly owner: Int32Array;
+  /** Next offset the owner fetches; last committed offset; first offset not yet processed. */
+  readonly position: Float64Array;
+  readonly committed: Float64Array;
+  readonly processedUpTo: Float64Array;
+  /** Token of the delivery being processed on each partition (0: none). */
+  readonly inflightToken: Int32Array;
+  /** First offset the current owner has finished, for interval commits. */
+  readonly localDone: Float64Array;
+  readonly commitEveryUs: number;
+  readonly sessionTimeoutUs: number;
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly log: LogRt,
+    /** Internal target index (a QueueRt slot used for this group's counters and lag). */
+    readonly target: number,
+    commit: { mode: string; every?: number },
+    sessionTimeoutMs: number,
+  ) {
+    const p = log.partitions;
+    this.owner = new Int32Array(p).fill(-1);
+    this.position = new Float64Array(p);
+    this.committed = new Float64Array(p);
+    this.processedUpTo = new Float64Array(p);
+    this.inflightToken = new Int32Array(p);
+    this.localDone = new Float64Array(p);
+    this.commitEveryUs =
+      commit.mode === 'interval' && commit.every !== undefined ? toUs(commit.every) : 0;
+    this.sessionTimeoutUs = toUs(sessionTimeoutMs);
+  }
+
+  /** Records retained and not yet processed by this group: its lag. */
+  lag(): number {
+    let n = 0;
+    for (let p = 0; p < this.log.partitions; p++) {
+      n += this.log.end[p] - Math.max(this.processedUpTo[p], this.log.base[p]);
+    }
+    return n;
+  }
+}
+
+export class LogRt {
+  readonly partitions: number;
+  readonly retentionUs: number;
+  /** Retained record slots per partition, oldest first; offsets base[p] .. end[p]-1. */
+  readonly records: IntDeque[];
+  readonly base: Float64Array;
+  readonly end: Float64Array;
+  readonly groups: GroupRt[] = [];
+  roundRobin = 0;
+  retentionArmed = false;
+  /** Records may be replayed from the start (a resetOffsets fault): keep them all. */
+  replayable = false;
+
+  constructor(
+    readonly index: number,
+    readonly channel: number,
+    readonly def: LogChannel,
+  ) {
+    this.partitions = def.partitions;
+    this.retentionUs = def.retention === null ? 0 : toUs(def.retention);
+    this.records = Array.from({ length: def.partitions }, () => new IntDeque(64));
+    this.base = new Float64Array(def.partitions);
+    this.end = new Float64Array(def.partitions);
+  }
+
+  /** Stable key → partition hash (so a key always lands on the same partition). */
+  partitionOf(key: number): number {
+    if (key < 0) return this.roundRobin++ % this.partitions;
+    let h = Math.imul(key ^ 0x5bd1e995, 0x9e3779b1);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x85ebca77);
+    h ^= h >>> 13;
+    return (h >>> 0) % this.partitions;
+  }
+
+  /** The record slot at an offset (which must be retained). */
+  recordAt(p: number, offset: number): number {
+    return this.records[p].at(offset - this.base[p]);
+  }
+}
+
+export interface LogTopology {
+  logs: LogRt[];
+  /** Channel index → log, or undefined. */
+  logByChannel: Array<LogRt | undefined>;
+  groups: GroupRt[];
+}
+
+/**
+ * Builds logs and their groups. `addTarget(name)` allocates an internal target index for a
+ * group's counters. Members are attached to groups by consumer definition.
+ */
+export function buildLogs(
+  s: Scenario,
+  channelIndex: Map<string, number>,
+  instances: InstanceRt[],
+  addTarget: (name: string) => number,
+): LogTopology {
+  const logs: LogRt[] = [];
+  const logByChannel: Array<LogRt | undefined> = [];
+  const groups: GroupRt[] = [];
+  s.channels.forEach((ch, ci) => {
+    if (ch.kind !== 'log') return;
+    const log = new LogRt(logs.length, ci, ch);
+    logs.push(log);
+    logByChannel[ci] = log;
+  });
+  s.consumers.forEach((c, ci) => {
+    const log = logByChannel[channelIndex.get(c.from) ?? -1];
+    if (!log) return;
+    const name = c.group ?? c.id;
+    let g = log.groups.find((x) => x.name === name);
+    if (!g) {
+      g = new GroupRt(
+        groups.length,
+        name,
+        log,
+        addTarget(`${c.from}/${name}`),
+        c.commit,
+        c.sessionTimeout,
+      );
+      log.groups.push(g);
+      groups.push(g);
+    }
+    for (const inst of instances) if (inst.consumer === ci) g.members.push(inst.index);
+  });
+  for (const f of s.faults) {
+    if ('resetOffsets' in f && f.to === 'earliest')
+      for (const g of groups) if (g.name === f.resetOffsets) g.log.replayable = true;
+  }
+  return { logs, logByChannel, groups };
+}
