@@ -15,3 +15,4 @@ export { NotRunnableError, runnableProblems } from './model/support';
 export { checkEventBudget } from './model/estimate';
 export { BudgetExceededError, InvariantError } from './kernel/errors';
 export type { BudgetName } from './kernel/errors';
+export { ANOMALIES, renderAnomalyTable, type Anomaly } from './model/anomalies';

@@ -57,6 +57,8 @@ export class Engine {
   readonly logs: LogRt[];
   readonly groups: GroupRt[];
   private readonly logByChannel: Array<LogRt | undefined>;
+  /** Channels of kind direct: calls that never touch the broker. */
+  private readonly directChannel: boolean[];
   readonly logOps: LogOps;
   readonly warmupUs: number;
   activeProducers: number;
@@ -97,6 +99,7 @@ export class Engine {
     this.logs = lt.logs;
     this.groups = lt.groups;
     this.logByChannel = lt.logByChannel;
+    this.directChannel = scenario.channels.map((c) => c.kind === 'direct');
     this.logOps = new LogOps(this);
     for (const g of this.groups) {
       for (const i of g.members) {
@@ -354,7 +357,7 @@ export class Engine {
       const rec = p.pending.get(m0.seq[s]);
       if (rec !== undefined) return this.arriveTracked(p, rec, s, channel);
     }
-    if (!this.brokerUp) {
+    if (!this.brokerUp && !this.directChannel[channel]) {
       this.obs.onEvent(Ev.rejected, now, s, -1, 0);
       this.release(s);
       return;
@@ -427,11 +430,7 @@ export class Engine {
   }
 
   /** Accepts a copy into a queue; false if the queue refused it (reject-publish overflow). */
-  private enqueue(
-    q: QueueRt,
-    s: number,
-    aux = (this.msgs.flags[s] & MsgFlag.secondary) !== 0 ? 2 : 0,
-  ): boolean {
+  private enqueue(q: QueueRt, s: number, aux = this.copyAux(s)): boolean {
     const m = this.msgs;
     const now = this.kernel.nowUs;
     if (q.ready.length >= q.maxLength) {
@@ -450,10 +449,34 @@ export class Engine {
     q.touch(now, this.warmupUs);
     q.ready.pushBack(s);
     q.settle();
+    if (q.directTimeoutUs >= 0) return this.call(q, s);
     this.obs.onEvent(Ev.enqueued, now, s, q.index, aux);
     this.armTtl(q);
     this.dispatch(q);
     return true;
+  }
+
+  /**
+   * A synchronous call on a direct channel: it waits (state transit: not yet a copy) for a free
+   * instance at most the channel's timeout, then fails as rejected; with timeout 0 it fails at once.
+   */
+  private call(q: QueueRt, s: number): boolean {
+    this.msgs.state[s] = MsgState.transit;
+    this.dispatch(q);
+    if (this.msgs.state[s] !== MsgState.transit) return true;
+    if (q.directTimeoutUs === 0) {
+      q.ready.popBack();
+      this.obs.onEvent(Ev.rejected, this.kernel.nowUs, s, q.index, 0);
+      this.release(s);
+      return false;
+    }
+    this.armTtl(q);
+    return true;
+  }
+
+  /** The enqueued event's aux for a copy: 2 for a dead-lettered (secondary) copy, else 0. */
+  private copyAux(s: number): number {
+    return (this.msgs.flags[s] & MsgFlag.secondary) !== 0 ? 2 : 0;
   }
 
   /** Puts an instance with credit back in its queue's round-robin, once. */
@@ -466,13 +489,21 @@ export class Engine {
 
   /** Hands ready messages to connected instances with credit, round-robin. */
   dispatch(q: QueueRt): void {
-    if (!this.brokerUp) return;
+    if (!this.brokerUp && q.directTimeoutUs < 0) return;
     const m = this.msgs;
     while (q.ready.length > 0 && q.credit.length > 0) {
       const inst = this.instances[q.credit.popFront()];
       inst.inRing = false;
       if (!inst.connected || inst.credit <= 0) continue;
-      const s = q.ready.popFront();
+      let s: number;
+      if (q.groupBusy !== null) {
+        const i = this.firstFreeGroup(q);
+        if (i < 0) {
+          this.offerCredit(inst); // every waiting message's group is busy: wait for an ack
+          break;
+        }
+        s = q.ready.removeAt(i);
+      } else s = q.ready.popFront();
       if (q.ttlUs > 0 && this.kernel.nowUs - m.enqueueUs[s] >= q.ttlUs) {
         q.touch(this.kernel.nowUs, this.warmupUs);
         this.endCopy(q, s, Ev.expired);
@@ -483,9 +514,21 @@ export class Engine {
     }
   }
 
+  /** FIFO groups: the first ready message whose group has nothing in flight, or -1. */
+  private firstFreeGroup(q: QueueRt): number {
+    const busy = q.groupBusy!;
+    if (q.busyGroups >= busy.length) return -1;
+    const m = this.msgs;
+    for (let i = 0; i < q.ready.length; i++) if (busy[m.key[q.ready.at(i)] + 1] === 0) return i;
+    return -1;
+  }
+
   private deliver(q: QueueRt, s: number, inst: InstanceRt): void {
     const m = this.msgs;
     const now = this.kernel.nowUs;
+    // A direct call counts as a copy once an instance takes it (a call that finds none fails).
+    if (q.directTimeoutUs >= 0) this.obs.onEvent(Ev.enqueued, now, s, q.index, this.copyAux(s));
+    if (!inst.autoAck) this.holdGroup(q, s, true);
     const token = ++this.tokenSeq;
     const n = ++m.deliveries[s];
     m.token[s] = token;
@@ -547,6 +590,7 @@ export class Engine {
     q.touch(this.kernel.nowUs, this.warmupUs);
     q.unacked--;
     this.unlinkUnacked(inst, s);
+    if (!inst.autoAck) this.holdGroup(q, s, false);
     if (inst.autoAck || !inst.connected || m.token[s] <= inst.connToken) return;
     if (withhold) inst.withheld++;
     else {
@@ -639,6 +683,7 @@ export class Engine {
     const delayUs = toUs(q.retryDelay.sample(q.rngRetry));
     if (delayUs > 0) {
       this.msgs.state[s] = MsgState.delayed;
+      this.holdGroup(q, s, true); // SQS FIFO: a group waits for its failed message
       this.kernel.after(delayUs, Task.retryReady, s, 0, this.msgs.token[s]);
       return;
     }
@@ -653,11 +698,22 @@ export class Engine {
     this.dispatch(q);
   }
 
+  /** FIFO groups: marks a message's group busy (or free again). */
+  private holdGroup(q: QueueRt, s: number, busy: boolean): void {
+    if (q.groupBusy === null) return;
+    const g = this.msgs.key[s] + 1;
+    if ((q.groupBusy[g] === 1) === busy) return;
+    q.groupBusy[g] = busy ? 1 : 0;
+    q.busyGroups += busy ? 1 : -1;
+  }
+
   private makeReady(q: QueueRt, s: number): void {
     const m = this.msgs;
     q.touch(this.kernel.nowUs, this.warmupUs);
+    if (m.state[s] === MsgState.delayed) this.holdGroup(q, s, false);
     m.state[s] = MsgState.ready;
-    if (q.options.requeue === 'back') q.ready.pushBack(s);
+    // FIFO groups keep their order whatever `requeue` says: a message returns ahead of its group.
+    if (q.options.requeue === 'back' && q.groupBusy === null) q.ready.pushBack(s);
     else {
       const order = m.enqueueOrder[s];
       q.ready.insertOrdered(s, (other) => m.enqueueOrder[other] > order);
@@ -673,6 +729,12 @@ export class Engine {
    */
   private endCopy(q: QueueRt, s: number, fate: Fate): void {
     const m = this.msgs;
+    if (q.directTimeoutUs >= 0 && m.state[s] === MsgState.transit) {
+      this.obs.onEvent(Ev.rejected, this.kernel.nowUs, s, q.index, 0); // a call that found no instance in time
+      this.release(s);
+      return;
+    }
+    if (m.state[s] === MsgState.delayed) this.holdGroup(q, s, false);
     this.obs.onEvent(fate, this.kernel.nowUs, s, q.index, 0);
     m.state[s] = MsgState.gone;
     m.flags[s] |= MsgFlag.ended;
@@ -714,6 +776,7 @@ export class Engine {
 
   arriveAtConsumer(s: number, inst: InstanceRt, token: number): void {
     if (!inst.up || token <= inst.connToken) {
+      if (inst.up) this.forgetLogDelivery(inst, s, token);
       this.dropDelivery(s); // sent to a process or connection that died on the way
       return;
     }
@@ -891,6 +954,10 @@ export class Engine {
       this.kernel.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
   }
 
+  private isDirect(inst: InstanceRt): boolean {
+    return inst.queue >= 0 && this.queues[inst.queue].directTimeoutUs >= 0;
+  }
+
   /** How long until the broker gives up on a silent instance: heartbeat, or a log group's session timeout. */
   private detectionDelay(inst: InstanceRt): number {
     return inst.group >= 0 ? this.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;
@@ -898,9 +965,18 @@ export class Engine {
 
   private dropBuffer(inst: InstanceRt): void {
     while (inst.buffer.length > 0) {
-      inst.bufferTokens.popFront();
-      this.dropDelivery(inst.buffer.popFront());
+      const token = inst.bufferTokens.popFront();
+      const s = inst.buffer.popFront();
+      this.forgetLogDelivery(inst, s, token);
+      this.dropDelivery(s);
     }
+  }
+
+  /** A log record delivered to this process life that it will never finish frees its server. */
+  private forgetLogDelivery(inst: InstanceRt, s: number, token: number): void {
+    if ((this.msgs.flags[s] & MsgFlag.logRecord) === 0 || token <= inst.killToken) return;
+    inst.logInFlight--;
+    this.logOps.pumpMember(inst);
   }
 
   /**
@@ -917,7 +993,9 @@ export class Engine {
     while (inst.unackedHead >= 0) {
       const s = inst.unackedHead;
       this.settleDelivery(q, s);
-      this.requeueOrDeadLetter(q, s);
+      // No broker holds a direct call: it fails with its instance.
+      if (q.directTimeoutUs >= 0) this.endCopy(q, s, Ev.lost);
+      else this.requeueOrDeadLetter(q, s);
     }
     this.dispatch(q);
   }
@@ -1003,12 +1081,14 @@ export class Engine {
     this.brokerUp = false;
     this.obs.onEvent(Ev.crashed, now, -1, -1, 0);
     for (const inst of this.instances) {
+      if (this.isDirect(inst)) continue; // a direct call's instance has no broker connection
       inst.connected = false;
       inst.connToken = this.tokenSeq;
       if (inst.up) this.dropBuffer(inst);
     }
     const durable = this.scenario.broker.durable;
     for (const q of this.queues) {
+      if (q.directTimeoutUs >= 0) continue;
       for (const i of q.instances) {
         const inst = this.instances[i];
         while (inst.unackedHead >= 0) {
@@ -1040,7 +1120,7 @@ export class Engine {
     if (this.brokerUp) return;
     this.brokerUp = true;
     this.obs.onEvent(Ev.recovered, this.kernel.nowUs, -1, -1, 0);
-    for (const inst of this.instances) if (inst.up) this.reconnect(inst);
+    for (const inst of this.instances) if (inst.up && !this.isDirect(inst)) this.reconnect(inst);
     for (const q of this.queues) {
       this.armTtl(q);
       this.rearmDeadline(q);

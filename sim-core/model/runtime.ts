@@ -108,15 +108,25 @@ export class QueueRt {
    * consumers of this queue (competing instances share one dedup store); null if none is.
    */
   processedIds: Set<number> | null = null;
+  /** FIFO groups: at most one in-flight message per key; busy flag per key + 1 (keyless: 0). */
+  readonly groupBusy: Uint8Array | null;
+  busyGroups = 0;
+  /** Direct channel: calls wait at most this long for an instance (µs), then fail; -1: a queue. */
+  readonly directTimeoutUs: number;
 
   constructor(
     readonly index: number,
     readonly name: string,
     readonly options: QueueOptions,
     seed: number,
+    keyCount = 0,
+    directTimeoutMs: number | null = null,
   ) {
     this.ackTimeoutUs = options.ackTimeout === null ? 0 : toUs(options.ackTimeout);
-    this.ttlUs = options.ttl === null ? 0 : Math.max(1, toUs(options.ttl));
+    this.groupBusy = options.fifoGroups ? new Uint8Array(keyCount + 1) : null;
+    this.directTimeoutUs = directTimeoutMs === null ? -1 : toUs(directTimeoutMs);
+    const ttlMs = directTimeoutMs ?? options.ttl;
+    this.ttlUs = ttlMs === null ? 0 : Math.max(1, toUs(ttlMs));
     this.maxLength = options.maxLength ?? Infinity;
     this.maxDeliveries = options.maxDeliveries ?? Infinity;
     this.retryDelay = compileDist(options.retryDelay);
@@ -200,11 +210,13 @@ export class InstanceRt {
     public queue: number,
     readonly def: Consumer,
     seed: number,
+    direct = false,
   ) {
     this.autoAck = def.ack === 'auto';
-    this.prefetch = def.prefetch;
+    // A direct channel's instance takes as many calls as it has servers: no buffering.
+    this.prefetch = direct ? def.concurrency : def.prefetch;
     this.concurrency = def.concurrency;
-    this.credit = this.autoAck ? Infinity : def.prefetch;
+    this.credit = this.autoAck ? Infinity : this.prefetch;
     this.heartbeatUs = toUs(def.heartbeat);
     this.failRate = def.failRate;
     this.poison = def.poison;
@@ -253,10 +265,24 @@ export function buildRuntime(s: Scenario, topo: Topology, seed: number) {
   const producers = s.producers.map(
     (p, i) => new ProducerRt(i, p, topo.channelIndex.get(p.to) ?? -1, seed),
   );
-  const queues = topo.queues.map((q, i) => new QueueRt(i, q.name, q.options, seed));
+  const keyCount = Math.max(
+    0,
+    ...s.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
+  );
+  const queues = topo.queues.map(
+    (q, i) => new QueueRt(i, q.name, q.options, seed, keyCount, q.directTimeout),
+  );
   const instances = topo.instances.map(
     (inst, i) =>
-      new InstanceRt(i, inst.name, inst.consumer, inst.queue, s.consumers[inst.consumer], seed),
+      new InstanceRt(
+        i,
+        inst.name,
+        inst.consumer,
+        inst.queue,
+        s.consumers[inst.consumer],
+        seed,
+        inst.queue >= 0 && topo.queues[inst.queue].directTimeout !== null,
+      ),
   );
   const consumers = s.consumers.map((c) => new ConsumerRt(c, topo));
   for (const inst of instances) {

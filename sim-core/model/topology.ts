@@ -9,6 +9,8 @@ export interface QueueInfo {
   name: string;
   channel: number;
   options: QueueOptions;
+  /** A direct channel's call line: a synchronous call, no broker; `timeout` ms to find an instance. */
+  directTimeout: number | null;
 }
 
 export interface InstanceInfo {
@@ -31,6 +33,20 @@ export interface Topology {
   senderNames: string[];
 }
 
+/** A direct channel's line of waiting calls behaves as a plain queue with these options. */
+const DIRECT_OPTIONS: QueueOptions = {
+  ackTimeout: null,
+  maxDeliveries: null,
+  deadLetter: null,
+  retryDelay: { kind: 'constant', value: 0 },
+  requeue: 'back',
+  ttl: null,
+  maxLength: null,
+  overflow: 'drop-head',
+  fifoGroups: false,
+  dedupWindow: null,
+};
+
 /** Builds the index maps. Assumes the scenario has been validated. */
 export function buildTopology(s: Scenario): Topology {
   const queues: QueueInfo[] = [];
@@ -40,12 +56,13 @@ export function buildTopology(s: Scenario): Topology {
   s.channels.forEach((ch: Channel, ci) => {
     channelIndex.set(ch.id, ci);
     const targets: number[] = [];
-    const add = (name: string, options: QueueOptions) => {
+    const add = (name: string, options: QueueOptions, directTimeout: number | null = null) => {
       queueIndex.set(name, queues.length);
       targets.push(queues.length);
-      queues.push({ name, channel: ci, options });
+      queues.push({ name, channel: ci, options, directTimeout });
     };
     if (ch.kind === 'queue') add(ch.id, ch);
+    else if (ch.kind === 'direct') add(ch.id, DIRECT_OPTIONS, ch.timeout);
     else if (ch.kind === 'topic')
       for (const sub of ch.subscriptions) add(`${ch.id}/${sub.id}`, sub);
     channelTargets.push(targets);

@@ -234,3 +234,86 @@ export function withFaults(base: fc.Arbitrary<Record<string, unknown>>, opts: Fa
       });
   });
 }
+
+/** Keys for ordering tests: always keyed. */
+const orderedKeysArb = fc.record({
+  kind: fc.constantFrom('uniform', 'roundRobin'),
+  count: fc.integer({ min: 1, max: 8 }),
+});
+
+/**
+ * A log scenario: 1–3 producers into one partitioned log read by 1–2 consumer groups of 1–4
+ * members (commit after processing or on an interval), with transient failures.
+ */
+export function logScenarioArb(opts: { keyed?: boolean } = {}) {
+  const consumer = (j: number) =>
+    fc.record({
+      id: fc.constant(`g${j}`),
+      from: fc.constant('ledger'),
+      instances: fc.integer({ min: 1, max: 4 }),
+      concurrency: fc.integer({ min: 1, max: 3 }),
+      service: distArb(5),
+      failRate: fc.constantFrom(0, 0, 0.1, 0.3),
+      commit: fc.oneof(
+        fc.constant({ mode: 'afterProcessing' }),
+        fc.record({ mode: fc.constant('interval'), every: fc.integer({ min: 1, max: 300 }) }),
+      ),
+      sessionTimeout: fc.integer({ min: 5, max: 300 }),
+    });
+  return fc
+    .record({
+      name: fc.constant('generated log'),
+      seed: fc.integer({ min: 0, max: 2 ** 40 }),
+      until: fc.constant('drained'),
+      duration: fc.constant('10m'),
+      producers: fc.integer({ min: 1, max: 3 }).chain((n) =>
+        fc.tuple(
+          ...Array.from({ length: n }, (_, i) =>
+            fc.record({
+              id: fc.constant(`p${i}`),
+              to: fc.constant('ledger'),
+              rate: fc.record({
+                kind: fc.constant('poisson'),
+                perSecond: fc.integer({ min: 50, max: 3000 }),
+              }),
+              count: fc.integer({ min: 2, max: 120 }),
+              keys: opts.keyed ? orderedKeysArb : keysArb,
+            }),
+          ),
+        ),
+      ),
+      channels: fc.tuple(
+        fc.record({
+          id: fc.constant('ledger'),
+          kind: fc.constant('log'),
+          partitions: fc.integer({ min: 1, max: 6 }),
+        }),
+      ),
+      consumers: fc
+        .integer({ min: 1, max: 2 })
+        .chain((n) => fc.tuple(...Array.from({ length: n }, (_, j) => consumer(j)))),
+      network: fc.oneof(fc.constant(undefined), fc.record({ latency: distArb(3) })),
+    })
+    .map((s) => JSON.parse(JSON.stringify(s)) as Record<string, unknown>);
+}
+
+/** A FIFO-groups queue scenario: keyed messages, 1–3 consumers, transient failures, retry delays. */
+export function fifoScenarioArb() {
+  return scenarioArb({ manualOnly: true, everyQueueConsumed: true, noAckTimeout: true }).map(
+    (raw) => ({
+      ...raw,
+      producers: (raw.producers as Array<Record<string, unknown>>).map((p) => ({
+        ...p,
+        keys: { kind: 'uniform', count: 4 },
+      })),
+      channels: (raw.channels as Array<Record<string, unknown>>).map((c) => ({
+        ...c,
+        fifoGroups: true,
+      })),
+      consumers: (raw.consumers as Array<Record<string, unknown>>).map((c, i) => ({
+        ...c,
+        failRate: [0, 0.2, 0.4][i % 3],
+      })),
+    }),
+  );
+}
