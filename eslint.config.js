@@ -27,7 +27,7 @@ const engineDependentMath = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'test-artifacts/', '.bench-ref/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,7 +22,11 @@ export interface RunOptions {
   observers?: SimObserver[];
 }
 
-/** Feeds the trace hash: event kind, where, time and the message's identity. */
+/**
+ * Feeds the trace hash. Each event is folded into two 32-bit words (kind, where and message id;
+ * time and aux) before mixing: four times cheaper than mixing every field, and any single
+ * differing field still changes the hash.
+ */
 class HashObserver implements SimObserver {
   readonly hash = new TraceHash();
   private msgs!: MessageStore;
@@ -30,26 +34,34 @@ class HashObserver implements SimObserver {
     this.msgs = engine.msgs;
   }
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    const h = this.hash;
     const m = this.msgs;
-    h.mixInt(kind | (where << 8));
-    h.mixNumber(timeUs);
-    if (s >= 0) {
-      h.mixInt(m.producer[s]);
-      h.mixInt(m.seq[s]);
-    }
-    if (aux !== 0) h.mixNumber(aux);
+    let id = Math.imul(kind, 0x9e3779b1) ^ Math.imul(where + 1, 0x85ebca77);
+    if (s >= 0) id ^= Math.imul(m.producer[s] + 1, 0xc2b2ae3d) + Math.imul(m.seq[s], 0x27d4eb2f);
+    const hi = Math.floor(timeUs / 4294967296);
+    let t = (timeUs >>> 0) ^ Math.imul(hi, 0x165667b1);
+    if (aux !== 0)
+      t ^= Math.imul(aux >>> 0, 0xd3a2646c) ^ Math.imul(Math.floor(aux / 4294967296), 0xfd7046c5);
+    this.hash.mixInt(id);
+    this.hash.mixInt(t);
   }
 }
 
-class FanOut implements SimObserver {
-  constructor(private readonly observers: SimObserver[]) {}
+/** Hands each event to the collector, the trace hash and any caller's observers, in that order. */
+class Observers implements SimObserver {
+  collector!: Collector;
+  constructor(
+    private readonly hasher: HashObserver,
+    private readonly extra: SimObserver[],
+  ) {}
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    const obs = this.observers;
-    for (let i = 0; i < obs.length; i++) obs[i].onEvent(kind, timeUs, s, where, aux);
+    this.collector.onEvent(kind, timeUs, s, where, aux);
+    this.hasher.onEvent(kind, timeUs, s, where, aux);
+    const extra = this.extra;
+    for (let i = 0; i < extra.length; i++) extra[i].onEvent(kind, timeUs, s, where, aux);
   }
   onSample(timeUs: number): void {
-    for (const o of this.observers) o.onSample?.(timeUs);
+    this.collector.onSample(timeUs);
+    for (const o of this.extra) o.onSample?.(timeUs);
   }
 }
 
@@ -60,7 +72,7 @@ export class Simulation {
   /** End of the run in µs: the duration, or Infinity for an uncapped drained run. */
   readonly endUs: number;
   private readonly hasher: HashObserver;
-  private readonly observer: FanOut;
+  private readonly observer: Observers;
   private nextSampleUs: number;
   private finishedAtUs = -1;
 
@@ -74,13 +86,12 @@ export class Simulation {
     this.endUs = scenario.duration === null ? Infinity : toUs(scenario.duration);
     this.hasher = new HashObserver();
     const sampleEveryUs = chooseSampleEvery(scenario);
-    const observers: SimObserver[] = [this.hasher, ...(options.observers ?? [])];
-    this.observer = new FanOut(observers);
+    this.observer = new Observers(this.hasher, [...(options.observers ?? [])]);
     const engine = new Engine(scenario, this.seed, this.observer);
     this.engine = engine;
     this.hasher.attach(engine);
     this.collector = new Collector(engine, sampleEveryUs);
-    observers.unshift(this.collector);
+    this.observer.collector = this.collector;
     this.nextSampleUs = sampleEveryUs;
   }
 

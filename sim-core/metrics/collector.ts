@@ -139,7 +139,6 @@ export class Collector implements SimObserver {
 
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
     const t = this.totals;
-    const primary = s < 0 || (this.engine.msgs.flags[s] & MsgFlag.secondary) === 0;
     switch (kind) {
       case Ev.published:
         t.published++;
@@ -163,34 +162,39 @@ export class Collector implements SimObserver {
         if (aux === 0) t.enqueued++;
         return;
       case Ev.delivered:
-        if (!primary) return;
+        if (!this.primary(s)) return;
         t.delivered++;
         if (aux > 1) t.redelivered++;
         return;
       case Ev.acked:
-        if (primary) t.acked++;
+        if (this.primary(s)) t.acked++;
         return;
       case Ev.nacked:
-        if (primary) t.nacked++;
+        if (this.primary(s)) t.nacked++;
         return;
       case Ev.processed:
-        return this.onProcessed(timeUs, s, where, aux, primary);
+        return this.onProcessed(timeUs, s, where, aux, this.primary(s));
       case Ev.reprocessed:
-        return this.onReprocessed(s, where, primary);
+        return this.onReprocessed(s, where, this.primary(s));
       case Ev.suppressed:
-        if (primary) t.duplicatesSuppressed++;
+        if (this.primary(s)) t.duplicatesSuppressed++;
         return;
       case Ev.deadLettered:
       case Ev.expired:
       case Ev.dropped:
       case Ev.lost:
-        return this.onFate(kind, s, where, primary);
+        return this.onFate(kind, s, where, this.primary(s));
       case Ev.crashed:
         if (where >= 0) this.consumerStats[this.engine.instances[where].consumer].crashes++;
         return;
       default:
         return;
     }
+  }
+
+  /** Whether a message counts in the totals (not a dead-lettered secondary copy). */
+  private primary(s: number): boolean {
+    return s < 0 || (this.engine.msgs.flags[s] & MsgFlag.secondary) === 0;
   }
 
   /** A copy left the broker unprocessed. Totals count each copy's outcome once. */

@@ -141,7 +141,7 @@ export class Engine {
       case Task.nackAtBroker:
         // An ack still on the wire when its connection died (crash, broker restart) is void.
         if (c <= this.instances[b].connToken) return;
-        return this.ackAtBroker(a, c, kind === Task.nackAtBroker);
+        return this.ackAtBroker(a, this.instances[b], c, kind === Task.nackAtBroker);
       case Task.ackDeadline:
         return this.ackDeadline(this.queues[a]);
       case Task.retryReady:
@@ -352,9 +352,9 @@ export class Engine {
     const now = this.kernel.nowUs;
     const m0 = this.msgs;
     const sender = m0.producer[s];
-    if (sender < this.producers.length && (m0.flags[s] & MsgFlag.secondary) === 0) {
+    if (sender < this.producers.length && this.producers[sender].tracked) {
       const p = this.producers[sender];
-      const rec = p.pending.get(m0.seq[s]);
+      const rec = (m0.flags[s] & MsgFlag.secondary) === 0 ? p.pending.get(m0.seq[s]) : undefined;
       if (rec !== undefined) return this.arriveTracked(p, rec, s, channel);
     }
     if (!this.brokerUp && !this.directChannel[channel]) {
@@ -608,12 +608,11 @@ export class Engine {
     return false;
   }
 
-  private ackAtBroker(s: number, token: number, negative: boolean): void {
+  private ackAtBroker(s: number, inst: InstanceRt, token: number, negative: boolean): void {
     const m = this.msgs;
     if (!this.brokerUp) return;
     if (m.state[s] !== MsgState.unacked || m.token[s] !== token) {
       // A late ack of a timed-out delivery: the message moved on, but the credit comes back.
-      const inst = this.instances[m.inst[s]];
       if (inst.withheld > 0 && inst.connected) {
         inst.withheld--;
         inst.credit++;
@@ -913,7 +912,8 @@ export class Engine {
     if (token <= inst.connToken) return; // its connection is gone: the ack cannot be sent
     if (this.lostAck(inst)) return; // lost in transit
     const now = this.kernel.nowUs;
-    if (this.zeroLatency && inst.partitionUntilUs <= now) this.ackAtBroker(s, token, negative);
+    if (this.zeroLatency && inst.partitionUntilUs <= now)
+      this.ackAtBroker(s, inst, token, negative);
     else {
       const kind = negative ? Task.nackAtBroker : Task.ackAtBroker;
       this.kernel.at(this.ackArrival(inst), kind, s, inst.index, token);
@@ -954,6 +954,15 @@ export class Engine {
       this.kernel.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
   }
 
+  /** Settles every unacked delivery of an instance and returns them oldest first (requeue order). */
+  private takeUnacked(q: QueueRt, inst: InstanceRt): number[] {
+    const out: number[] = [];
+    for (let s = inst.unackedHead; s >= 0; s = this.msgs.next[s]) out.push(s);
+    out.reverse();
+    for (const s of out) this.settleDelivery(q, s);
+    return out;
+  }
+
   private isDirect(inst: InstanceRt): boolean {
     return inst.queue >= 0 && this.queues[inst.queue].directTimeoutUs >= 0;
   }
@@ -990,9 +999,7 @@ export class Engine {
     if (inst.group >= 0) return this.logOps.rebalance(this.groups[inst.group]);
     if (inst.queue < 0) return;
     const q = this.queues[inst.queue];
-    while (inst.unackedHead >= 0) {
-      const s = inst.unackedHead;
-      this.settleDelivery(q, s);
+    for (const s of this.takeUnacked(q, inst)) {
       // No broker holds a direct call: it fails with its instance.
       if (q.directTimeoutUs >= 0) this.endCopy(q, s, Ev.lost);
       else this.requeueOrDeadLetter(q, s);
@@ -1091,9 +1098,7 @@ export class Engine {
       if (q.directTimeoutUs >= 0) continue;
       for (const i of q.instances) {
         const inst = this.instances[i];
-        while (inst.unackedHead >= 0) {
-          const s = inst.unackedHead;
-          this.settleDelivery(q, s);
+        for (const s of this.takeUnacked(q, inst)) {
           if (durable) this.makeReady(q, s);
           else this.endCopy(q, s, Ev.lost);
         }

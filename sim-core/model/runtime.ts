@@ -32,6 +32,8 @@ export interface PendingPublish {
 
 export class ProducerRt {
   seq = 0;
+  /** With publisher confirms: each publish is tracked until confirmed or given up. */
+  readonly tracked: boolean;
   /** Publishes awaiting confirms, by sequence (only with publisher confirms). */
   readonly pending = new Map<number, PendingPublish>();
   readonly confirmTimeoutUs: number;
@@ -71,6 +73,7 @@ export class ProducerRt {
     this.rngKeys = streamFor(seed, def.id, 'keys');
     this.rngSize = streamFor(seed, def.id, 'size');
     this.rngNet = streamFor(seed, def.id, 'network');
+    this.tracked = def.confirm !== null;
     this.confirmTimeoutUs = def.confirm === null ? 0 : toUs(def.confirm.timeout);
     this.retries = def.confirm?.retries ?? 0;
     this.backoffUs = def.confirm === null ? 0 : toUs(def.confirm.backoff);

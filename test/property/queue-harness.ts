@@ -71,7 +71,7 @@ export function queueScenario(p: QueueParams): Scenario {
   return v.scenario;
 }
 
-/** Per-id bookkeeping from the event stream, and any delivery started that its instance did not hold. */
+/** Per-id counts from the event stream, and any processing started on a delivery not held. */
 class Tally implements SimObserver {
   engine!: Engine;
   readonly processed: number[] = [0];
