@@ -64,6 +64,9 @@ function countPending(e: Engine): number {
       for (let o = Math.max(g.processedUpTo[p], g.log.base[p]); o < g.log.end[p]; o++) {
         if ((m.flags[g.log.recordAt(p, o)] & MsgFlag.secondary) === 0) n++;
       }
+      // A record being processed when retention deleted it is still on its way to processed.
+      const busy = g.inflightToken[p] !== 0 ? g.position[p] - 1 : -1;
+      if (busy >= g.processedUpTo[p] && busy < g.log.base[p]) n++;
     }
   }
   return n;

@@ -8,30 +8,32 @@ import type { Engine, EventKind, SimObserver } from '../../sim-core/index';
 const FLUSH_AT = 1 << 16;
 
 /** Which name space an event's `where` index refers to. */
-function whereField(kind: number): 'producer' | 'queue' | 'instance' {
+type WhereField = 'producer' | 'queue' | 'instance' | 'channel';
+
+const BY_INSTANCE = [
+  'delivered',
+  'received',
+  'started',
+  'processed',
+  'reprocessed',
+  'failed',
+  'suppressed',
+  'crashed',
+  'recovered',
+];
+
+function whereField(kind: number): WhereField {
   const name = eventName(kind);
   if (name === 'published' || name === 'confirmed' || name === 'publishFailed') return 'producer';
-  if (
-    [
-      'delivered',
-      'received',
-      'started',
-      'processed',
-      'failed',
-      'suppressed',
-      'crashed',
-      'recovered',
-    ].includes(name)
-  )
-    return 'instance';
-  return 'queue';
+  if (name === 'unrouted') return 'channel';
+  return BY_INSTANCE.includes(name) ? 'instance' : 'queue';
 }
 
 export class TraceWriter implements SimObserver {
   private fd: number;
   private buf = '';
   private engine: Engine | null = null;
-  private readonly fields: Array<'producer' | 'queue' | 'instance'> = [];
+  private readonly fields: Array<'producer' | 'queue' | 'instance' | 'channel'> = [];
 
   constructor(file: string) {
     this.fd = openSync(file, 'w');
@@ -50,10 +52,12 @@ export class TraceWriter implements SimObserver {
       where < 0
         ? 'broker'
         : field === 'producer'
-          ? e.scenario.producers[where]?.id
+          ? e.topo.senderNames[where]
           : field === 'instance'
             ? e.instances[where]?.name
-            : e.queues[where]?.name;
+            : field === 'channel'
+              ? e.scenario.channels[where]?.id
+              : e.queues[where]?.name;
     let line = `{"t":${timeUs / 1000},"event":"${eventName(kind)}","${field}":${JSON.stringify(whereName ?? where)}`;
     if (s >= 0) {
       line += `,"msg":"${e.topo.senderNames[m.producer[s]]}:${m.seq[s]}"`;

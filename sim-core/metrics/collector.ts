@@ -145,10 +145,10 @@ export class Collector implements SimObserver {
         if (timeUs >= this.engine.warmupUs) this.publishedInWindow++;
         return;
       case Ev.rejected:
-        t.rejected++;
+        if (this.primary(s)) t.rejected++; // a dead-lettered copy refused downstream is not a publish
         return;
       case Ev.unrouted:
-        t.unrouted++;
+        if (this.primary(s)) t.unrouted++;
         return;
       case Ev.publishFailed:
         t.publishFailed++;

@@ -75,7 +75,7 @@ export const ANOMALIES: readonly Anomaly[] = [
     causes: [
       'competing consumers (instances > 1) or concurrency > 1 on a queue',
       'redeliveries after a nack, an ack timeout or a crash, more so with requeue: back and a retryDelay',
-      'keyless messages are never checked',
+      'fifoGroups or a partitioned log prevent them; keyless messages are never checked',
     ],
     mirrors:
       'RabbitMQ and SQS standard queues are FIFO only towards a single consumer processing one message at a time; Kafka orders per partition.',
@@ -91,6 +91,7 @@ export const ANOMALIES: readonly Anomaly[] = [
       'a crash of a transient broker (broker.durable: false)',
       'log retention deleting records a group had not processed',
       'resetOffsets to latest',
+      'a direct call whose instance crashed',
     ],
     mirrors:
       "RabbitMQ noAck consumers and non-persistent messages; Kafka's retention deleting records a group has not read.",
@@ -132,14 +133,15 @@ export const ANOMALIES: readonly Anomaly[] = [
     field: 'rejected',
     title: 'Rejected',
     meaning:
-      'Publishes the broker refused: a full queue with overflow reject-publish, or the broker was down.',
+      'Publishes refused: a full queue with overflow reject-publish, the broker down, or a direct call that found no free instance in time.',
     causes: [
       'maxLength with overflow: reject-publish',
       'publishing while the broker is crashed',
+      'a direct channel whose instances stay busy longer than its timeout',
       'a dead-letter channel with reject-publish refusing a dead-lettered copy (counted here too)',
     ],
     mirrors:
-      "RabbitMQ's reject-publish overflow (a basic.nack to a confirming publisher); a broker that refuses connections while it restarts.",
+      "RabbitMQ's reject-publish overflow (a basic.nack to a confirming publisher); a broker that refuses connections while it restarts; a client call timing out while it waits for a free server.",
   },
   {
     field: 'publishFailed',

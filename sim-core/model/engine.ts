@@ -65,6 +65,8 @@ export class Engine {
   /** Publishes awaiting a confirm or a retry: a drained run waits for them. */
   pendingPublishes = 0;
   brokerUp = true;
+  /** Current chain of random broker crashes (a restart starts a new one). */
+  private brokerCrashEpoch = 0;
   tokenSeq = 0;
   readonly latency: Sampler;
   readonly zeroLatency: boolean;
@@ -149,7 +151,9 @@ export class Engine {
       case Task.ttlCheck:
         return this.ttlCheck(this.queues[a]);
       case Task.crash:
-        return this.crashInstance(this.instances[a], b === 1 ? -1 : c);
+        // A random crash belongs to one chain; a restart starts a new chain, voiding the old one.
+        if (b !== this.instances[a].crashEpoch) return;
+        return this.crashInstance(this.instances[a], c);
       case Task.restart:
         return this.restartInstance(this.instances[a]);
       case Task.detect:
@@ -159,7 +163,8 @@ export class Engine {
       case Task.faultEnd:
         return this.endFault(this.faults[a]);
       case Task.brokerCrash:
-        return this.crashBroker(b === 1 ? -1 : c);
+        if (b !== this.brokerCrashEpoch) return;
+        return this.crashBroker(c);
       case Task.brokerRestart:
         return this.restartBroker();
       case Task.confirmAtProducer:
@@ -625,7 +630,9 @@ export class Engine {
     this.settleDelivery(q, s);
     if (negative) {
       this.obs.onEvent(Ev.nacked, this.kernel.nowUs, s, q.index, 0);
-      this.requeueOrDeadLetter(q, s);
+      // A failed synchronous call returns an error to its caller: nothing retries it.
+      if (q.directTimeoutUs >= 0) this.endCopy(q, s, Ev.lost);
+      else this.requeueOrDeadLetter(q, s);
     } else {
       m.state[s] = MsgState.gone;
       this.obs.onEvent(Ev.acked, this.kernel.nowUs, s, q.index, 0);
@@ -672,9 +679,14 @@ export class Engine {
   }
 
   /** A settled, unsuccessful delivery: redeliver, or dead-letter once maxDeliveries is reached. */
-  private requeueOrDeadLetter(q: QueueRt, s: number): void {
+  /**
+   * A settled, unsuccessful delivery: redeliver, or dead-letter once maxDeliveries is reached.
+   * The retry delay applies to nacks and timeouts, not to deliveries returned by a dead connection.
+   */
+  private requeueOrDeadLetter(q: QueueRt, s: number, delay = true): void {
     if (this.msgs.deliveries[s] >= q.maxDeliveries) this.endCopy(q, s, Ev.deadLettered);
-    else this.requeue(q, s);
+    else if (delay) this.requeue(q, s);
+    else this.makeReady(q, s);
   }
 
   /** Returns a settled delivery to the ready queue, after the retry delay if there is one. */
@@ -926,7 +938,7 @@ export class Engine {
     const c = inst.def.crashes;
     if (c === null) return;
     const gapUs = toUs(-c.mtbf * lnOf(inst.rngCrashes));
-    this.kernel.after(gapUs, Task.crash, inst.index, 0, toUs(c.restart));
+    this.kernel.after(gapUs, Task.crash, inst.index, ++inst.crashEpoch, toUs(c.restart));
   }
 
   /** The process dies: its buffer and in-progress work are gone; the broker notices later. */
@@ -1002,7 +1014,7 @@ export class Engine {
     for (const s of this.takeUnacked(q, inst)) {
       // No broker holds a direct call: it fails with its instance.
       if (q.directTimeoutUs >= 0) this.endCopy(q, s, Ev.lost);
-      else this.requeueOrDeadLetter(q, s);
+      else this.requeueOrDeadLetter(q, s, false);
     }
     this.dispatch(q);
   }
@@ -1073,7 +1085,7 @@ export class Engine {
       toUs(-c.mtbf * lnOf(this.brokerRng)),
       Task.brokerCrash,
       0,
-      0,
+      ++this.brokerCrashEpoch,
       toUs(c.restart),
     );
   }

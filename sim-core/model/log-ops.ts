@@ -62,7 +62,9 @@ export class LogOps {
     inst.logInFlight++;
     m.refs[s]++;
     const now = e.kernel.nowUs;
-    e.obs.onEvent(Ev.delivered, now, s, inst.index, offset < g.processedUpTo[p] ? 2 : 1);
+    const redelivery = offset < g.fetchedUpTo[p];
+    if (!redelivery) g.fetchedUpTo[p] = offset + 1;
+    e.obs.onEvent(Ev.delivered, now, s, inst.index, redelivery ? 2 : 1);
     // Consumers fetch ahead, so a record is at the consumer one hop after it was appended.
     let t = m.enqueueUs[s] + (e.zeroLatency ? 0 : e.hopDelay(inst.rngBrokerNet));
     if (t < inst.partitionUntilUs) t = inst.partitionUntilUs;
@@ -96,7 +98,7 @@ export class LogOps {
       if (first) {
         const q = e.queues[g.target];
         q.touch(e.kernel.nowUs, e.warmupUs);
-        g.processedUpTo[p] = offset + 1;
+        g.processedUpTo[p] = Math.max(offset + 1, g.lostUpTo[p]);
         q.unacked--;
         this.lag--;
       }
@@ -164,21 +166,28 @@ export class LogOps {
     const s = log.records[p].popFront();
     const offset = log.base[p]++;
     this.held--;
-    if (expired) {
-      for (const g of log.groups) {
-        const inFlight = g.inflightToken[p] !== 0 && g.position[p] === offset + 1;
-        if (offset < g.processedUpTo[p] || inFlight) continue;
-        this.loseFor(g, p, s, offset);
-      }
-    }
+    if (expired) for (const g of log.groups) this.loseFor(g, p, s, offset);
     e.release(s);
   }
 
+  /** The offset the group is processing on this partition right now, or -1. */
+  private inFlightOffset(g: GroupRt, p: number): number {
+    return g.inflightToken[p] !== 0 ? g.position[p] - 1 : -1;
+  }
+
+  /**
+   * A record the group never read is gone. Records deleted behind one still being processed move
+   * the watermark only once that one finishes (it is not lost: it is being processed).
+   */
   private loseFor(g: GroupRt, p: number, s: number, offset: number): void {
     const e = this.e;
+    const busy = this.inFlightOffset(g, p);
+    if (offset === busy || offset < g.processedUpTo[p]) return;
     const q = e.queues[g.target];
     q.touch(e.kernel.nowUs, e.warmupUs);
-    g.processedUpTo[p] = offset + 1;
+    if (busy >= g.processedUpTo[p] && busy < offset)
+      g.lostUpTo[p] = Math.max(g.lostUpTo[p], offset + 1);
+    else g.processedUpTo[p] = offset + 1;
     if (g.position[p] < offset + 1) g.position[p] = offset + 1;
     q.unacked--;
     this.lag--;
@@ -253,20 +262,25 @@ export class LogOps {
     }
   }
 
-  /** The broker went down: in-flight fetches are void; a transient broker loses every record. */
+  /**
+   * The broker went down. A durable one keeps records and offsets, and members keep their
+   * positions (a fetch on the way is fetched again); a transient one loses every record.
+   */
   brokerCrashed(durable: boolean): void {
     const e = this.e;
-    for (const g of e.groups) {
-      for (let p = 0; p < g.log.partitions; p++) this.resume(g, p, g.committed[p]);
-    }
-    if (durable) return;
-    for (const log of e.logs) {
-      for (let p = 0; p < log.partitions; p++) {
-        while (log.records[p].length > 0) this.dropHead(log, p, true);
-        for (const g of log.groups) {
-          g.committed[p] = log.end[p];
-          this.resume(g, p, log.end[p]);
+    if (!durable) {
+      for (const log of e.logs) {
+        for (let p = 0; p < log.partitions; p++) {
+          while (log.records[p].length > 0) this.dropHead(log, p, true);
+          for (const g of log.groups) g.committed[p] = log.end[p];
         }
+      }
+    }
+    for (const g of e.groups) {
+      for (let p = 0; p < g.log.partitions; p++) {
+        const busy = this.inFlightOffset(g, p);
+        if (busy >= 0) this.resume(g, p, busy);
+        if (!durable) this.resume(g, p, g.log.end[p]);
       }
     }
   }

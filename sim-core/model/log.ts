@@ -21,6 +21,10 @@ export class GroupRt {
   readonly inflightToken: Int32Array;
   /** First offset the current owner has finished, for interval commits. */
   readonly localDone: Float64Array;
+  /** Records deleted unread while an earlier one was in flight: the watermark jumps here after it. */
+  readonly lostUpTo: Float64Array;
+  /** First offset never fetched: fetching below it is a redelivery. */
+  readonly fetchedUpTo: Float64Array;
   readonly commitEveryUs: number;
   readonly sessionTimeoutUs: number;
 
@@ -40,6 +44,8 @@ export class GroupRt {
     this.processedUpTo = new Float64Array(p);
     this.inflightToken = new Int32Array(p);
     this.localDone = new Float64Array(p);
+    this.lostUpTo = new Float64Array(p);
+    this.fetchedUpTo = new Float64Array(p);
     this.commitEveryUs =
       commit.mode === 'interval' && commit.every !== undefined ? toUs(commit.every) : 0;
     this.sessionTimeoutUs = toUs(sessionTimeoutMs);

@@ -175,6 +175,8 @@ export class InstanceRt {
   killToken = 0;
   /** In its queue's credit round-robin. */
   inRing = true;
+  /** Current chain of random crashes (a restart starts a new one). */
+  crashEpoch = 0;
   /** Credits held back for timed-out deliveries the instance still holds. */
   withheld = 0;
   /** Log consumers: the group index, and records delivered to it and not yet finished. */
