@@ -110,9 +110,11 @@ export class Simulation {
   advance(untilUs: number, maxSteps = Infinity): boolean {
     const k = this.engine.kernel;
     let steps = maxSteps;
+    // The run covers [0, duration): events at exactly `duration` do not run.
+    const lastUs = this.endUs - 1;
     while (!this.done) {
       const sampleAt = this.nextSampleUs;
-      const target = Math.min(untilUs, this.endUs, sampleAt - 1);
+      const target = Math.min(untilUs, lastUs, sampleAt - 1);
       if (target >= k.nowUs) {
         const before = k.events;
         const reason = k.run(this.engine, target, steps);
@@ -132,7 +134,7 @@ export class Simulation {
         this.nextSampleUs += this.collector.series.everyUs;
         continue;
       }
-      if (k.nowUs >= this.endUs) return this.finish(this.endUs);
+      if (k.nowUs >= lastUs) return this.finish(this.endUs);
       if (k.nowUs >= untilUs) return false;
     }
     return true;

@@ -111,6 +111,7 @@ export class Engine {
         inst.credit = 0; // members are fed partition by partition, not by prefetch credit
         inst.inRing = false;
         this.queues[g.target].instances.push(i);
+        if (inst.def.idempotent) this.queues[g.target].processedIds ??= new Set();
         this.logOps.startCommitTicks(inst);
       }
     }

@@ -6,9 +6,17 @@ import { BudgetExceededError } from '../kernel/errors';
 
 /** Expected number of messages a producer publishes within the run. */
 export function expectedMessages(p: Producer, durationMs: number | null): number {
-  const endMs = Math.min(p.stop ?? Infinity, durationMs ?? Infinity);
+  const endMs = Math.min(p.stop ?? Infinity, durationMs ?? Infinity, lastArrivalMs(p.rate));
   const byRate = endMs === Infinity ? Infinity : expectedArrivals(p.rate, p.start, endMs);
   return Math.min(p.count ?? Infinity, byRate);
+}
+
+/** When a rate stops by itself: a trace's last time, or steps ending at rate 0; else Infinity. */
+function lastArrivalMs(rate: Rate): number {
+  if (rate.kind === 'trace') return rate.at.length > 0 ? rate.at[rate.at.length - 1] + 1 : 0;
+  if (rate.kind === 'steps' && rate.steps.length > 0 && rate.steps[rate.steps.length - 1][1] === 0)
+    return rate.steps[rate.steps.length - 1][0];
+  return Infinity;
 }
 
 function expectedArrivals(rate: Rate, startMs: number, endMs: number): number {

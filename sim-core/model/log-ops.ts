@@ -72,12 +72,16 @@ export class LogOps {
     else e.scheduleArrival(t, s, inst, token);
   }
 
-  /** Offers the member's owned partitions, round-robin, while it has a free server. */
+  /** Offers the member's owned partitions, round-robin from where it left off, while it has a free server. */
   pumpMember(inst: InstanceRt): void {
     if (inst.group < 0) return;
     const g = this.e.groups[inst.group];
-    for (let p = 0; p < g.log.partitions && inst.logInFlight < inst.concurrency; p++) {
-      if (g.owner[p] === inst.index) this.kick(g, p);
+    const n = g.log.partitions;
+    for (let i = 0; i < n && inst.logInFlight < inst.concurrency; i++) {
+      const p = (inst.logCursor + i) % n;
+      if (g.owner[p] !== inst.index) continue;
+      this.kick(g, p);
+      if (g.inflightToken[p] !== 0) inst.logCursor = (p + 1) % n;
     }
   }
 
@@ -221,20 +225,38 @@ export class LogOps {
   }
 
   /**
-   * Assigns partitions to the group's live members (round-robin by instance order; extra members
-   * idle). A partition that changes owner resumes at the last committed offset: records processed
-   * but not committed are processed again. Owners that keep a partition keep their position.
+   * Sticky rebalance: live members keep their partitions up to an even share; partitions of
+   * members that left (or beyond a member's share when one joins) go to members below their
+   * share. A partition taken from a live member is committed first (commit on revoke), so its
+   * new owner carries on where it stopped; one taken from a dead member resumes at its last
+   * commit, so records processed but not committed are processed again.
    */
   rebalance(g: GroupRt): void {
     const e = this.e;
     const live = g.members.filter((i) => e.instances[i].up && e.instances[i].connected);
-    for (let p = 0; p < g.log.partitions; p++) {
-      const owner = live.length > 0 ? live[p % live.length] : -1;
-      if (owner === g.owner[p]) continue;
-      g.owner[p] = owner;
+    const parts = g.log.partitions;
+    const quota = new Map<number, number>();
+    live.forEach((m, k) =>
+      quota.set(m, Math.floor(parts / live.length) + (k < parts % live.length ? 1 : 0)),
+    );
+    const held = new Map<number, number>(live.map((m) => [m, 0]));
+    const orphans: number[] = [];
+    for (let p = 0; p < parts; p++) {
+      const owner = g.owner[p];
+      const count = held.get(owner);
+      if (count !== undefined && count < quota.get(owner)!) held.set(owner, count + 1);
+      else {
+        if (count !== undefined && g.localDone[p] > g.committed[p]) g.committed[p] = g.localDone[p];
+        orphans.push(p);
+      }
+    }
+    for (const p of orphans) {
+      const next = live.find((m) => held.get(m)! < quota.get(m)!) ?? -1;
+      if (next >= 0) held.set(next, held.get(next)! + 1);
+      g.owner[p] = next;
       this.resume(g, p, g.committed[p]);
     }
-    for (let p = 0; p < g.log.partitions; p++) this.kick(g, p);
+    for (let p = 0; p < parts; p++) this.kick(g, p);
   }
 
   private resume(g: GroupRt, p: number, offset: number): void {

@@ -182,6 +182,8 @@ export class InstanceRt {
   /** Log consumers: the group index, and records delivered to it and not yet finished. */
   group = -1;
   logInFlight = 0;
+  /** Next partition to offer first (round-robin over its partitions). */
+  logCursor = 0;
   /** Traffic to and from the broker is held back until this time (a network partition). */
   partitionUntilUs = 0;
   slowFactor = 1;

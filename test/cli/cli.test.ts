@@ -587,6 +587,13 @@ describe('options the engine does not model yet', () => {
     { broker: { durable: true, crashes: { mtbf: '10m', restart: '20s' } } },
     { network: { loss: 0.01 } },
     { faults: [{ at: '500ms', crash: 'w#1', restart: '100ms' }] },
+    {
+      producers: [
+        { id: 'p', to: 'ledger', rate: { kind: 'poisson', perSecond: 100 }, confirm: true },
+      ],
+      channels: [{ id: 'ledger', kind: 'log' }],
+      consumers: [{ id: 'w', from: 'ledger', service: { kind: 'constant', value: 1 } }],
+    },
   ];
   const base = {
     name: 'unmodelled',

@@ -112,10 +112,9 @@ describe('log option retention and consumer option group', () => {
     expect(r.channels['L/fast']).toMatchObject({ enqueued: 10, processed: 10, lost: 0 });
   });
 
-  // Engine bug: loseFor() moves the group's watermark past the record being processed, so its
-  // completion at 120 ms counts as a duplicate (event `reprocessed`), `processed` misses it and
-  // the conservation check fails (enqueued 20 ≠ processed 12 + lost 7).
-  it.fails('counts the record a slow member was processing at deletion as processed', () => {
+  // Regression (fixed in abf314c): the record in progress at deletion used to count as a
+  // duplicate, and the conservation check failed.
+  it('counts the record a slow member was processing at deletion as processed', () => {
     const { r } = run(raw);
     expect(r.channels['L/slow'].processed).toBe(3);
     expect(r.totals).toMatchObject({ processed: 13, duplicatesProcessed: 0, lost: 7 });
@@ -232,10 +231,9 @@ describe('resetOffsets fault', () => {
     expect(r.totals.processed + r.totals.lost).toBe(10);
   });
 
-  // Engine bug: resetOffsets(latest) marks the in-flight record p:4 lost (loseFor starts at the
-  // watermark, not at the fetch position) and its completion at 40 ms then counts as a
-  // duplicate: totals say lost 7, processed 3, duplicatesProcessed 1 for a record processed once.
-  it.fails('to latest does not count the record in progress as lost and duplicate', () => {
+  // Regression (fixed in abf314c): p:4, in progress at the reset, used to count as lost and then
+  // as a duplicate (lost 7, processed 3, duplicatesProcessed 1).
+  it('to latest does not count the record in progress as lost or duplicate', () => {
     const { r } = reset('latest', 35, 10);
     expect(r.totals).toMatchObject({ processed: 4, lost: 6, duplicatesProcessed: 0 });
   });

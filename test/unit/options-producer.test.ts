@@ -7,16 +7,8 @@ import { Simulation, eventName } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
 import { validateScenario } from '../../sim-core/scenario';
 
-/** An observed event: time in ms, message id, where (instance or producer name). */
-interface Seen {
-  kind: string;
-  t: number;
-  id: string;
-  key: number;
-  at: string;
-  /** The instance holding the message's current delivery, if any. */
-  inst: string;
-}
+/** An observed event: time in ms, message id, where, and the instance holding its delivery. */
+type Seen = { kind: string; t: number; id: string; key: number; at: string; inst: string };
 
 const AT_INSTANCE = new Set(['delivered', 'received', 'started', 'processed', 'failed']);
 
@@ -178,14 +170,23 @@ describe('producer options confirm and idempotent', () => {
 
   it('retries an unconfirmed publish with the same id, then gives up after retries', () => {
     const { r, ev } = run(pipe({ ...zeros(1), confirm }, {}, lostConfirms));
-    expect(of(ev, 'published').map((e) => [e.id, e.t])).toEqual([
-      ['p:1', 0],
-      ['p:1', 100],
-      ['p:1', 200],
+    expect(of(ev, 'published').map((e) => `${e.id}@${e.t}`)).toEqual([
+      'p:1@0',
+      'p:1@100',
+      'p:1@200',
     ]);
     expect(times(ev, 'publishFailed')).toEqual([300]);
     expect(r.totals).toMatchObject({ publishFailed: 1, enqueued: 1, duplicatesEnqueued: 2 });
     expect(r.totals.duplicatesProcessed).toBe(2);
+  });
+
+  it('confirm: true retries 3 times after 1 s timeouts with a doubling 100 ms backoff', () => {
+    const { ev } = run({
+      ...pipe({ ...zeros(1), confirm: true }, {}, lostConfirms),
+      duration: 9000,
+    });
+    expect(times(ev, 'published')).toEqual([0, 1100, 2300, 3700]);
+    expect(times(ev, 'publishFailed')).toEqual([4700]);
   });
 
   it('idempotent makes the broker drop the retried copies it already holds', () => {
