@@ -16,7 +16,7 @@ interface EngineModules {
 
 const REF = process.argv[2] ?? '3e4790b';
 const MESSAGES = Number(process.argv[3] ?? 1_000_000);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
 async function load(root: string): Promise<EngineModules> {
   const core = await import(resolve(root, 'sim-core/index.ts'));
