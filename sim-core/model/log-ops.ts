@@ -66,10 +66,20 @@ export class LogOps {
     if (!redelivery) g.fetchedUpTo[p] = offset + 1;
     e.obs.onEvent(Ev.delivered, now, s, inst.index, redelivery ? 2 : 1);
     // Consumers fetch ahead, so a record is at the consumer one hop after it was appended.
-    let t = m.enqueueUs[s] + (e.zeroLatency ? 0 : e.hopDelay(inst.rngBrokerNet));
+    let t = m.enqueueUs[s] + (e.net.zeroLatency ? 0 : e.net.hopDelay(inst.rngBrokerNet));
     if (t < inst.partitionUntilUs) t = inst.partitionUntilUs;
-    if (t <= now) e.arriveAtConsumer(s, inst, token);
-    else e.scheduleArrival(t, s, inst, token);
+    if (t <= now) e.consumerOps.arriveAtConsumer(s, inst, token);
+    else e.consumerOps.scheduleArrival(t, s, inst, token);
+  }
+
+  /** A fetch its member never received (its connection died): the partition fetches it again. */
+  deliveryDropped(inst: InstanceRt, s: number, token: number): void {
+    if (inst.group < 0) return;
+    const g = this.e.groups[inst.group];
+    const p = this.e.msgs.queue[s];
+    if (g.inflightToken[p] !== token) return;
+    g.inflightToken[p] = 0;
+    g.position[p] = this.e.msgs.enqueueOrder[s];
   }
 
   /** Offers the member's owned partitions, round-robin from where it left off, while it has a free server. */
@@ -106,7 +116,7 @@ export class LogOps {
         q.unacked--;
         this.lag--;
       }
-      e.sideEffect(s, inst, startUs, first);
+      e.consumerOps.sideEffect(s, inst, startUs, first);
       if (current) {
         g.localDone[p] = offset + 1;
         if (g.commitEveryUs === 0) this.sendCommit(g, p, inst, offset + 1);
@@ -121,11 +131,12 @@ export class LogOps {
   private sendCommit(g: GroupRt, p: number, inst: InstanceRt, offset: number): void {
     const e = this.e;
     if (inst.connToken > 0 && !inst.connected) return;
-    if (e.lostAck(inst)) return;
+    if (e.net.lostAck(inst)) return;
     const now = e.kernel.nowUs;
     const a = g.index * 65536 + p;
-    if (e.zeroLatency && inst.partitionUntilUs <= now) this.commitAtBroker(a, inst.index, offset);
-    else e.kernel.at(e.ackArrival(inst), LogTask.commitAtBroker, a, inst.index, offset);
+    if (e.net.zeroLatency && inst.partitionUntilUs <= now)
+      this.commitAtBroker(a, inst.index, offset);
+    else e.kernel.at(e.net.ackArrival(inst), LogTask.commitAtBroker, a, inst.index, offset);
   }
 
   /** A commit from a member that no longer owns the partition is rejected (fenced), as in Kafka. */

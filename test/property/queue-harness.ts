@@ -127,7 +127,7 @@ export class RealQueue {
     m.publishUs[s] = now;
     m.originUs[s] = now;
     e.obs.onEvent(Ev.published, now, s, p.index, 0);
-    e.arriveAtBroker(s, p.channel);
+    e.routing.arriveAtBroker(s, p.channel);
   }
 
   advance(dtUs: number): void {
@@ -136,7 +136,7 @@ export class RealQueue {
 
   crash(instance: number, restartUs: number): void {
     const e = this.sim.engine;
-    e.crashInstance(e.instances[instance], restartUs);
+    e.instanceFailures.crashInstance(e.instances[instance], restartUs);
   }
 
   snapshot(): QueueSnapshot {

@@ -1,0 +1,25 @@
+// The engine's scheduled task kinds (heap event kinds); log tasks are numbered after them in
+// log-ops.ts. A task carries three numbers (a, b, c) whose meaning depends on its kind.
+
+/** Scheduled tasks (heap event kinds). */
+export const Task = {
+  produce: 1,
+  atBroker: 2,
+  atConsumer: 3,
+  serviceDone: 4,
+  ackAtBroker: 5,
+  ackDeadline: 6,
+  retryReady: 7,
+  nackAtBroker: 8,
+  crash: 9,
+  restart: 10,
+  detect: 11,
+  ttlCheck: 12,
+  fault: 13,
+  faultEnd: 14,
+  brokerCrash: 15,
+  brokerRestart: 16,
+  confirmAtProducer: 17,
+  confirmTimeout: 18,
+  retryPublish: 19,
+} as const;
