@@ -2,42 +2,20 @@
 // writes (the engine runs synchronously, and this keeps memory flat however long the run).
 
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { eventName } from '../../sim-core/index';
-import type { Engine, EventKind, SimObserver } from '../../sim-core/index';
+import { eventName, eventWhere } from '../../sim-core/index';
+import type { Engine, EventKind, EventWhere, SimObserver } from '../../sim-core/index';
 
 const FLUSH_AT = 1 << 16;
-
-/** Which name space an event's `where` index refers to. */
-type WhereField = 'producer' | 'queue' | 'instance' | 'channel';
-
-const BY_INSTANCE = [
-  'delivered',
-  'received',
-  'started',
-  'processed',
-  'reprocessed',
-  'failed',
-  'suppressed',
-  'crashed',
-  'recovered',
-];
-
-function whereField(kind: number): WhereField {
-  const name = eventName(kind);
-  if (name === 'published' || name === 'confirmed' || name === 'publishFailed') return 'producer';
-  if (name === 'unrouted') return 'channel';
-  return BY_INSTANCE.includes(name) ? 'instance' : 'queue';
-}
 
 export class TraceWriter implements SimObserver {
   private fd: number;
   private buf = '';
   private engine: Engine | null = null;
-  private readonly fields: Array<'producer' | 'queue' | 'instance' | 'channel'> = [];
+  private readonly fields: EventWhere[] = [];
 
   constructor(file: string) {
     this.fd = openSync(file, 'w');
-    for (let k = 1; k <= 32; k++) this.fields[k] = whereField(k);
+    for (let k = 1; k <= 32; k++) this.fields[k] = eventWhere(k);
   }
 
   attach(engine: Engine): void {

@@ -4,12 +4,12 @@
 
 import { Kernel } from '../kernel/kernel';
 import { BudgetExceededError, InvariantError } from '../kernel/errors';
-import type { QueueOptions, Scenario } from '../scenario/types';
+import type { Scenario } from '../scenario/types';
 import { streamFor } from '../random';
 import type { Rng } from '../random';
 import type { SimObserver } from './events';
 import { MessageStore } from './messages';
-import { buildTopology } from './topology';
+import { buildTopology, PLAIN_QUEUE_OPTIONS } from './topology';
 import type { Topology } from './topology';
 import { buildRuntime, QueueRt, toUs } from './runtime';
 import type { ConsumerRt, InstanceRt, ProducerRt } from './runtime';
@@ -87,7 +87,7 @@ export class Engine {
     this.consumers = rt.consumers;
     const lt = buildLogs(scenario, this.topo.channelIndex, this.instances, (name) => {
       const index = this.queues.length;
-      this.queues.push(new QueueRt(index, name, GROUP_OPTIONS, seed));
+      this.queues.push(new QueueRt(index, name, PLAIN_QUEUE_OPTIONS, seed));
       return index;
     });
     this.logs = lt.logs;
@@ -237,17 +237,3 @@ export class Engine {
     return new InvariantError(message, this.seed, this.kernel.nowUs, this.kernel.events);
   }
 }
-
-/** Placeholder options for a log group's counters target (queue options do not apply). */
-const GROUP_OPTIONS: QueueOptions = {
-  ackTimeout: null,
-  maxDeliveries: null,
-  deadLetter: null,
-  retryDelay: { kind: 'constant', value: 0 },
-  requeue: 'front',
-  ttl: null,
-  maxLength: null,
-  overflow: 'drop-head',
-  fifoGroups: false,
-  dedupWindow: null,
-};

@@ -56,37 +56,154 @@ export const Ev = {
 
 export type EventKind = (typeof Ev)[keyof typeof Ev];
 
-/** Names and one-line meanings, indexed by kind: used by the trace writer and the docs. */
-export const EVENT_KINDS: ReadonlyArray<{ kind: EventKind; name: string; meaning: string }> = [
-  { kind: Ev.published, name: 'published', meaning: 'a producer made a publish attempt' },
-  { kind: Ev.rejected, name: 'rejected', meaning: 'the broker refused a publish' },
-  { kind: Ev.enqueued, name: 'enqueued', meaning: 'a copy was accepted into a queue' },
-  { kind: Ev.delivered, name: 'delivered', meaning: 'the broker sent the message to a consumer' },
-  { kind: Ev.received, name: 'received', meaning: 'the delivery reached the consumer instance' },
-  { kind: Ev.started, name: 'started', meaning: 'a consumer started processing' },
-  { kind: Ev.processed, name: 'processed', meaning: 'processing completed: the side effect ran' },
-  { kind: Ev.failed, name: 'failed', meaning: 'a processing attempt failed' },
-  { kind: Ev.acked, name: 'acked', meaning: 'the broker removed the message on ack' },
-  { kind: Ev.nacked, name: 'nacked', meaning: 'the broker received a negative ack' },
-  { kind: Ev.requeued, name: 'requeued', meaning: 'an unacked message became ready again' },
-  { kind: Ev.timedOut, name: 'timedOut', meaning: 'a delivery exceeded the ack timeout' },
-  { kind: Ev.deadLettered, name: 'deadLettered', meaning: 'a copy was dead-lettered' },
-  { kind: Ev.expired, name: 'expired', meaning: 'a ready copy outlived its TTL' },
-  { kind: Ev.dropped, name: 'dropped', meaning: 'a length limit dropped a ready copy' },
-  { kind: Ev.lost, name: 'lost', meaning: 'a copy vanished without being processed' },
-  { kind: Ev.deduplicated, name: 'deduplicated', meaning: 'broker dedup dropped a retried copy' },
-  { kind: Ev.suppressed, name: 'suppressed', meaning: 'an idempotent consumer skipped a repeat' },
-  { kind: Ev.crashed, name: 'crashed', meaning: 'a consumer instance or the broker crashed' },
-  { kind: Ev.recovered, name: 'recovered', meaning: 'a crashed instance or the broker came back' },
-  { kind: Ev.confirmed, name: 'confirmed', meaning: 'the broker confirmed a publish' },
-  { kind: Ev.publishFailed, name: 'publishFailed', meaning: 'a producer gave up after retries' },
-  { kind: Ev.reprocessed, name: 'reprocessed', meaning: 'a copy was processed again: a duplicate' },
+/** What an event's `where` index names (the broker is always -1). */
+export type EventWhere = 'producer' | 'queue' | 'instance' | 'channel';
+
+/**
+ * Names, what `where` indexes, and one-line meanings, indexed by kind: used by the trace
+ * writer and the docs. Producer-side indices are sender indices (producers, then emitters).
+ */
+export const EVENT_KINDS: ReadonlyArray<{
+  kind: EventKind;
+  name: string;
+  where: EventWhere;
+  meaning: string;
+}> = [
+  {
+    kind: Ev.published,
+    name: 'published',
+    where: 'producer',
+    meaning: 'a producer made a publish attempt',
+  },
+  { kind: Ev.rejected, name: 'rejected', where: 'queue', meaning: 'the broker refused a publish' },
+  {
+    kind: Ev.enqueued,
+    name: 'enqueued',
+    where: 'queue',
+    meaning: 'a copy was accepted into a queue',
+  },
+  {
+    kind: Ev.delivered,
+    name: 'delivered',
+    where: 'instance',
+    meaning: 'the broker sent the message to a consumer',
+  },
+  {
+    kind: Ev.received,
+    name: 'received',
+    where: 'instance',
+    meaning: 'the delivery reached the consumer instance',
+  },
+  {
+    kind: Ev.started,
+    name: 'started',
+    where: 'instance',
+    meaning: 'a consumer started processing',
+  },
+  {
+    kind: Ev.processed,
+    name: 'processed',
+    where: 'instance',
+    meaning: 'processing completed: the side effect ran',
+  },
+  { kind: Ev.failed, name: 'failed', where: 'instance', meaning: 'a processing attempt failed' },
+  {
+    kind: Ev.acked,
+    name: 'acked',
+    where: 'queue',
+    meaning: 'the broker removed the message on ack',
+  },
+  {
+    kind: Ev.nacked,
+    name: 'nacked',
+    where: 'queue',
+    meaning: 'the broker received a negative ack',
+  },
+  {
+    kind: Ev.requeued,
+    name: 'requeued',
+    where: 'queue',
+    meaning: 'an unacked message became ready again',
+  },
+  {
+    kind: Ev.timedOut,
+    name: 'timedOut',
+    where: 'queue',
+    meaning: 'a delivery exceeded the ack timeout',
+  },
+  {
+    kind: Ev.deadLettered,
+    name: 'deadLettered',
+    where: 'queue',
+    meaning: 'a copy was dead-lettered',
+  },
+  { kind: Ev.expired, name: 'expired', where: 'queue', meaning: 'a ready copy outlived its TTL' },
+  {
+    kind: Ev.dropped,
+    name: 'dropped',
+    where: 'queue',
+    meaning: 'a length limit dropped a ready copy',
+  },
+  {
+    kind: Ev.lost,
+    name: 'lost',
+    where: 'queue',
+    meaning: 'a copy vanished without being processed',
+  },
+  {
+    kind: Ev.deduplicated,
+    name: 'deduplicated',
+    where: 'queue',
+    meaning: 'broker dedup dropped a retried copy',
+  },
+  {
+    kind: Ev.suppressed,
+    name: 'suppressed',
+    where: 'instance',
+    meaning: 'an idempotent consumer skipped a repeat',
+  },
+  {
+    kind: Ev.crashed,
+    name: 'crashed',
+    where: 'instance',
+    meaning: 'a consumer instance or the broker crashed',
+  },
+  {
+    kind: Ev.recovered,
+    name: 'recovered',
+    where: 'instance',
+    meaning: 'a crashed instance or the broker came back',
+  },
+  {
+    kind: Ev.confirmed,
+    name: 'confirmed',
+    where: 'producer',
+    meaning: 'the broker confirmed a publish',
+  },
+  {
+    kind: Ev.publishFailed,
+    name: 'publishFailed',
+    where: 'producer',
+    meaning: 'a producer gave up after retries',
+  },
+  {
+    kind: Ev.reprocessed,
+    name: 'reprocessed',
+    where: 'instance',
+    meaning: 'a copy was processed again: a duplicate',
+  },
   {
     kind: Ev.unrouted,
     name: 'unrouted',
+    where: 'channel',
     meaning: 'a topic with no subscriptions dropped a publish',
   },
 ];
+
+/** What the `where` index of an event kind refers to. */
+export function eventWhere(kind: number): EventWhere {
+  return EVENT_KINDS[kind - 1]?.where ?? 'queue';
+}
 
 /** Name of an event kind, for traces and messages. */
 export function eventName(kind: number): string {

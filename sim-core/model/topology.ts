@@ -33,13 +33,16 @@ export interface Topology {
   senderNames: string[];
 }
 
-/** A direct channel's line of waiting calls behaves as a plain queue with these options. */
-const DIRECT_OPTIONS: QueueOptions = {
+/**
+ * Options for internal targets that are not broker queues (a direct channel's line of waiting
+ * calls, a log group's counters): every queue option at its default, none of them used.
+ */
+export const PLAIN_QUEUE_OPTIONS: QueueOptions = {
   ackTimeout: null,
   maxDeliveries: null,
   deadLetter: null,
   retryDelay: { kind: 'constant', value: 0 },
-  requeue: 'back',
+  requeue: 'front',
   ttl: null,
   maxLength: null,
   overflow: 'drop-head',
@@ -62,7 +65,7 @@ export function buildTopology(s: Scenario): Topology {
       queues.push({ name, channel: ci, options, directTimeout });
     };
     if (ch.kind === 'queue') add(ch.id, ch);
-    else if (ch.kind === 'direct') add(ch.id, DIRECT_OPTIONS, ch.timeout);
+    else if (ch.kind === 'direct') add(ch.id, PLAIN_QUEUE_OPTIONS, ch.timeout);
     else if (ch.kind === 'topic')
       for (const sub of ch.subscriptions) add(`${ch.id}/${sub.id}`, sub);
     channelTargets.push(targets);

@@ -5,19 +5,8 @@ import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import { Simulation } from '../../sim-core/index';
 import type { Report, Scenario } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
+import { numRuns, valid, why } from './runs';
 import { scenarioArb } from './arbitraries';
-
-const numRuns = Number(process.env.BROKERLAB_DEEP ? 2000 : 200);
-
-function valid(raw: unknown): Scenario {
-  const v = validateScenario(raw);
-  if (!v.ok)
-    throw new Error(
-      `generator made an invalid scenario: ${JSON.stringify(v.errors)}\n${JSON.stringify(raw)}`,
-    );
-  return v.scenario;
-}
 
 function run(s: Scenario, seed?: number): Report {
   return new Simulation(s, { seed }).run();
@@ -28,10 +17,6 @@ function stable(r: Report) {
   return { ...r, wallMs: 0 };
 }
 
-function reproduce(raw: unknown): string {
-  return `reproduce with scenario=${JSON.stringify(raw)}`;
-}
-
 describe('engine properties', () => {
   test.prop([scenarioArb()], { numRuns })(
     'the same scenario and seed give the same report and traceHash',
@@ -39,7 +24,7 @@ describe('engine properties', () => {
       const s = valid(raw);
       const a = run(s);
       const b = run(s);
-      expect(stable(b), reproduce(raw)).toEqual(stable(a));
+      expect(stable(b), why(raw)).toEqual(stable(a));
     },
   );
 
@@ -47,7 +32,7 @@ describe('engine properties', () => {
     const s = valid(raw);
     const a = run(s, s.seed);
     const b = run(s, s.seed + 1);
-    expect(b.traceHash, reproduce(raw)).not.toBe(a.traceHash);
+    expect(b.traceHash, why(raw)).not.toBe(a.traceHash);
   });
 
   test.prop([scenarioArb()], { numRuns })(
@@ -55,8 +40,8 @@ describe('engine properties', () => {
     (raw) => {
       const r = run(valid(raw));
       const t = r.totals;
-      expect(r.checks.conservation, reproduce(raw)).toBe(true);
-      expect(t.enqueued, reproduce(raw)).toBe(
+      expect(r.checks.conservation, why(raw)).toBe(true);
+      expect(t.enqueued, why(raw)).toBe(
         t.processed + t.deadLettered + t.expired + t.dropped + t.lost + t.pendingAtEnd,
       );
       expect(t.published).toBe(t.enqueued);
@@ -67,8 +52,8 @@ describe('engine properties', () => {
     numRuns,
   })('at-least-once without faults: a drained run processes every copy', (raw) => {
     const r = run(valid(raw));
-    expect(r.totals.pendingAtEnd, reproduce(raw)).toBe(0);
-    expect(r.totals.processed, reproduce(raw)).toBe(r.totals.enqueued);
+    expect(r.totals.pendingAtEnd, why(raw)).toBe(0);
+    expect(r.totals.processed, why(raw)).toBe(r.totals.enqueued);
     expect(r.totals.lost).toBe(0);
   });
 
@@ -76,7 +61,7 @@ describe('engine properties', () => {
     'one instance with concurrency 1 and no failures never breaks per-key order',
     (raw) => {
       const r = run(valid(raw));
-      expect(r.totals.orderViolations, reproduce(raw)).toBe(0);
+      expect(r.totals.orderViolations, why(raw)).toBe(0);
     },
   );
 });

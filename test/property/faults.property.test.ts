@@ -6,23 +6,8 @@ import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { Simulation } from '../../sim-core/index';
-import type { Report, Scenario } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 import { scenarioArb, withFaults } from './arbitraries';
-
-const numRuns = Number(process.env.BROKERLAB_DEEP ? 2000 : 200);
-
-function valid(raw: unknown): Scenario {
-  const v = validateScenario(raw);
-  if (!v.ok)
-    throw new Error(
-      `generator made an invalid scenario: ${JSON.stringify(v.errors)}\n${JSON.stringify(raw)}`,
-    );
-  return v.scenario;
-}
-
-const run = (raw: unknown): Report => new Simulation(valid(raw)).run();
-const why = (raw: unknown) => `reproduce with scenario=${JSON.stringify(raw)}`;
+import { numRuns, runRaw as run, valid, why } from './runs';
 
 /** Sets every consumer's fields (ack mode, idempotence, ...). */
 function consumersWith(extra: Record<string, unknown>) {
