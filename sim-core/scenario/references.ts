@@ -1,5 +1,6 @@
 // Whole-scenario rules the spec cannot express: unique ids, references between entities (with
-// "did you mean"), log-only consumer fields, and times that must fall inside the run.
+// "did you mean") from scheduled faults and lesson fault actions too, log-only consumer fields,
+// and times that must fall inside the run.
 import { LOG_ONLY_CONSUMER_FIELDS } from './spec';
 import type { Out, Seg } from './spec-nodes';
 import { formatPath } from './paths';
@@ -40,8 +41,17 @@ export function checkReferences(s: Out, raw: unknown, p: Problems): void {
     if (isObj(consumer) && typeof consumer.group === 'string') index.groups.add(consumer.group);
   });
   list(s.faults).forEach((fault, i) => {
-    if (isObj(fault)) checkFault(fault, i, s, index, p);
+    if (isObj(fault)) checkFault(fault, ['faults', i], s, index, p);
   });
+  // A lesson's "try this" faults name their targets exactly like scheduled faults.
+  const lesson = s.lesson;
+  if (isObj(lesson)) {
+    list(lesson.try).forEach((action, i) => {
+      if (isObj(action) && isObj(action.fault)) {
+        checkFault(action.fault, ['lesson', 'try', i, 'fault'], s, index, p);
+      }
+    });
+  }
 }
 
 function checkTimes(s: Out, p: Problems): void {
@@ -210,8 +220,9 @@ function checkConsumer(c: Out, i: number, raw: unknown, index: Index, p: Problem
   });
 }
 
-function checkFault(f: Out, i: number, s: Out, index: Index, p: Problems): void {
-  const at = (...more: Seg[]): Seg[] => ['faults', i, ...more];
+/** A scheduled fault (or a lesson's fault action, which has no `at`) at path `where`. */
+function checkFault(f: Out, where: Seg[], s: Out, index: Index, p: Problems): void {
+  const at = (...more: Seg[]): Seg[] => [...where, ...more];
   if (isNum(f.at) && isNum(s.duration) && f.at >= s.duration) {
     p.add(at('at'), `must be before the end of the run (duration ${s.duration} ms)`);
   }

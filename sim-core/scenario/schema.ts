@@ -84,7 +84,12 @@ function build(node: Node, defs: Defs): Schema {
     case 'object':
       return objectSchema(node, defs, null);
     case 'array':
-      return compact({ type: 'array', items: toSchema(node.items, defs), minItems: node.minItems });
+      return compact({
+        type: 'array',
+        items: toSchema(node.items, defs),
+        minItems: node.minItems,
+        maxItems: node.maxItems,
+      });
     case 'tuple': {
       const n = node.items.length;
       const prefixItems = node.items.map((item) => toSchema(item, defs));
@@ -98,6 +103,12 @@ function build(node: Node, defs: Defs): Schema {
       };
     case 'keyed':
       return { oneOf: Object.values(node.variants).map((v) => objectSchema(v, defs, null)) };
+    case 'map':
+      return compact({
+        type: 'object',
+        minProperties: node.minEntries,
+        additionalProperties: { description: node.valueDesc },
+      });
   }
 }
 

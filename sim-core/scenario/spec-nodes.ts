@@ -77,6 +77,7 @@ export interface ArrayNode extends Base {
   t: 'array';
   items: Node;
   minItems?: number;
+  maxItems?: number;
   /** Cross-item rules; runs only when every item was valid. */
   check?: (out: unknown[], report: Report) => void;
 }
@@ -98,6 +99,17 @@ export interface KeyedNode extends Base {
   variants: Record<string, ObjectNode>;
 }
 
+/**
+ * An object used as a map from free-form keys (e.g. field paths) to any JSON-like values, which
+ * are kept as given (not normalized): whoever uses the map gives the values their meaning.
+ */
+export interface MapNode extends Base {
+  t: 'map';
+  minEntries?: number;
+  /** Description of every value (JSON Schema `additionalProperties.description`). */
+  valueDesc: string;
+}
+
 export type Node =
   | StringNode
   | NumberNode
@@ -109,7 +121,8 @@ export type Node =
   | ArrayNode
   | TupleNode
   | TaggedNode
-  | KeyedNode;
+  | KeyedNode
+  | MapNode;
 
 type Opts<T> = Omit<T, 't'>;
 
@@ -145,6 +158,12 @@ export const tagged = (
 export const keyed = (variants: Record<string, ObjectNode>, o: Opts<Base> = {}): KeyedNode => ({
   t: 'keyed',
   variants,
+  ...o,
+});
+
+export const map = (valueDesc: string, o: Omit<Opts<MapNode>, 'valueDesc'> = {}): MapNode => ({
+  t: 'map',
+  valueDesc,
   ...o,
 });
 

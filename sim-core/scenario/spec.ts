@@ -7,6 +7,7 @@ import {
   dur,
   int,
   keyed,
+  map,
   nullable,
   num,
   obj,
@@ -344,36 +345,38 @@ const network = obj(
   },
 );
 
-const at = req(anyDur, 'When the fault happens (< duration).');
-const fault = keyed(
-  {
-    crash: obj({
-      at,
-      crash: req(
-        ref,
-        '"broker", a consumer id (all instances) or an instance id like "workers#2".',
-      ),
-      restart: opt(nullable(anyDur, [null, 'none', 'never']), null, 'Restart after; null: never.'),
-    }),
-    partition: obj({
-      at,
-      partition: req(arr(ref, { minItems: 1 }), 'Instance, consumer or producer ids cut off.'),
-      for: req(posDur, 'How long the partition lasts.'),
-    }),
-    slow: obj({
-      at,
-      slow: req(ref, 'A consumer id or an instance id.'),
-      factor: req(num({ gt: 0 }), 'Service times are multiplied by this.'),
-      for: req(posDur, 'How long it lasts.'),
-    }),
-    resetOffsets: obj({
-      at,
-      resetOffsets: req(ref, 'A log consumer group.'),
-      to: opt(oneOf(['earliest', 'latest']), 'earliest', 'Where the group resumes.'),
-    }),
+/** The faults, by verb; each without its `at` (scheduled faults add it, lesson actions do not). */
+const FAULT_VERBS: Record<string, Record<string, Field>> = {
+  crash: {
+    crash: req(ref, '"broker", a consumer id (all instances) or an instance id like "workers#2".'),
+    restart: opt(nullable(anyDur, [null, 'none', 'never']), null, 'Restart after; null: never.'),
   },
-  { desc: 'A scheduled fault: exactly one of crash, partition, slow, resetOffsets.' },
-);
+  partition: {
+    partition: req(arr(ref, { minItems: 1 }), 'Instance, consumer or producer ids cut off.'),
+    for: req(posDur, 'How long the partition lasts.'),
+  },
+  slow: {
+    slow: req(ref, 'A consumer id or an instance id.'),
+    factor: req(num({ gt: 0 }), 'Service times are multiplied by this.'),
+    for: req(posDur, 'How long it lasts.'),
+  },
+  resetOffsets: {
+    resetOffsets: req(ref, 'A log consumer group.'),
+    to: opt(oneOf(['earliest', 'latest']), 'earliest', 'Where the group resumes.'),
+  },
+};
+const faultVariants = (at: Field | null): Record<string, ObjectNode> =>
+  Object.fromEntries(
+    Object.entries(FAULT_VERBS).map(([verb, fields]) => [
+      verb,
+      obj(at === null ? fields : { at, ...fields }),
+    ]),
+  );
+
+const at = req(anyDur, 'When the fault happens (< duration).');
+const fault = keyed(faultVariants(at), {
+  desc: 'A scheduled fault: exactly one of crash, partition, slow, resetOffsets.',
+});
 
 const limits = obj(
   {
@@ -382,6 +385,59 @@ const limits = obj(
     maxMessagesHeld: opt(int(1), 10_000_000, 'Most messages held at once in the whole system.'),
   },
   { desc: 'Extension: run budgets; a run that would exceed one stops with an error naming it.' },
+);
+
+/** The gallery's groups of lessons, in the order the gallery shows them. */
+export const LESSON_GROUPS = [
+  'Basics',
+  'Failures',
+  'Ordering',
+  'Delivery guarantees',
+  'Scaling',
+  'Patterns',
+] as const;
+/** A lesson card offers at most this many "try this" actions. */
+export const MAX_LESSON_TRIES = 2;
+
+const label = req(str({ nonEmpty: true }), 'Button text, e.g. "Crash workers#1 now".');
+const lessonTry = keyed(
+  {
+    fault: obj({
+      label,
+      fault: req(
+        keyed(faultVariants(null)),
+        'A fault as in `faults`, without `at`: the lab records it at the current simulated time.',
+      ),
+    }),
+    set: obj({
+      label,
+      set: req(
+        map('The new value, written as in a scenario file.', { minEntries: 1 }),
+        'Field changes: "consumers.<id>.<field>", "channels.<id>.<field>", ' +
+          '"producers.<id>.<field>.<sub>" or a top-level field → new value; ' +
+          'the lab applies them (applySet) and resets.',
+      ),
+    }),
+  },
+  { desc: 'A "try this" action: exactly one of fault, set.' },
+);
+
+const lesson = obj(
+  {
+    group: req(oneOf(LESSON_GROUPS), 'The gallery group.'),
+    order: opt(nullable(int(1)), null, 'Position within its group in the gallery (null: last).'),
+    summary: req(str({ nonEmpty: true }), 'A one-sentence introduction shown on the card.'),
+    watch: req(
+      str({ nonEmpty: true }),
+      'What to watch: 1-3 sentences, plain text or light Markdown.',
+    ),
+    try: opt(
+      arr(lessonTry, { maxItems: MAX_LESSON_TRIES }),
+      [],
+      `"Try this" actions the card can perform (at most ${MAX_LESSON_TRIES}).`,
+    ),
+  },
+  { desc: 'Extension: the lesson card of this scenario in the lab; the engine ignores it.' },
 );
 
 /** The whole scenario file. */
@@ -407,6 +463,7 @@ export const SCENARIO: ObjectNode = obj(
     network: opt(network, {}, 'Latency and loss.'),
     faults: opt(arr(fault), [], 'Exact scheduled faults (replayable).'),
     limits: opt(limits, {}, 'Run budgets.'),
+    lesson: opt(nullable(lesson), null, 'Lesson-card metadata for the lab; the engine ignores it.'),
   },
   {
     desc: 'A Brokerlab scenario (format v1).',

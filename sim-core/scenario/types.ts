@@ -148,6 +148,34 @@ export type Fault =
   | { at: number; slow: string; factor: number; for: number }
   | { at: number; resetOffsets: string; to: 'earliest' | 'latest' };
 
+/** A fault as a lesson's "try this" action: a Fault without `at` (the lab adds the current time). */
+export type FaultAction = Fault extends infer F ? (F extends Fault ? Omit<F, 'at'> : never) : never;
+
+/** The gallery groups of lessons (spec.ts's LESSON_GROUPS, in gallery order). */
+export type LessonGroup =
+  'Basics' | 'Failures' | 'Ordering' | 'Delivery guarantees' | 'Scaling' | 'Patterns';
+
+/**
+ * A "try this" action of a lesson card: a fault to inject now, or field changes to apply to the
+ * raw scenario with `applySet` (keys are paths like `consumers.workers.prefetch`; values are kept
+ * exactly as written in the file, not normalized), after which the lab resets.
+ */
+export type LessonTry =
+  { label: string; fault: FaultAction } | { label: string; set: Record<string, unknown> };
+
+/** Extension: the lesson card's metadata. The engine ignores it. */
+export interface Lesson {
+  group: LessonGroup;
+  /** Position within its group in the gallery; null: after the numbered ones. */
+  order: number | null;
+  /** One-sentence introduction shown on the card. */
+  summary: string;
+  /** "What to watch": 1-3 sentences, plain text or light Markdown. */
+  watch: string;
+  /** At most two actions. */
+  try: LessonTry[];
+}
+
 /** Run budgets: a run that would exceed one stops with an error naming it. */
 export interface Limits {
   maxEvents: number;
@@ -173,6 +201,8 @@ export interface Scenario {
   network: Network;
   faults: Fault[];
   limits: Limits;
+  /** Extension: lesson-card metadata for the lab (null when the file has none); not simulated. */
+  lesson: Lesson | null;
 }
 
 /** One validation problem: `path` like `consumers[0].prefetch`, message like `must be ≥ 1`. */

@@ -7,6 +7,7 @@ import type {
   EnumNode,
   Field,
   KeyedNode,
+  MapNode,
   Node,
   NumberNode,
   ObjectNode,
@@ -56,6 +57,8 @@ export function walk(node: Node, raw: unknown, loc: Loc, p: Problems): unknown {
       return walkTagged(node, value, loc, p);
     case 'keyed':
       return walkKeyed(node, value, loc, p);
+    case 'map':
+      return walkMap(node, value, loc, p);
   }
 }
 
@@ -226,6 +229,10 @@ function walkArray(node: ArrayNode, raw: unknown, loc: Loc, p: Problems): unknow
   if (node.minItems !== undefined && raw.length < node.minItems) {
     p.add(loc, node.minItems === 1 ? 'must not be empty' : `needs at least ${node.minItems} items`);
   }
+  if (node.maxItems !== undefined && raw.length > node.maxItems) {
+    const most = `${node.maxItems} item${node.maxItems === 1 ? '' : 's'}`;
+    p.add(loc, `must have at most ${most} (got ${raw.length})`);
+  }
   const out: unknown[] = [];
   for (let i = 0; i < raw.length && !p.stopped; i++) {
     out.push(walk(node.items, raw[i], child(loc, i), p));
@@ -293,4 +300,26 @@ function walkKeyed(node: KeyedNode, raw: unknown, loc: Loc, p: Problems): unknow
   const all = new Set(Object.values(node.variants).flatMap((v) => Object.keys(v.fields)));
   reportUnknown([...all], raw, loc, p, null);
   return BAD;
+}
+
+/** Keys are free-form; values are kept as given (defined as own properties: "__proto__"). */
+function walkMap(node: MapNode, raw: unknown, loc: Loc, p: Problems): unknown {
+  if (!isPlainObject(raw)) return fail(p, loc, `must be an object (got ${show(raw)})`);
+  const keys = Object.keys(raw).filter((key) => ownGet(raw, key) !== undefined);
+  if (node.minEntries !== undefined && keys.length < node.minEntries) {
+    p.add(
+      loc,
+      node.minEntries === 1 ? 'must not be empty' : `needs at least ${node.minEntries} entries`,
+    );
+  }
+  const out: Out = {};
+  for (const key of keys) {
+    Object.defineProperty(out, key, {
+      value: ownGet(raw, key),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }

@@ -98,6 +98,10 @@ function checkKeyword(
       return !Array.isArray(v) || v.length >= num ? [] : fail('too few items');
     case 'maxItems':
       return !Array.isArray(v) || v.length <= num ? [] : fail('too many items');
+    case 'minProperties': {
+      const isObject = typeof v === 'object' && v !== null && !Array.isArray(v);
+      return !isObject || Object.keys(v).length >= num ? [] : fail('too few properties');
+    }
     default:
       return checkStructure(keyword, arg, schema, v, root, at);
   }

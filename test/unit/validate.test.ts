@@ -171,6 +171,7 @@ describe('valid scenarios', () => {
       network: { latency: { kind: 'constant', value: 0 }, loss: 0, confirmLoss: 0, ackLoss: 0 },
       faults: [],
       limits: { maxEvents: 1_000_000_000, maxSimTime: 2_592_000_000, maxMessagesHeld: 10_000_000 },
+      lesson: null,
     });
   });
 
