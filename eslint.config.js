@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import svelte from 'eslint-plugin-svelte';
 
 const engineDependentMath = [
   'log',
@@ -30,8 +31,24 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'test-artifacts/', '.bench-ref/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
   {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
+  },
+  {
+    // The lab's browser code: DOM globals, not Node's.
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.{js,mjs,ts}'],
+    ignores: ['src/**'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -99,6 +99,11 @@ export class Simulation {
     return this.engine.kernel.nowUs;
   }
 
+  /** The trace hash of the events so far (the report's traceHash once the run has finished). */
+  get traceHash(): string {
+    return this.hasher.hash.hex();
+  }
+
   get done(): boolean {
     return this.finishedAtUs >= 0;
   }

@@ -1,0 +1,165 @@
+// The lab's performance in headless Chromium on this machine (`npm run bench:lab`):
+//  - long tasks on the main thread while playing (target: none over 50 ms);
+//  - frame rate while animating ~2,000 and ~10,000 messages in flight (targets 50 and 30 fps);
+//  - simulation rate at "max" vs the engine's headless speed on the same scenario, both in this
+//    browser's worker and in Node (target ≥ 70%).
+// Prints a table and writes test-artifacts/lab-perf.json.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { Simulation } from '../../sim-core/index';
+import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { openPage, startLab } from './lab-browser';
+
+interface FpsSample {
+  label: string;
+  speed: number;
+  dotBudget: number;
+  medianFps: number;
+  p10Fps: number;
+  meanDotsInFlight: number;
+  sampleEvery: number;
+  longestTaskMs: number;
+}
+
+async function setSpeed(page: Page, speed: number): Promise<void> {
+  await page.getByRole('slider', { name: 'Speed' }).evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = String(Math.log10(v));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, speed);
+}
+
+/** Frame intervals and dots in flight over `seconds` of playing. */
+async function measure(page: Page, seconds: number) {
+  return page.evaluate(async (ms) => {
+    const longTasks: number[] = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push(e.duration);
+    });
+    obs.observe({ type: 'longtask', buffered: false });
+    const frames: number[] = [];
+    const dots: number[] = [];
+    const host = document.querySelector('[data-testid="topology"]') as HTMLElement;
+    await new Promise<void>((done) => {
+      let last = performance.now();
+      const t0 = last;
+      const tick = (now: number) => {
+        frames.push(now - last);
+        last = now;
+        dots.push(Number(host.dataset.dots ?? 0));
+        if (now - t0 < ms) requestAnimationFrame(tick);
+        else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    obs.disconnect();
+    return {
+      frames,
+      dots,
+      sampleEvery: Number(host.dataset.sampleEvery ?? 1),
+      longTasks,
+    };
+  }, seconds * 1000);
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+async function fpsRun(
+  lab: Awaited<ReturnType<typeof startLab>>,
+  label: string,
+  lesson: string,
+  speed: number,
+  dotBudget: number,
+): Promise<FpsSample> {
+  const { page, errors } = await openPage(lab, `?dots=${dotBudget}#lesson=${lesson}`);
+  await setSpeed(page, speed);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(3000); // let the sampling settle
+  const m = await measure(page, 8);
+  await page.close();
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  const fps = m.frames.slice(1).map((f) => 1000 / f);
+  return {
+    label,
+    speed,
+    dotBudget,
+    medianFps: quantile(fps, 0.5),
+    p10Fps: quantile(fps, 0.1),
+    meanDotsInFlight: m.dots.reduce((a, b) => a + b, 0) / m.dots.length,
+    sampleEvery: m.sampleEvery,
+    longestTaskMs: Math.max(0, ...m.longTasks),
+  };
+}
+
+/** Simulated seconds per wall second at "max" in the lab, and in the same browser's worker alone. */
+async function maxSpeed(lab: Awaited<ReturnType<typeof startLab>>, lesson: string) {
+  const { page, errors } = await openPage(lab, `?bench#lesson=${lesson}`);
+  // Engine alone, in the lab's own worker: the whole run, no frames, no drawing.
+  const headlessMs = await page.evaluate(async () => {
+    const w = (window as unknown as { __brokerlab?: { fullReportMs(): Promise<number> } })
+      .__brokerlab;
+    return w ? w.fullReportMs() : NaN;
+  });
+  await page.getByRole('button', { name: 'Max speed' }).click();
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForSelector('[data-testid="trace-hash"][data-done="true"]', { timeout: 120_000 });
+  const labMs = Date.now() - t0;
+  await page.close();
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return { headlessMs, labMs };
+}
+
+function nodeMs(lesson: string): number {
+  const file = `examples/${lesson}.yaml`;
+  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error('bad scenario');
+  const v = validateScenario(parsed.value);
+  if (!v.ok) throw new Error('bad scenario');
+  new Simulation(v.scenario).run(); // warm the JIT
+  const t0 = performance.now();
+  new Simulation(v.scenario).run();
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const lab = await startLab();
+  try {
+    const fps = [
+      await fpsRun(lab, '~2,000 in flight', 'competing-consumers', 5, 3000),
+      await fpsRun(lab, '~10,000 in flight', 'competing-consumers', 25, 13000),
+    ];
+    const lesson = 'competing-consumers';
+    const max = await maxSpeed(lab, lesson);
+    const node = nodeMs(lesson);
+    const result = {
+      fps,
+      max: {
+        lesson,
+        labWallMs: max.labMs,
+        workerAloneWallMs: max.headlessMs,
+        nodeWallMs: node,
+        ratioVsWorker: max.headlessMs / max.labMs,
+        ratioVsNode: node / max.labMs,
+      },
+    };
+    for (const f of fps)
+      console.log(
+        `${f.label.padEnd(18)} speed ${f.speed}× budget ${f.dotBudget}: median ${f.medianFps.toFixed(1)} fps, p10 ${f.p10Fps.toFixed(1)} fps, ` +
+          `${Math.round(f.meanDotsInFlight)} dots in flight (1 in ${f.sampleEvery}), longest task ${f.longestTaskMs.toFixed(0)} ms`,
+      );
+    console.log(
+      `max speed (${lesson}): lab ${max.labMs} ms; engine alone in the browser worker ${max.headlessMs.toFixed(0)} ms ` +
+        `(ratio ${result.max.ratioVsWorker.toFixed(2)}); in Node ${node.toFixed(0)} ms (ratio ${result.max.ratioVsNode.toFixed(2)})`,
+    );
+    writeFileSync('test-artifacts/lab-perf.json', JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await lab.close();
+  }
+}
+
+await main();

@@ -1,0 +1,110 @@
+// The playback clock: simulated time on screen advances at `speed` × wall time (or as fast as the
+// engines go at "max"), never past what every run's engine has computed, so runs compared side by
+// side always show the same instant. Engines are asked for frames ahead of the clock.
+
+import type { RunView } from './run-view.svelte';
+
+/** Speeds offered on the slider: 0.1× … 1000× real time. */
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 1000;
+/** Fetch this much wall time of playback ahead, in frames of a tenth of it. */
+const LOOKAHEAD_MS = 300;
+const FRAME_MS = 60;
+/** At "max", each request runs the engine for this long (ms) before replying. */
+const MAX_BUDGET_MS = 40;
+
+export class Playback {
+  playing = $state(false);
+  speed = $state(1);
+  max = $state(false);
+  /** Simulated time on screen, µs. */
+  displayUs = $state(0);
+  runs: RunView[] = [];
+  private raf = 0;
+  private lastWallMs = 0;
+  /** Wall ms per animation frame, smoothed: the measured frame rate. */
+  frameMs = $state(16.7);
+
+  constructor(private readonly onFrame: (wallMs: number) => void = () => {}) {}
+
+  get endUs(): number {
+    return Math.max(0, ...this.runs.map((r) => r.model?.durationUs ?? 0));
+  }
+
+  get finished(): boolean {
+    return this.runs.length > 0 && this.runs.every((r) => r.done);
+  }
+
+  start(): void {
+    if (this.raf !== 0) return;
+    this.lastWallMs = performance.now();
+    const loop = (now: number) => {
+      this.tick(now);
+      this.raf = requestAnimationFrame(loop);
+    };
+    this.raf = requestAnimationFrame(loop);
+  }
+
+  stop(): void {
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
+  }
+
+  play(): void {
+    if (this.finished) return;
+    this.playing = true;
+  }
+
+  pause(): void {
+    this.playing = false;
+  }
+
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** Shows the next event (of the earliest run), fetching it from the engine if need be. */
+  async step(): Promise<void> {
+    this.pause();
+    const next = this.runs.map((r) => r.nextEventUs()).filter((t): t is number => t !== null);
+    if (next.length > 0) {
+      this.displayUs = Math.max(this.displayUs, Math.min(...next));
+    } else {
+      const times = await Promise.all(this.runs.filter((r) => !r.done).map((r) => r.stepEngine()));
+      if (times.length > 0) this.displayUs = Math.max(this.displayUs, Math.min(...times));
+    }
+    for (const r of this.runs) r.applyUpTo(this.displayUs);
+  }
+
+  rewind(): void {
+    this.playing = false;
+    this.displayUs = 0;
+  }
+
+  private tick(now: number): void {
+    const dt = Math.min(250, now - this.lastWallMs);
+    this.lastWallMs = now;
+    this.frameMs += (dt - this.frameMs) * 0.1;
+    if (this.playing) {
+      const fetched = Math.min(...this.runs.map((r) => (r.done ? Infinity : r.fetchedUs)));
+      if (this.max) {
+        for (const r of this.runs)
+          while (!r.done && r.busy < 2) void r.fetch(Infinity, MAX_BUDGET_MS);
+        this.displayUs = Math.max(this.displayUs, Math.min(fetched, this.endUs));
+      } else {
+        const perMs = this.speed * 1000; // simulated µs per wall ms
+        const target = this.displayUs + dt * perMs;
+        for (const r of this.runs) {
+          const want = target + LOOKAHEAD_MS * perMs;
+          if (!r.done && r.busy === 0 && r.fetchedUs < want)
+            void r.fetch(Math.max(r.fetchedUs + 1, target + FRAME_MS * perMs), 50);
+        }
+        this.displayUs = Math.max(this.displayUs, Math.min(target, fetched, this.endUs));
+      }
+      for (const r of this.runs) r.applyUpTo(this.displayUs);
+      if (this.finished) this.playing = false;
+    }
+    this.onFrame(now);
+  }
+}

@@ -1,0 +1,267 @@
+// One run on screen: its engine worker, the frames fetched ahead of what is shown, and the state
+// the views read. Frames are applied by simulated time as the playback clock passes them, so
+// the canvas, counters and charts all show the same instant.
+
+import type { Report, Totals, TheoryBlock, ValidationError } from '../../sim-core/index';
+import type {
+  Distribution,
+  EventColumns,
+  Frame,
+  LiveFault,
+  NodeState,
+  TopologyModel,
+} from '../shared/protocol';
+import { startEngine } from './engine-client';
+import type { EngineClient } from './engine-client';
+import { SeriesStore } from './series-store';
+
+/** Where a run's events go to be drawn (the topology animator). */
+export interface EventSink {
+  onEvents(events: EventColumns, from: number, to: number): void;
+  clear(): void;
+}
+
+/** Events kept for the event log. */
+const RECENT = 80;
+
+interface Pending {
+  frame: Frame;
+  /** Next event and series point to apply. */
+  event: number;
+  point: number;
+}
+
+export class RunView {
+  model = $state.raw<TopologyModel | null>(null);
+  name = $state('');
+  description = $state('');
+  fileName = $state('scenario.yaml');
+  seed = $state(42);
+  scenarioText = $state('');
+  errors = $state.raw<ValidationError[]>([]);
+  nodes = $state.raw<NodeState | null>(null);
+  totals = $state.raw<Totals | null>(null);
+  theory = $state.raw<TheoryBlock | null>(null);
+  distribution = $state.raw<Distribution | null>(null);
+  report = $state.raw<Report | null>(null);
+  traceHash = $state('');
+  done = $state(false);
+  seriesVersion = $state(0);
+  /** Messages drawn: 1 in sampleEvery. */
+  sampleEvery = $state(1);
+  readonly series = new SeriesStore();
+  sink: EventSink | null = null;
+  /** The latest events shown, newest last (for the event log). */
+  private readonly recentRing: Array<{ timeUs: number; kind: number; where: number; id: string }> =
+    [];
+
+  /** Simulated time the engine has reached (frames up to here are fetched). */
+  fetchedUs = 0;
+  private readonly engine: EngineClient = startEngine();
+  private pending: Pending[] = [];
+  private inFlight = 0;
+  /** Bumped on load/reset/fault: replies to older requests are ignored. */
+  private epoch = 0;
+  private lastDistributionMs = 0;
+
+  get api() {
+    return this.engine.api;
+  }
+
+  /** The number of requests the engine is working on. */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  async load(text: string, fileName: string, seed?: number): Promise<boolean> {
+    this.epoch++;
+    const r = await this.engine.api.load(text, fileName, seed);
+    if (!r.ok) {
+      this.errors = r.errors;
+      return false;
+    }
+    this.fileName = fileName;
+    this.scenarioText = r.scenarioText;
+    this.name = r.name;
+    this.description = r.description;
+    this.seed = r.seed;
+    this.start(r.model);
+    return true;
+  }
+
+  async reset(seed?: number): Promise<void> {
+    this.epoch++;
+    const r = await this.engine.api.reset(seed);
+    if (!r.ok) {
+      this.errors = r.errors;
+      return;
+    }
+    this.seed = r.seed;
+    this.start(r.model);
+  }
+
+  /** Asks the engine for the next stretch of the run; the frame is queued for the clock. */
+  async fetch(untilUs: number, budgetMs: number): Promise<void> {
+    const epoch = this.epoch;
+    this.inFlight++;
+    const wantDistribution = performance.now() - this.lastDistributionMs > 300;
+    if (wantDistribution) this.lastDistributionMs = performance.now();
+    try {
+      const frame = await this.engine.api.advanceTo(untilUs, {
+        budgetMs,
+        sampleEvery: this.sampleEvery,
+        withDistribution: wantDistribution,
+      });
+      if (epoch !== this.epoch) return;
+      this.fetchedUs = frame.nowUs;
+      this.pending.push({ frame, event: 0, point: 0 });
+    } finally {
+      if (epoch === this.epoch) this.inFlight--;
+    }
+  }
+
+  /** Time of the next event not shown yet, or null if none is fetched. */
+  nextEventUs(): number | null {
+    for (const p of this.pending)
+      if (p.event < p.frame.events.count) return p.frame.events.timeUs[p.event];
+    return null;
+  }
+
+  /** Runs one more event in the engine (when every fetched event is shown) and shows it. */
+  async stepEngine(): Promise<number> {
+    const epoch = this.epoch;
+    const frame = await this.engine.api.step({ sampleEvery: 1, withDistribution: true });
+    if (epoch !== this.epoch) return this.fetchedUs;
+    this.fetchedUs = frame.nowUs;
+    this.pending.push({ frame, event: 0, point: 0 });
+    return frame.events.count > 0 ? frame.events.timeUs[frame.events.count - 1] : frame.nowUs;
+  }
+
+  /** Shows everything up to simulated time `us`: events go to the sink, state to the views. */
+  applyUpTo(us: number): void {
+    while (this.pending.length > 0) {
+      const p = this.pending[0];
+      const f = p.frame;
+      const ev = f.events;
+      let e = p.event;
+      while (e < ev.count && ev.timeUs[e] <= us) e++;
+      if (e > p.event) {
+        this.sink?.onEvents(ev, p.event, e);
+        this.remember(ev, Math.max(p.event, e - RECENT), e);
+      }
+      p.event = e;
+      const t = f.series.tMs;
+      let k = p.point;
+      while (k < t.length && t[k] * 1000 <= us) k++;
+      if (k > p.point) {
+        this.series.append(slicePoints(f, p.point, k, this.series.depth.length));
+        this.seriesVersion = this.series.version;
+      }
+      p.point = k;
+      if (f.nowUs > us && !(f.done && e === ev.count && k === t.length)) break;
+      this.showFrame(f);
+      this.pending.shift();
+    }
+  }
+
+  /** The latest events shown, newest first. */
+  recentEvents(): Array<{ timeUs: number; kind: number; where: number; id: string }> {
+    return this.recentRing.slice().reverse();
+  }
+
+  private remember(ev: EventColumns, from: number, to: number): void {
+    const senders = this.model?.senders ?? [];
+    for (let i = from; i < to; i++) {
+      const s = ev.sender[i];
+      this.recentRing.push({
+        timeUs: ev.timeUs[i],
+        kind: ev.kind[i],
+        where: ev.where[i],
+        id: s >= 0 && senders[s] ? `${senders[s].name}:${ev.seq[i]}` : '',
+      });
+    }
+    if (this.recentRing.length > RECENT) this.recentRing.splice(0, this.recentRing.length - RECENT);
+  }
+
+  /** Records a live fault at the time on screen; the engine replays to there. */
+  async addFault(fault: LiveFault, atUs: number): Promise<boolean> {
+    this.applyUpTo(atUs);
+    this.epoch++;
+    this.pending = [];
+    this.inFlight = 0;
+    const r = await this.engine.api.addFault(fault, atUs);
+    if (!r.ok) {
+      this.errors = r.errors;
+      return false;
+    }
+    this.scenarioText = r.text;
+    this.fetchedUs = atUs;
+    return true;
+  }
+
+  async lifecycle(id: string) {
+    return this.engine.api.lifecycle(id);
+  }
+
+  /** Runs the rest at once (compare mode's "run to end", exports). */
+  async finish(): Promise<Report | null> {
+    const epoch = this.epoch;
+    const frame = await this.engine.api.finish({
+      sampleEvery: 1_000_000_000,
+      withDistribution: true,
+    });
+    if (epoch !== this.epoch) return null;
+    this.fetchedUs = frame.nowUs;
+    this.pending.push({ frame, event: 0, point: 0 });
+    return frame.report;
+  }
+
+  dispose(): void {
+    this.engine.terminate();
+  }
+
+  private start(model: TopologyModel): void {
+    this.pending = [];
+    this.inFlight = 0;
+    this.fetchedUs = 0;
+    this.errors = [];
+    this.model = model;
+    this.nodes = null;
+    this.totals = null;
+    this.theory = null;
+    this.distribution = null;
+    this.report = null;
+    this.done = false;
+    this.traceHash = '';
+    this.series.reset(model.queues.map((q) => q.name));
+    this.seriesVersion = this.series.version;
+    this.sink?.clear();
+    this.recentRing.length = 0;
+  }
+
+  private showFrame(f: Frame): void {
+    this.nodes = f.state;
+    this.totals = f.totals;
+    this.theory = f.theory;
+    if (f.distribution) this.distribution = f.distribution;
+    this.traceHash = f.traceHash;
+    if (f.report) this.report = f.report;
+    this.done = f.done;
+  }
+}
+
+function slicePoints(f: Frame, from: number, to: number, queues: number) {
+  const s = f.series;
+  return {
+    tMs: s.tMs.subarray(from, to),
+    e2eP50: s.e2eP50.subarray(from, to),
+    e2eP90: s.e2eP90.subarray(from, to),
+    e2eP99: s.e2eP99.subarray(from, to),
+    waitP50: s.waitP50.subarray(from, to),
+    waitP90: s.waitP90.subarray(from, to),
+    waitP99: s.waitP99.subarray(from, to),
+    inPerSec: s.inPerSec.subarray(from, to),
+    outPerSec: s.outPerSec.subarray(from, to),
+    depth: s.depth.subarray(from * queues, to * queues),
+  };
+}

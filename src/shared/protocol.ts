@@ -1,0 +1,146 @@
+// What the engine worker and the lab's main thread say to each other. Plain data only: frames
+// carry columnar typed arrays that the worker transfers (not copies) to the main thread.
+
+import type {
+  FaultAction,
+  Report,
+  Totals,
+  ValidationError,
+  TheoryBlock,
+} from '../../sim-core/index';
+
+/** A node of the topology, as the lab draws it. Indices match the engine's. */
+export interface TopologyModel {
+  /** Senders (message-id owners): producers first, then emitting consumers. */
+  senders: Array<{
+    name: string;
+    kind: 'producer' | 'consumer';
+    producer: number;
+    consumer: number;
+  }>;
+  producers: Array<{ id: string; channel: number }>;
+  channels: Array<{
+    id: string;
+    kind: 'queue' | 'topic' | 'log' | 'direct';
+    /** Internal queues: the queue itself, or one per topic subscription, or one per log group. */
+    queues: number[];
+    partitions: number;
+    /** Channel a dead-lettered copy goes to, per internal queue (-1 none). */
+    deadLetter: number[];
+  }>;
+  queues: Array<{ name: string; channel: number; label: string }>;
+  consumers: Array<{
+    id: string;
+    queue: number;
+    instances: number[];
+    emits: number[];
+    group: number;
+  }>;
+  instances: Array<{ name: string; consumer: number; queue: number }>;
+  /** Log consumer groups: target is the internal queue index used for their counters. */
+  groups: Array<{ name: string; channel: number; target: number; partitions: number }>;
+  /** One-way hop latency (mean, µs): how long a dot takes to travel, before speed scaling. */
+  hopUs: number;
+  durationUs: number;
+}
+
+/** Events in columns. `sender`/`seq` name the message (-1 for non-message events). */
+export interface EventColumns {
+  count: number;
+  kind: Uint8Array;
+  timeUs: Float64Array;
+  where: Int32Array;
+  aux: Float64Array;
+  sender: Int32Array;
+  seq: Int32Array;
+  /** The internal queue the copy belongs to (-1 unknown). */
+  queue: Int32Array;
+}
+
+/** The state of every node at the end of a frame. */
+export interface NodeState {
+  brokerUp: boolean;
+  /** Per internal queue. */
+  ready: Int32Array;
+  unacked: Int32Array;
+  /** Per instance: 0 idle, 1 busy, 2 crashed, 3 cut off; busy servers; prefetched; slow factor. */
+  instanceState: Uint8Array;
+  busy: Int32Array;
+  buffered: Int32Array;
+  slow: Float32Array;
+  /** Per group, per partition (flattened by group): owner instance (-1 none) and lag. */
+  partitionOwner: Int32Array;
+  partitionLag: Float64Array;
+}
+
+/** Time-series points since the previous frame (one per sampling interval). */
+export interface SeriesPoints {
+  tMs: Float64Array;
+  /** End-to-end and queue-wait percentiles in ms over each interval (NaN when nothing completed). */
+  e2eP50: Float64Array;
+  e2eP90: Float64Array;
+  e2eP99: Float64Array;
+  waitP50: Float64Array;
+  waitP90: Float64Array;
+  waitP99: Float64Array;
+  inPerSec: Float64Array;
+  outPerSec: Float64Array;
+  /** Depth per internal queue, row-major: point i, queue q at [i * queues + q]. */
+  depth: Int32Array;
+}
+
+/** Cumulative latency distribution: (latency ms, fraction ≤) pairs for a CDF or histogram. */
+export interface Distribution {
+  count: number;
+  e2eMs: Float64Array;
+  waitMs: Float64Array;
+  /** Quantile levels matching each point. */
+  q: Float64Array;
+}
+
+export interface Frame {
+  nowUs: number;
+  done: boolean;
+  /** Events handled by the engine so far (all of them, not just the ones sent). */
+  engineEvents: number;
+  /** Sent events: every message's events when sampleEvery = 1, else 1 message in sampleEvery. */
+  events: EventColumns;
+  sampleEvery: number;
+  state: NodeState;
+  series: SeriesPoints;
+  totals: Totals;
+  distribution: Distribution | null;
+  theory: TheoryBlock | null;
+  traceHash: string;
+  report: Report | null;
+}
+
+/** A live fault (durations in ms), recorded into the scenario's timeline at the current time. */
+export type LiveFault = FaultAction;
+
+export type LoadResult =
+  | {
+      ok: true;
+      model: TopologyModel;
+      scenarioText: string;
+      name: string;
+      description: string;
+      seed: number;
+    }
+  | { ok: false; errors: ValidationError[] };
+
+/** One event in a message's life, for the inspector. */
+export interface LifecycleEntry {
+  timeUs: number;
+  kind: number;
+  where: number;
+  aux: number;
+  queue: number;
+}
+
+export interface Lifecycle {
+  id: string;
+  entries: LifecycleEntry[];
+  /** Events older than this were not kept (the log is bounded). */
+  keptFromUs: number;
+}

@@ -1,0 +1,295 @@
+// Messages as dots travelling along the topology's edges, drawn on their own canvas every
+// animation frame. Dots live in a fixed pool of typed arrays (nothing is allocated per dot per
+// frame) and are drawn as pre-rendered sprites, one colour at a time.
+
+import { Ev } from '../../sim-core/model/events';
+import type { EventColumns, TopologyModel } from '../shared/protocol';
+import type { Box, Layout } from './layout';
+import { DOT_STATES, STATE_COLOURS } from './palette';
+import type { DotState } from './palette';
+import type { EventSink } from '../lab/run-view.svelte';
+
+/** Wall time a hop takes at least, so flow stays visible at high speed. */
+const MIN_TRAVEL_MS = 150;
+const MAX_TRAVEL_MS = 1500;
+const DOT_RADIUS = 3;
+
+const colourIndex = (s: DotState) => DOT_STATES.indexOf(s);
+const FIRST = colourIndex('first');
+const REDELIVERY = colourIndex('redelivery');
+const DUPLICATE = colourIndex('duplicate');
+const DEAD = colourIndex('deadLettered');
+const DROPPED = colourIndex('dropped');
+const LOST = colourIndex('lost');
+
+export class FlowAnimator implements EventSink {
+  readonly capacity: number;
+  private readonly x0: Float32Array;
+  private readonly y0: Float32Array;
+  private readonly x1: Float32Array;
+  private readonly y1: Float32Array;
+  private readonly bend: Float32Array;
+  private readonly t0: Float64Array;
+  private readonly dur: Float32Array;
+  private readonly colour: Uint8Array;
+  private readonly sender: Int32Array;
+  private readonly seq: Int32Array;
+  private readonly free: Int32Array;
+  private freeCount: number;
+  private readonly alive: Uint8Array;
+  /** Dots that could not be drawn because the pool was full since the last clear. */
+  overflow = 0;
+  /** Dots spawned (for the adaptive sampling rate). */
+  spawned = 0;
+  private sprites: HTMLCanvasElement[] = [];
+  private model: TopologyModel | null = null;
+  private layout: Layout | null = null;
+  /** Simulated µs per wall ms (the playback speed); Infinity at "max". */
+  usPerMs = 1000;
+  reducedMotion = false;
+  /** Wall clock for spawns: set by the owner each frame. */
+  nowMs = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.x0 = new Float32Array(capacity);
+    this.y0 = new Float32Array(capacity);
+    this.x1 = new Float32Array(capacity);
+    this.y1 = new Float32Array(capacity);
+    this.bend = new Float32Array(capacity);
+    this.t0 = new Float64Array(capacity);
+    this.dur = new Float32Array(capacity);
+    this.colour = new Uint8Array(capacity);
+    this.sender = new Int32Array(capacity);
+    this.seq = new Int32Array(capacity);
+    this.alive = new Uint8Array(capacity);
+    this.free = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
+    this.freeCount = capacity;
+  }
+
+  get inFlight(): number {
+    return this.capacity - this.freeCount;
+  }
+
+  setScene(model: TopologyModel | null, layout: Layout | null, dpr: number, dark: boolean): void {
+    this.model = model;
+    this.layout = layout;
+    this.sprites = DOT_STATES.map((s) =>
+      sprite(STATE_COLOURS[s], dpr, s === 'deadLettered' && dark),
+    );
+  }
+
+  clear(): void {
+    this.alive.fill(0);
+    for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
+    this.freeCount = this.capacity;
+    this.overflow = 0;
+  }
+
+  onEvents(ev: EventColumns, from: number, to: number): void {
+    const m = this.model;
+    const L = this.layout;
+    if (!m || !L) return;
+    for (let i = from; i < to; i++) {
+      const kind = ev.kind[i];
+      const where = ev.where[i];
+      switch (kind) {
+        case Ev.published: {
+          const s = m.senders[where];
+          if (!s) break;
+          const fromBox = s.producer >= 0 ? L.producers[s.producer] : L.consumers[s.consumer];
+          const ch =
+            s.producer >= 0
+              ? m.producers[s.producer].channel
+              : (m.consumers[s.consumer]?.emits[0] ?? -1);
+          if (fromBox && ch >= 0) this.spawnEdge(fromBox, L.channels[ch], FIRST, ev, i);
+          break;
+        }
+        case Ev.delivered: {
+          // A delivery always comes from the instance's own queue (or its log group's lane).
+          const q = m.instances[where]?.queue ?? -1;
+          if (q >= 0)
+            this.spawnEdge(
+              L.queues[q],
+              L.instances[where],
+              ev.aux[i] > 1 ? REDELIVERY : FIRST,
+              ev,
+              i,
+            );
+          break;
+        }
+        case Ev.reprocessed:
+          if (L.instances[where]) this.spawnOut(L.instances[where], DUPLICATE, ev, i, 0);
+          break;
+        case Ev.deadLettered: {
+          const q = L.queues[where];
+          const chIndex = m.queues[where]?.channel ?? -1;
+          const k = chIndex >= 0 ? m.channels[chIndex].queues.indexOf(where) : -1;
+          const dl = k >= 0 ? m.channels[chIndex].deadLetter[k] : -1;
+          if (q && dl >= 0) this.spawnEdge(q, L.channels[dl], DEAD, ev, i);
+          else if (q) this.spawnOut(q, DEAD, ev, i, 1);
+          break;
+        }
+        case Ev.expired:
+        case Ev.dropped:
+          if (L.queues[where]) this.spawnOut(L.queues[where], DROPPED, ev, i, 1);
+          break;
+        case Ev.rejected:
+          if (L.queues[where]) this.spawnOut(L.queues[where], DROPPED, ev, i, -1);
+          break;
+        case Ev.lost:
+          if (L.queues[where]) this.spawnOut(L.queues[where], LOST, ev, i, 1);
+          break;
+      }
+    }
+  }
+
+  /** Draws every live dot at wall time nowMs; returns how many were drawn. */
+  draw(ctx: CanvasRenderingContext2D, nowMs: number): number {
+    const n = this.capacity;
+    const alive = this.alive;
+    for (let i = 0; i < n; i++) {
+      if (alive[i] && nowMs - this.t0[i] >= this.dur[i]) this.release(i);
+    }
+    let drawn = 0;
+    const half = DOT_RADIUS + 1;
+    for (let c = 0; c < this.sprites.length; c++) {
+      const img = this.sprites[c];
+      for (let i = 0; i < n; i++) {
+        if (!alive[i] || this.colour[i] !== c) continue;
+        let p = (nowMs - this.t0[i]) / this.dur[i];
+        if (p < 0) continue;
+        if (this.reducedMotion) p = p < 0.5 ? 0 : 1; // jump instead of travel
+        const x0 = this.x0[i];
+        const x1 = this.x1[i];
+        const y0 = this.y0[i];
+        const y1 = this.y1[i];
+        // Cubic Bézier with horizontal tangents: a smooth S between the two boxes.
+        const dx = (x1 - x0) * 0.5 * this.bend[i];
+        const u = 1 - p;
+        const b0 = u * u * u;
+        const b1 = 3 * u * u * p;
+        const b2 = 3 * u * p * p;
+        const b3 = p * p * p;
+        const x = b0 * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1;
+        const y = (b0 + b1) * y0 + (b2 + b3) * y1;
+        ctx.drawImage(img, x - half, y - half, 2 * half, 2 * half);
+        drawn++;
+      }
+    }
+    return drawn;
+  }
+
+  /** The message under a point (within a few pixels), as sender and sequence. */
+  hit(x: number, y: number, nowMs: number): { sender: number; seq: number } | null {
+    let best = -1;
+    let bestD = 64;
+    for (let i = 0; i < this.capacity; i++) {
+      if (!this.alive[i]) continue;
+      const p = Math.min(1, Math.max(0, (nowMs - this.t0[i]) / this.dur[i]));
+      const dx = (this.x1[i] - this.x0[i]) * 0.5 * this.bend[i];
+      const u = 1 - p;
+      const px =
+        u * u * u * this.x0[i] +
+        3 * u * u * p * (this.x0[i] + dx) +
+        3 * u * p * p * (this.x1[i] - dx) +
+        p * p * p * this.x1[i];
+      const py =
+        (u * u * u + 3 * u * u * p) * this.y0[i] + (3 * u * p * p + p * p * p) * this.y1[i];
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d < bestD && this.seq[i] >= 0) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best < 0 ? null : { sender: this.sender[best], seq: this.seq[best] };
+  }
+
+  private travelMs(): number {
+    const hop = this.model?.hopUs ?? 0;
+    const ms = hop / this.usPerMs;
+    return Math.min(MAX_TRAVEL_MS, Math.max(MIN_TRAVEL_MS, Number.isFinite(ms) ? ms : 0));
+  }
+
+  private spawnEdge(
+    a: Box | undefined,
+    b: Box | undefined,
+    colour: number,
+    ev: EventColumns,
+    i: number,
+  ): void {
+    if (!a || !b) return;
+    const j = this.take();
+    if (j < 0) return;
+    const jitter = (((ev.seq[i] * 2654435761) >>> 0) % 9) - 4;
+    this.x0[j] = a.x + a.w;
+    this.y0[j] = a.y + a.h / 2 + jitter * Math.min(1, a.h / 40);
+    this.x1[j] = b.x;
+    this.y1[j] = b.y + b.h / 2 + jitter * Math.min(1, b.h / 40);
+    if (this.x1[j] < this.x0[j]) {
+      // A target to the left (a chain looping back): leave and enter from the sides facing it.
+      this.x0[j] = a.x;
+      this.x1[j] = b.x + b.w;
+    }
+    this.bend[j] = 1;
+    this.finishSpawn(j, colour, ev, i, this.travelMs());
+  }
+
+  /** A short move out of a box: to the right (done), downwards (gone) or upwards (refused). */
+  private spawnOut(a: Box, colour: number, ev: EventColumns, i: number, down: number): void {
+    const j = this.take();
+    if (j < 0) return;
+    const cx = a.x + a.w - 8;
+    const cy = a.y + a.h / 2;
+    this.x0[j] = cx;
+    this.y0[j] = cy;
+    this.x1[j] = down === 0 ? cx + 24 : cx;
+    this.y1[j] = down === 0 ? cy : cy + down * 26;
+    this.bend[j] = 0;
+    this.finishSpawn(j, colour, ev, i, MIN_TRAVEL_MS * 1.5);
+  }
+
+  private finishSpawn(j: number, colour: number, ev: EventColumns, i: number, durMs: number): void {
+    this.colour[j] = colour;
+    this.sender[j] = ev.sender[i];
+    this.seq[j] = ev.seq[i];
+    this.t0[j] = this.nowMs;
+    this.dur[j] = durMs;
+    this.alive[j] = 1;
+    this.spawned++;
+  }
+
+  private take(): number {
+    if (this.freeCount === 0) {
+      this.overflow++;
+      return -1;
+    }
+    return this.free[--this.freeCount];
+  }
+
+  private release(i: number): void {
+    this.alive[i] = 0;
+    this.free[this.freeCount++] = i;
+  }
+}
+
+function sprite(colour: string, dpr: number, outlined: boolean): HTMLCanvasElement {
+  const r = DOT_RADIUS;
+  const size = Math.ceil((2 * r + 2) * dpr);
+  const c = document.createElement('canvas');
+  c.width = size;
+  c.height = size;
+  const g = c.getContext('2d')!;
+  g.scale(dpr, dpr);
+  g.beginPath();
+  g.arc(r + 1, r + 1, r, 0, Math.PI * 2);
+  g.fillStyle = colour;
+  g.fill();
+  if (outlined) {
+    g.lineWidth = 1;
+    g.strokeStyle = '#ffffff';
+    g.stroke();
+  }
+  return c;
+}

@@ -1,0 +1,298 @@
+// The topology's still layer: edges, nodes and their state (queue depth as a tube of slots,
+// instance cards idle/busy/crashed/cut off, log partitions with owner and lag). Redrawn when the
+// state changes, a few times a second at most; the dots move on their own layer above it.
+
+import type { NodeState, TopologyModel } from '../shared/protocol';
+import type { Box, Layout } from './layout';
+import { STATE_COLOURS } from './palette';
+
+export interface Theme {
+  bg: string;
+  panel: string;
+  border: string;
+  text: string;
+  muted: string;
+  edge: string;
+  ready: string;
+  unacked: string;
+  crashed: string;
+  cutOff: string;
+  busy: string;
+  dark: boolean;
+}
+
+export function readTheme(el: Element): Theme {
+  const css = getComputedStyle(el);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return {
+    bg: v('--bg'),
+    panel: v('--panel'),
+    border: v('--border'),
+    text: v('--text'),
+    muted: v('--muted'),
+    edge: v('--edge'),
+    ready: STATE_COLOURS.first,
+    unacked: STATE_COLOURS.redelivery,
+    crashed: STATE_COLOURS.duplicate,
+    cutOff: STATE_COLOURS.lost,
+    busy: STATE_COLOURS.acked,
+    dark: v('--dark') === '1',
+  };
+}
+
+const FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+const SMALL = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+
+export interface SceneExtras {
+  /** Instance under the pointer, or the broker (-2), for a hover outline. */
+  hover: number;
+  selectedInstance: number;
+}
+
+export function drawScene(
+  ctx: CanvasRenderingContext2D,
+  m: TopologyModel,
+  L: Layout,
+  s: NodeState | null,
+  th: Theme,
+  extras: SceneExtras,
+): void {
+  ctx.clearRect(0, 0, L.width, L.height);
+  ctx.lineCap = 'round';
+  // Edges first, under the nodes.
+  for (const e of L.edges) {
+    ctx.strokeStyle = e.kind === 'deadLetter' ? th.muted : th.edge;
+    ctx.setLineDash(e.kind === 'deadLetter' ? [4, 4] : []);
+    ctx.lineWidth = 1.5;
+    curve(ctx, e.from, e.to);
+  }
+  ctx.setLineDash([]);
+  // The broker: a bar above the channels; click it to crash the broker.
+  const b = L.broker;
+  const up = s?.brokerUp ?? true;
+  ctx.fillStyle = up ? th.panel : th.crashed;
+  roundRect(ctx, b.x, b.y, b.w, 16, 4);
+  ctx.fill();
+  ctx.strokeStyle = extras.hover === -2 ? th.text : th.border;
+  ctx.stroke();
+  ctx.font = SMALL;
+  ctx.fillStyle = up ? th.muted : '#ffffff';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(up ? 'BROKER · up' : 'BROKER · DOWN', b.x + 6, b.y + 8);
+
+  m.producers.forEach((p, i) => {
+    const box = L.producers[i];
+    card(ctx, box, th, th.border);
+    label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
+    label(ctx, 'producer', box.x + 8, box.y + 30, th.muted, SMALL, box.w - 16);
+  });
+
+  m.channels.forEach((ch, ci) => {
+    const box = L.channels[ci];
+    card(ctx, box, th, th.border);
+    label(ctx, `${ch.id}`, box.x + 8, box.y + 11, th.text, FONT, box.w - 60);
+    label(ctx, ch.kind, box.x + box.w - 8, box.y + 11, th.muted, SMALL, 50, 'right');
+    if (ch.kind === 'log') return;
+    ch.queues.forEach((q) =>
+      tube(ctx, L.queues[q], m.queues[q].label, ch.kind === 'topic', s, q, th),
+    );
+  });
+
+  // Log partitions: one lane each, filled by lag, labelled with the owner.
+  let k = 0;
+  for (const g of m.groups) {
+    const tubeBox = L.queues[g.target];
+    label(ctx, `group ${g.name}`, tubeBox.x, tubeBox.y - 7, th.muted, SMALL, tubeBox.w);
+    for (let p = 0; p < g.partitions; p++, k++) {
+      const lane = L.partitions[k];
+      if (p >= 12) continue; // the twelfth lane stands for the rest
+      ctx.fillStyle = th.bg;
+      ctx.fillRect(lane.x, lane.y, lane.w, lane.h);
+      const lag = s ? s.partitionLag[k] : 0;
+      const owner = s ? s.partitionOwner[k] : -1;
+      const frac = Math.min(1, lag / 50);
+      ctx.fillStyle = th.ready;
+      ctx.fillRect(lane.x, lane.y, lane.w * 0.55 * frac, lane.h);
+      const who = owner >= 0 ? m.instances[owner].name : 'no owner';
+      label(
+        ctx,
+        `p${p} lag ${fmtCount(lag)} · ${who}`,
+        lane.x + 3,
+        lane.y + lane.h / 2,
+        owner >= 0 ? th.text : th.crashed,
+        SMALL,
+        lane.w - 6,
+      );
+    }
+  }
+
+  m.consumers.forEach((c, ci) => {
+    const box = L.consumers[ci];
+    card(ctx, box, th, th.border);
+    label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, box.w - 16);
+    for (const i of c.instances)
+      instanceCard(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
+  });
+}
+
+function instanceCard(
+  ctx: CanvasRenderingContext2D,
+  box: Box,
+  name: string,
+  s: NodeState | null,
+  i: number,
+  th: Theme,
+  extras: SceneExtras,
+): void {
+  const state = s ? s.instanceState[i] : 0;
+  const colour =
+    state === 2 ? th.crashed : state === 3 ? th.cutOff : state === 1 ? th.busy : th.border;
+  ctx.fillStyle = th.bg;
+  roundRect(ctx, box.x, box.y, box.w, box.h, 4);
+  ctx.fill();
+  ctx.lineWidth = extras.hover === i || extras.selectedInstance === i ? 2.5 : 1.5;
+  ctx.strokeStyle = extras.hover === i ? th.text : colour;
+  ctx.stroke();
+  ctx.lineWidth = 1;
+  const short = name.slice(name.lastIndexOf('#'));
+  label(ctx, short, box.x + 6, box.y + box.h / 2, th.text, FONT, 34);
+  const words = ['idle', 'busy', 'crashed', 'cut off'];
+  let text = words[state];
+  if (s && state < 2) {
+    if (s.busy[i] > 0 || s.buffered[i] > 0) text = `${s.busy[i]} busy · ${s.buffered[i]} buffered`;
+    if (s.slow[i] > 1) text += ` · slow ×${round(s.slow[i])}`;
+  }
+  label(
+    ctx,
+    text,
+    box.x + 40,
+    box.y + box.h / 2,
+    state >= 2 ? colour : th.muted,
+    SMALL,
+    box.w - 46,
+  );
+  // A ring that fills while the instance is busy.
+  if (s && state === 1 && box.h >= 16) {
+    ctx.beginPath();
+    ctx.arc(box.x + box.w - 10, box.y + box.h / 2, 5, 0, Math.PI * 2);
+    ctx.fillStyle = th.busy;
+    ctx.fill();
+  }
+}
+
+function tube(
+  ctx: CanvasRenderingContext2D,
+  box: Box,
+  name: string,
+  showName: boolean,
+  s: NodeState | null,
+  q: number,
+  th: Theme,
+): void {
+  // The tube takes the upper part of the box; its numbers go underneath.
+  const h = Math.max(8, box.h - 16);
+  ctx.fillStyle = th.bg;
+  roundRect(ctx, box.x, box.y, box.w, h, h / 2);
+  ctx.fill();
+  ctx.strokeStyle = th.border;
+  ctx.stroke();
+  const ready = s ? s.ready[q] : 0;
+  const unacked = s ? s.unacked[q] : 0;
+  // Ready messages stack from the head (right, where consumers take them); up to 30 slots,
+  // past that the slots stay full and the number says how many. Unacked ones sit at the left.
+  const slots = 30;
+  const inner = box.w - h;
+  const slotW = inner / (slots + 8);
+  const y = box.y + h * 0.25;
+  const sh = h * 0.5;
+  ctx.fillStyle = th.ready;
+  const r = Math.min(ready, slots);
+  for (let i = 0; i < r; i++)
+    ctx.fillRect(box.x + box.w - h / 2 - (i + 1) * slotW, y, slotW - 1, sh);
+  ctx.fillStyle = th.unacked;
+  const u = Math.min(unacked, 6);
+  for (let i = 0; i < u; i++) ctx.fillRect(box.x + h / 2 + i * slotW, y, slotW - 1, sh);
+  const text = `${showName ? name + ' · ' : ''}${fmtCount(ready)} ready · ${fmtCount(unacked)} unacked`;
+  label(ctx, text, box.x + 4, box.y + h + 8, th.muted, SMALL, box.w - 6);
+}
+
+function card(ctx: CanvasRenderingContext2D, b: Box, th: Theme, stroke: string): void {
+  ctx.fillStyle = th.panel;
+  roundRect(ctx, b.x, b.y, b.w, b.h, 6);
+  ctx.fill();
+  ctx.strokeStyle = stroke;
+  ctx.lineWidth = 1;
+  ctx.stroke();
+}
+
+function curve(ctx: CanvasRenderingContext2D, a: Box, b: Box): void {
+  let x0 = a.x + a.w;
+  let x1 = b.x;
+  if (x1 < x0) {
+    x0 = a.x;
+    x1 = b.x + b.w;
+  }
+  const y0 = a.y + a.h / 2;
+  const y1 = b.y + b.h / 2;
+  const dx = (x1 - x0) * 0.5;
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1, y1);
+  ctx.stroke();
+}
+
+function roundRect(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  r: number,
+): void {
+  ctx.beginPath();
+  ctx.roundRect(x, y, Math.max(0, w), Math.max(0, h), Math.min(r, h / 2, w / 2));
+}
+
+function label(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  x: number,
+  y: number,
+  colour: string,
+  font: string,
+  maxW: number,
+  align: CanvasTextAlign = 'left',
+  baseline: CanvasTextBaseline = 'middle',
+): void {
+  ctx.font = font;
+  ctx.fillStyle = colour;
+  ctx.textAlign = align;
+  ctx.textBaseline = baseline;
+  let t = text;
+  if (ctx.measureText(t).width > maxW) {
+    while (t.length > 1 && ctx.measureText(t + '…').width > maxW) t = t.slice(0, -1);
+    t += '…';
+  }
+  ctx.fillText(t, x, y);
+  ctx.textAlign = 'left';
+}
+
+function fmtCount(n: number): string {
+  return n >= 10_000 ? `${round(n / 1000)}k` : String(n);
+}
+
+function round(x: number): string {
+  return x >= 100
+    ? x.toFixed(0)
+    : x >= 10
+      ? x.toFixed(1).replace(/\.0$/, '')
+      : x.toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** What is under a point: an instance index, the broker (-2), or nothing (-1). */
+export function hitNode(L: Layout, x: number, y: number): number {
+  const inside = (b: Box) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
+  for (let i = 0; i < L.instances.length; i++) if (inside(L.instances[i])) return i;
+  if (inside({ ...L.broker, h: 16 })) return -2;
+  return -1;
+}

@@ -1,0 +1,146 @@
+// Every event of the run, in columns, for the message inspector and the frames sent to the lab.
+// Bounded: when full it forgets its older half, so a long run costs fixed memory; the inspector
+// then says from when its history is kept.
+
+import type { Engine, EventKind, SimObserver } from '../../sim-core/index';
+import type { EventColumns } from '../shared/protocol';
+
+const DEFAULT_CAPACITY = 1 << 20;
+
+export class EventLog implements SimObserver {
+  /** Index (since the run started) of the oldest kept event. */
+  firstIndex = 0;
+  /** Events logged since the run started. */
+  total = 0;
+  private kind: Uint8Array;
+  private timeUs: Float64Array;
+  private where: Int32Array;
+  private aux: Float64Array;
+  private sender: Int32Array;
+  private seq: Int32Array;
+  private queue: Int32Array;
+  private engine!: Engine;
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {
+    this.kind = new Uint8Array(capacity);
+    this.timeUs = new Float64Array(capacity);
+    this.where = new Int32Array(capacity);
+    this.aux = new Float64Array(capacity);
+    this.sender = new Int32Array(capacity);
+    this.seq = new Int32Array(capacity);
+    this.queue = new Int32Array(capacity);
+  }
+
+  attach(engine: Engine): void {
+    this.engine = engine;
+  }
+
+  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
+    let i = this.total - this.firstIndex;
+    if (i === this.capacity) {
+      this.forgetOlderHalf();
+      i = this.total - this.firstIndex;
+    }
+    this.kind[i] = kind;
+    this.timeUs[i] = timeUs;
+    this.where[i] = where;
+    this.aux[i] = aux;
+    if (s >= 0) {
+      const m = this.engine.msgs;
+      this.sender[i] = m.producer[s];
+      this.seq[i] = m.seq[s];
+      this.queue[i] = m.queue[s];
+    } else {
+      this.sender[i] = -1;
+      this.seq[i] = -1;
+      this.queue[i] = -1;
+    }
+    this.total++;
+  }
+
+  /** Time of the oldest kept event (0 while nothing has been forgotten). */
+  get keptFromUs(): number {
+    return this.firstIndex === 0 ? 0 : this.timeUs[0];
+  }
+
+  /**
+   * Copies events [from, total) into fresh columns, keeping non-message events and the events of
+   * 1 message in `sampleEvery` (chosen by id, so a kept message keeps its whole journey).
+   */
+  slice(from: number, sampleEvery: number): EventColumns {
+    const start = Math.max(from, this.firstIndex) - this.firstIndex;
+    const end = this.total - this.firstIndex;
+    let n = 0;
+    for (let i = start; i < end; i++) if (this.kept(i, sampleEvery)) n++;
+    const out: EventColumns = {
+      count: n,
+      kind: new Uint8Array(n),
+      timeUs: new Float64Array(n),
+      where: new Int32Array(n),
+      aux: new Float64Array(n),
+      sender: new Int32Array(n),
+      seq: new Int32Array(n),
+      queue: new Int32Array(n),
+    };
+    let j = 0;
+    for (let i = start; i < end; i++) {
+      if (!this.kept(i, sampleEvery)) continue;
+      out.kind[j] = this.kind[i];
+      out.timeUs[j] = this.timeUs[i];
+      out.where[j] = this.where[i];
+      out.aux[j] = this.aux[i];
+      out.sender[j] = this.sender[i];
+      out.seq[j] = this.seq[i];
+      out.queue[j] = this.queue[i];
+      j++;
+    }
+    return out;
+  }
+
+  /** Indices of the kept events of one message, oldest first. */
+  eventsOf(sender: number, seq: number): number[] {
+    const out: number[] = [];
+    const end = this.total - this.firstIndex;
+    for (let i = 0; i < end; i++) if (this.seq[i] === seq && this.sender[i] === sender) out.push(i);
+    return out;
+  }
+
+  entry(i: number) {
+    return {
+      timeUs: this.timeUs[i],
+      kind: this.kind[i],
+      where: this.where[i],
+      aux: this.aux[i],
+      queue: this.queue[i],
+    };
+  }
+
+  private kept(i: number, sampleEvery: number): boolean {
+    if (sampleEvery <= 1 || this.seq[i] < 0) return true;
+    return messageHash(this.sender[i], this.seq[i]) % sampleEvery === 0;
+  }
+
+  private forgetOlderHalf(): void {
+    const half = this.capacity >>> 1;
+    for (const col of [
+      this.kind,
+      this.timeUs,
+      this.where,
+      this.aux,
+      this.sender,
+      this.seq,
+      this.queue,
+    ])
+      col.copyWithin(0, half);
+    this.firstIndex += half;
+  }
+}
+
+/** A well-mixed, stable hash of a message id, so sampling 1 in N picks an unbiased subset. */
+export function messageHash(sender: number, seq: number): number {
+  let h = Math.imul(seq ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(sender + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  return h >>> 0;
+}

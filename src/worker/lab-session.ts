@@ -1,0 +1,206 @@
+// One scenario loaded in the engine worker: the run, its event log and live metrics, and the
+// scenario text with every live fault recorded in it. A live fault does not poke the running
+// engine: it goes into the scenario's `faults` timeline just after the current time and the run
+// is replayed up to here, so a reset or a shared link reproduces exactly what the user saw.
+
+import { parseDocument, YAMLSeq } from 'yaml';
+import { Simulation, NotRunnableError, BudgetExceededError } from '../../sim-core/index';
+import type { Report, Scenario, ValidationError } from '../../sim-core/index';
+import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { EventLog } from './event-log';
+import { LiveMetrics, distribution, liveTheory, nodeState } from './live-metrics';
+import { topologyModel } from './topology-model';
+import type { Frame, Lifecycle, LiveFault, LoadResult, TopologyModel } from '../shared/protocol';
+
+export interface AdvanceOptions {
+  /** Stop after this much wall time (ms) even if untilUs is not reached (keeps frames small). */
+  budgetMs?: number;
+  /** Send the events of 1 message in N (1: all). */
+  sampleEvery?: number;
+  /** Include the cumulative latency distribution (costs a scan of the histograms). */
+  withDistribution?: boolean;
+}
+
+type Built = { ok: true; scenario: Scenario } | { ok: false; errors: ValidationError[] };
+
+function build(text: string, fileName: string): Built {
+  const parsed = parseScenarioText(text, fileName);
+  if (!parsed.ok) return parsed;
+  return validateScenario(parsed.value);
+}
+
+export class LabSession {
+  private text = '';
+  private fileName = 'scenario.yaml';
+  private scenario!: Scenario;
+  private seed = 0;
+  private sim!: Simulation;
+  private log!: EventLog;
+  private live!: LiveMetrics;
+  private model!: TopologyModel;
+  private sentIndex = 0;
+
+  /** Parses and validates a scenario and starts a fresh run (paused at time 0). */
+  load(text: string, fileName: string, seed?: number): LoadResult {
+    const built = build(text, fileName);
+    if (!built.ok) return built;
+    const seedToUse = seed ?? built.scenario.seed;
+    const started = this.start(built.scenario, seedToUse);
+    if (started) return { ok: false, errors: started };
+    this.text = text;
+    this.fileName = fileName;
+    return this.loaded();
+  }
+
+  /** Starts the same scenario again (optionally with another seed). */
+  reset(seed?: number): LoadResult {
+    const problems = this.start(this.scenario, seed ?? this.seed);
+    return problems ? { ok: false, errors: problems } : this.loaded();
+  }
+
+  /** Runs until simulated time untilUs (or the wall-time budget) and returns what happened. */
+  advanceTo(untilUs: number, options: AdvanceOptions = {}): Frame {
+    const sim = this.sim;
+    const budgetMs = options.budgetMs ?? Infinity;
+    if (budgetMs === Infinity) sim.advance(untilUs);
+    else {
+      const t0 = performance.now();
+      // Slices of a few thousand events keep the clock checks negligible.
+      while (!sim.advance(untilUs, 20_000) && sim.nowUs < untilUs) {
+        if (performance.now() - t0 >= budgetMs) break;
+      }
+    }
+    return this.frame(options);
+  }
+
+  /** Runs until at least one event happens: the lab's single step. */
+  step(options: AdvanceOptions = {}): Frame {
+    const before = this.log.total;
+    for (let i = 0; i < 10_000 && this.log.total === before && !this.sim.done; i++)
+      this.sim.advance(Infinity, 1);
+    return this.frame(options);
+  }
+
+  /** Runs to the end: the report is the CLI's for the same scenario and seed. */
+  finish(options: AdvanceOptions = {}): Frame {
+    return this.advanceTo(Infinity, options);
+  }
+
+  /**
+   * Records a fault into the scenario one microsecond after `atUs` (the time the user saw when
+   * clicking, at most the engine's current time) and replays the run up to `atUs`. Events after
+   * `atUs` that were already sent are void: the caller drops them and takes frames from here.
+   */
+  addFault(
+    fault: LiveFault,
+    atUs: number,
+  ): { ok: true; text: string } | { ok: false; errors: ValidationError[] } {
+    const clickUs = Math.max(0, Math.min(Math.floor(atUs), this.sim.nowUs));
+    const entry = { at: `${clickUs + 1}us`, ...fault } as Record<string, unknown>;
+    for (const k of ['restart', 'for'] as const)
+      if (typeof entry[k] === 'number') entry[k] = `${entry[k]}ms`;
+    const text = appendFault(this.text, this.fileName, entry);
+    const built = build(text, this.fileName);
+    if (!built.ok) return built;
+    const problems = this.start(built.scenario, this.seed);
+    if (problems) return { ok: false, errors: problems };
+    this.text = text;
+    this.sim.advance(clickUs);
+    this.sentIndex = this.log.total;
+    this.live.takePoints(); // sampled before the click: the caller has them
+    return { ok: true, text };
+  }
+
+  /** The whole run's report, computed in a fresh run: the CLI's report for this text and seed. */
+  fullReport(): Report {
+    return new Simulation(this.scenario, { seed: this.seed }).run();
+  }
+
+  /** Every kept event of one message (`producer:sequence`), oldest first. */
+  lifecycle(id: string): Lifecycle | null {
+    const colon = id.lastIndexOf(':');
+    const sender = this.model.senders.findIndex((x) => x.name === id.slice(0, colon));
+    const seq = Number(id.slice(colon + 1));
+    if (colon < 0 || sender < 0 || !Number.isInteger(seq)) return null;
+    const entries = this.log.eventsOf(sender, seq).map((i) => this.log.entry(i));
+    return { id, entries, keptFromUs: this.log.keptFromUs };
+  }
+
+  get scenarioText(): string {
+    return this.text;
+  }
+
+  private start(scenario: Scenario, seed: number): ValidationError[] | null {
+    try {
+      const log = new EventLog();
+      const live = new LiveMetrics();
+      const sim = new Simulation(scenario, { seed, observers: [log, live] });
+      log.attach(sim.engine);
+      live.attach(sim.engine);
+      this.scenario = scenario;
+      this.seed = seed;
+      this.sim = sim;
+      this.log = log;
+      this.live = live;
+      this.sentIndex = 0;
+      this.model = topologyModel(sim.engine, sim.endUs);
+      return null;
+    } catch (e) {
+      if (e instanceof NotRunnableError) return e.errors;
+      if (e instanceof BudgetExceededError) return [{ path: 'limits', message: e.message }];
+      throw e;
+    }
+  }
+
+  private loaded(): LoadResult {
+    return {
+      ok: true,
+      model: this.model,
+      scenarioText: this.text,
+      name: this.scenario.name,
+      description: this.scenario.description,
+      seed: this.seed,
+    };
+  }
+
+  private frame(options: AdvanceOptions): Frame {
+    const sim = this.sim;
+    const sampleEvery = Math.max(1, Math.floor(options.sampleEvery ?? 1));
+    const events = this.log.slice(this.sentIndex, sampleEvery);
+    this.sentIndex = this.log.total;
+    return {
+      nowUs: sim.nowUs,
+      done: sim.done,
+      engineEvents: sim.engine.kernel.events,
+      events,
+      sampleEvery,
+      state: nodeState(sim.engine),
+      series: this.live.takePoints(),
+      totals: { ...sim.collector.totals },
+      distribution: options.withDistribution || sim.done ? distribution(sim) : null,
+      theory: liveTheory(sim),
+      traceHash: sim.traceHash,
+      report: sim.done ? sim.report() : null,
+    };
+  }
+}
+
+/** Appends a fault to the scenario text, keeping the user's comments and layout (YAML or JSON). */
+function appendFault(text: string, fileName: string, fault: Record<string, unknown>): string {
+  if (fileName.endsWith('.json')) {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    value.faults = [...((value.faults as unknown[]) ?? []), fault];
+    return JSON.stringify(value, null, 2) + '\n';
+  }
+  const doc = parseDocument(text);
+  const faults = doc.get('faults');
+  const node = doc.createNode(fault, { flow: true });
+  if (faults && typeof faults === 'object' && 'add' in faults)
+    (faults as { add(n: unknown): void }).add(node);
+  else {
+    const seq = new YAMLSeq();
+    seq.items.push(node);
+    doc.set('faults', seq);
+  }
+  return doc.toString();
+}

@@ -1,0 +1,39 @@
+// The engine's browser home: a module Web Worker holding lab sessions, exposed through comlink.
+// Frames' typed arrays are transferred, not copied, so a busy run costs the main thread nothing.
+
+import * as Comlink from 'comlink';
+import { LabSession } from './lab-session';
+import type { AdvanceOptions } from './lab-session';
+import type { Frame, LiveFault } from '../shared/protocol';
+
+const session = new LabSession();
+
+function transferFrame(frame: Frame): Frame {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (obj: object) => {
+    for (const v of Object.values(obj))
+      if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
+  };
+  add(frame.events);
+  add(frame.state);
+  add(frame.series);
+  if (frame.distribution) add(frame.distribution);
+  return Comlink.transfer(frame, [...buffers]);
+}
+
+const api = {
+  load: (text: string, fileName: string, seed?: number) => session.load(text, fileName, seed),
+  reset: (seed?: number) => session.reset(seed),
+  advanceTo: (untilUs: number, options?: AdvanceOptions) =>
+    transferFrame(session.advanceTo(untilUs, options)),
+  step: (options?: AdvanceOptions) => transferFrame(session.step(options)),
+  finish: (options?: AdvanceOptions) => transferFrame(session.finish(options)),
+  addFault: (fault: LiveFault, atUs: number) => session.addFault(fault, atUs),
+  lifecycle: (id: string) => session.lifecycle(id),
+  scenarioText: () => session.scenarioText,
+  fullReport: () => session.fullReport(),
+};
+
+export type LabWorkerApi = typeof api;
+
+Comlink.expose(api);

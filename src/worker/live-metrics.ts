@@ -1,0 +1,189 @@
+// What the lab's charts need while a run plays and the report does not give until the end:
+// latency percentiles per sampling interval, rates in and out, depth per queue, the node states
+// and a live theory comparison. Reads the engine; never changes it (the report must not notice).
+
+import { Ev, LatencyHistogram, theoryBlock } from '../../sim-core/index';
+import type { Engine, EventKind, SimObserver, Simulation, TheoryBlock } from '../../sim-core/index';
+import type { Distribution, NodeState, SeriesPoints } from '../shared/protocol';
+
+/** Quantile levels of the distribution sent for the CDF (dense in the tail, where it matters). */
+const CDF_LEVELS = (() => {
+  const q: number[] = [];
+  for (let i = 1; i < 90; i++) q.push(i / 100);
+  for (let i = 90; i < 99; i += 0.5) q.push(i / 100);
+  for (let i = 99; i < 99.9; i += 0.1) q.push(i / 100);
+  q.push(0.999, 0.9999);
+  return Float64Array.from(q);
+})();
+
+interface PendingPoints {
+  tMs: number[];
+  e2e: number[][];
+  wait: number[][];
+  inPerSec: number[];
+  outPerSec: number[];
+  depth: number[];
+}
+
+export class LiveMetrics implements SimObserver {
+  private engine!: Engine;
+  private readonly windowE2e = new LatencyHistogram();
+  private readonly windowWait = new LatencyHistogram();
+  private publishedInWindow = 0;
+  private processedInWindow = 0;
+  private lastSampleUs = 0;
+  private pending: PendingPoints = emptyPoints();
+
+  attach(engine: Engine): void {
+    this.engine = engine;
+  }
+
+  onEvent(kind: EventKind, timeUs: number, s: number, _where: number, aux: number): void {
+    if (kind === Ev.published) this.publishedInWindow++;
+    else if (kind === Ev.processed) {
+      this.processedInWindow++;
+      const publishUs = this.engine.msgs.publishUs[s];
+      this.windowE2e.record(timeUs - publishUs);
+      this.windowWait.record(Math.max(0, aux - publishUs));
+    }
+  }
+
+  onSample(timeUs: number): void {
+    const dtSec = (timeUs - this.lastSampleUs) / 1e6;
+    this.lastSampleUs = timeUs;
+    const p = this.pending;
+    p.tMs.push(timeUs / 1000);
+    for (const [h, out] of [
+      [this.windowE2e, p.e2e],
+      [this.windowWait, p.wait],
+    ] as const) {
+      const empty = h.count === 0;
+      out[0].push(empty ? NaN : h.quantile(0.5) / 1000);
+      out[1].push(empty ? NaN : h.quantile(0.9) / 1000);
+      out[2].push(empty ? NaN : h.quantile(0.99) / 1000);
+      h.reset();
+    }
+    p.inPerSec.push(dtSec > 0 ? this.publishedInWindow / dtSec : 0);
+    p.outPerSec.push(dtSec > 0 ? this.processedInWindow / dtSec : 0);
+    this.publishedInWindow = 0;
+    this.processedInWindow = 0;
+    for (const q of this.engine.queues) p.depth.push(q.depth);
+  }
+
+  /** The points sampled since the last call. */
+  takePoints(): SeriesPoints {
+    const p = this.pending;
+    this.pending = emptyPoints();
+    return {
+      tMs: Float64Array.from(p.tMs),
+      e2eP50: Float64Array.from(p.e2e[0]),
+      e2eP90: Float64Array.from(p.e2e[1]),
+      e2eP99: Float64Array.from(p.e2e[2]),
+      waitP50: Float64Array.from(p.wait[0]),
+      waitP90: Float64Array.from(p.wait[1]),
+      waitP99: Float64Array.from(p.wait[2]),
+      inPerSec: Float64Array.from(p.inPerSec),
+      outPerSec: Float64Array.from(p.outPerSec),
+      depth: Int32Array.from(p.depth),
+    };
+  }
+}
+
+function emptyPoints(): PendingPoints {
+  return {
+    tMs: [],
+    e2e: [[], [], []],
+    wait: [[], [], []],
+    inPerSec: [],
+    outPerSec: [],
+    depth: [],
+  };
+}
+
+/** Every node's state now. */
+export function nodeState(e: Engine): NodeState {
+  const nowUs = e.kernel.nowUs;
+  const nq = e.queues.length;
+  const ready = new Int32Array(nq);
+  const unacked = new Int32Array(nq);
+  for (let q = 0; q < nq; q++) {
+    ready[q] = e.queues[q].ready.length;
+    unacked[q] = e.queues[q].unacked;
+  }
+  const ni = e.instances.length;
+  const instanceState = new Uint8Array(ni);
+  const busy = new Int32Array(ni);
+  const buffered = new Int32Array(ni);
+  const slow = new Float32Array(ni);
+  for (let i = 0; i < ni; i++) {
+    const inst = e.instances[i];
+    instanceState[i] = !inst.up ? 2 : inst.partitionUntilUs > nowUs ? 3 : inst.busy > 0 ? 1 : 0;
+    busy[i] = inst.busy;
+    buffered[i] = inst.buffer.length;
+    slow[i] = inst.slowFactor;
+  }
+  let np = 0;
+  for (const g of e.groups) np += g.log.partitions;
+  const partitionOwner = new Int32Array(np);
+  const partitionLag = new Float64Array(np);
+  let k = 0;
+  for (const g of e.groups) {
+    for (let p = 0; p < g.log.partitions; p++, k++) {
+      partitionOwner[k] = g.owner[p];
+      partitionLag[k] = g.log.end[p] - Math.max(g.processedUpTo[p], g.log.base[p]);
+    }
+  }
+  return {
+    brokerUp: e.brokerUp,
+    ready,
+    unacked,
+    instanceState,
+    busy,
+    buffered,
+    slow,
+    partitionOwner,
+    partitionLag,
+  };
+}
+
+/** The cumulative end-to-end and queue-wait distributions so far (after warmup). */
+export function distribution(sim: Simulation): Distribution {
+  const c = sim.collector;
+  const e2eMs = new Float64Array(CDF_LEVELS.length);
+  const waitMs = new Float64Array(CDF_LEVELS.length);
+  CDF_LEVELS.forEach((q, i) => {
+    e2eMs[i] = c.endToEnd.quantile(q) / 1000;
+    waitMs[i] = c.queueWait.quantile(q) / 1000;
+  });
+  return { count: c.endToEnd.count, e2eMs, waitMs, q: CDF_LEVELS.slice() };
+}
+
+/** Closed-form values beside the measurements so far, for single-queue Poisson scenarios. */
+export function liveTheory(sim: Simulation): TheoryBlock | null {
+  const e = sim.engine;
+  const c = sim.collector;
+  const nowUs = e.kernel.nowUs;
+  const windowUs = Math.max(0, nowUs - e.warmupUs);
+  const def = e.scenario.consumers[0];
+  let busyArea = 0;
+  for (const inst of e.instances) {
+    if (inst.consumer !== 0) continue;
+    const from = Math.max(inst.lastTouchUs, e.warmupUs);
+    busyArea += inst.busyAreaUs + (nowUs > from ? inst.busy * (nowUs - from) : 0);
+  }
+  const capacity = def ? def.instances * def.concurrency * windowUs : 0;
+  const q0 = e.queues[0];
+  let readyArea = 0;
+  if (q0) {
+    const from = Math.max(q0.lastTouchUs, e.warmupUs);
+    readyArea = q0.readyAreaUs + (nowUs > from ? q0.ready.length * (nowUs - from) : 0);
+  }
+  return theoryBlock(e.scenario, {
+    utilization: capacity > 0 ? busyArea / capacity : 0,
+    queueWaitMeanMs: c.queueWait.mean() / 1000,
+    queueWaitP99Ms: c.queueWait.quantile(0.99) / 1000,
+    endToEndMeanMs: c.endToEnd.mean() / 1000,
+    endToEndP99Ms: c.endToEnd.quantile(0.99) / 1000,
+    queueLengthMean: windowUs > 0 ? readyArea / windowUs : 0,
+  });
+}

@@ -1,0 +1,185 @@
+// The lab in a real browser (built app, Debian's Chromium): what a student and an architect do,
+// and proof that the browser's numbers are the CLI's numbers.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Simulation } from '../../sim-core/index';
+import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
+import type { Lab } from '../../bench/browser/lab-browser';
+
+let lab: Lab;
+
+beforeAll(async () => {
+  lab = await startLab();
+}, 180_000);
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+async function counter(page: Page, name: string): Promise<number> {
+  const text = await page.locator(`[data-counter="${name}"] .value`).first().innerText();
+  return Number(text.replace(/[^0-9.-]/g, ''));
+}
+
+async function traceHash(page: Page): Promise<string> {
+  return page.locator('[data-testid="trace-hash"] code').innerText();
+}
+
+/** Plays at Max until the run has finished; returns its trace hash. */
+async function runToEnd(page: Page): Promise<string> {
+  const max = page.getByRole('button', { name: 'Max speed' });
+  if ((await max.getAttribute('aria-pressed')) !== 'true') await max.click();
+  const play = page.getByRole('button', { name: 'Play' });
+  // Already playing (a Pause button instead), or already finished (Play disabled): just wait.
+  if ((await play.count()) > 0 && (await play.isEnabled())) await play.click();
+  await page.waitForSelector('[data-testid="trace-hash"][data-done="true"]', { timeout: 60_000 });
+  return traceHash(page);
+}
+
+async function scenarioText(page: Page, panel = 'Scenario'): Promise<string> {
+  const region = page.getByRole('region', { name: panel, exact: true });
+  await region.getByRole('tab', { name: /YAML|JSON/ }).click();
+  const text = await region.getByRole('textbox', { name: `${panel} text` }).inputValue();
+  await region.getByRole('tab', { name: 'Form' }).click();
+  return text;
+}
+
+function cliTraceHash(text: string, seed: number): string {
+  const parsed = parseScenarioText(text, 'scenario.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const v = validateScenario(parsed.value);
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return new Simulation(v.scenario, { seed }).run().traceHash;
+}
+
+/** Opens an instance's fault menu the keyboard way (the canvas's targets are focusable buttons). */
+async function openFaults(page: Page, instance: string): Promise<void> {
+  const target = page.getByRole('button', { name: `Faults for ${instance}` });
+  await target.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: `Faults for ${instance}` }).waitFor();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+}
+
+describe('the lab in Chromium', () => {
+  it('opens on the competing-consumers lesson, paused, with a Play button', async () => {
+    const { page, errors } = await openPage(lab);
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
+      .toBe('competing-consumers');
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    for (const name of ['Step', 'Reset']) await page.getByRole('button', { name }).waitFor();
+    expect(await page.locator('[data-testid="clock"]').innerText()).toContain('00:00.000');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(0);
+    await shot(page, 'first-contact-1440');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('crashing a consumer mid-run makes redeliveries rise and is recorded in the scenario', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(50);
+    expect(await counter(page, 'redelivered')).toBe(0);
+    await openFaults(page, 'workers#1');
+    await page
+      .getByRole('dialog', { name: 'Faults for workers#1' })
+      .getByRole('button', { name: 'Crash' })
+      .click();
+    await expect.poll(() => counter(page, 'redelivered'), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'after-crash-1440');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(await scenarioText(page)).toMatch(/crash: "?workers#1"?, restart: 5000ms/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('steps one event at a time', async () => {
+    const { page, errors } = await openPage(lab);
+    const clock = page.locator('[data-testid="clock"]');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => clock.innerText()).not.toContain('00:00.000');
+    await expect.poll(() => page.locator('.recent li').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reset replays the identical run, and the trace hash equals the CLI’s', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    const first = await runToEnd(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    expect(first).toBe(cliTraceHash(await scenarioText(page), seed));
+    await shot(page, 'finished-1440');
+    await page.keyboard.press('r');
+    await expect
+      .poll(() => page.locator('[data-testid="clock"]').innerText())
+      .toContain('00:00.000');
+    expect(await runToEnd(page)).toBe(first);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a share link carries the scenario, seed and recorded faults to a new page', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    await page.getByRole('textbox', { name: 'Seed' }).fill('7');
+    await page.getByRole('textbox', { name: 'Seed' }).press('Enter');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(20);
+    await openFaults(page, 'workers#2');
+    await page.getByRole('dialog').getByRole('button', { name: 'Crash' }).click();
+    const hash = await runToEnd(page);
+    await page.getByRole('button', { name: 'Share' }).click();
+    const url = await page.getByTestId('share-url').inputValue();
+    const other = await openPage(lab, url.slice(lab.url.length));
+    expect(await other.page.getByRole('textbox', { name: 'Seed' }).inputValue()).toBe('7');
+    expect(await runToEnd(other.page)).toBe(hash);
+    expect(hash).toBe(cliTraceHash(await scenarioText(page), 7));
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
+    await page.close();
+  });
+
+  it('compare mode runs A and B on one seed, side by side, as the CLI would', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=prefetch-buffering');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('compare-table').waitFor();
+    const b = page.getByRole('region', { name: 'Scenario B', exact: true });
+    const prefetch = b.getByRole('spinbutton').nth(2);
+    await prefetch.fill('1');
+    await prefetch.press('Enter');
+    await runToEnd(page);
+    await page.getByTestId('compare-hashes').waitFor({ timeout: 60_000 });
+    const [ha, hb] = await page.locator('[data-testid="compare-hashes"] code').allInnerTexts();
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    expect(ha).toBe(cliTraceHash(await scenarioText(page, 'Scenario A'), seed));
+    expect(hb).toBe(cliTraceHash(await scenarioText(page, 'Scenario B'), seed));
+    expect(ha).not.toBe(hb);
+    await shot(page, 'compare-1440');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 1280×720 projector', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=kafka-rebalance-replay');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(0);
+    const overflow = await page.evaluate(() => ({
+      x: document.documentElement.scrollWidth - window.innerWidth,
+      y: document.documentElement.scrollHeight - window.innerHeight,
+    }));
+    expect(overflow).toEqual({ x: 0, y: 0 });
+    await shot(page, 'kafka-1280');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
