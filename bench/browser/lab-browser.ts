@@ -61,6 +61,9 @@ export async function startLab(): Promise<Lab> {
 /** A page that records console errors and uncaught exceptions. */
 export async function openPage(lab: Lab, path = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await lab.context.newPage();
+  // tsx compiles page.evaluate callbacks with esbuild's keepNames, which calls a __name helper
+  // that only exists in Node: give the page a no-op one.
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);

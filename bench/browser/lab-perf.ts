@@ -6,6 +6,7 @@
 // Prints a table and writes test-artifacts/lab-perf.json.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { Simulation } from '../../sim-core/index';
 import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
@@ -20,6 +21,18 @@ interface FpsSample {
   meanDotsInFlight: number;
   sampleEvery: number;
   longestTaskMs: number;
+}
+
+const SCENARIO_FILE = 'bench/browser/lab-perf.yaml';
+
+/** A share fragment carrying the benchmark scenario (the lab's own share format). */
+function fragment(durationS: number): string {
+  const text = readFileSync(SCENARIO_FILE, 'utf8').replace(
+    /^duration: .*$/m,
+    `duration: ${durationS}s`,
+  );
+  const data = deflateRawSync(Buffer.from(text)).toString('base64url');
+  return `#scenario=${data}&name=lab-perf.yaml`;
 }
 
 async function setSpeed(page: Page, speed: number): Promise<void> {
@@ -71,11 +84,10 @@ function quantile(xs: number[], q: number): number {
 async function fpsRun(
   lab: Awaited<ReturnType<typeof startLab>>,
   label: string,
-  lesson: string,
   speed: number,
   dotBudget: number,
 ): Promise<FpsSample> {
-  const { page, errors } = await openPage(lab, `?dots=${dotBudget}#lesson=${lesson}`);
+  const { page, errors } = await openPage(lab, `?dots=${dotBudget}${fragment(600)}`);
   await setSpeed(page, speed);
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForTimeout(3000); // let the sampling settle
@@ -96,8 +108,8 @@ async function fpsRun(
 }
 
 /** Simulated seconds per wall second at "max" in the lab, and in the same browser's worker alone. */
-async function maxSpeed(lab: Awaited<ReturnType<typeof startLab>>, lesson: string) {
-  const { page, errors } = await openPage(lab, `?bench#lesson=${lesson}`);
+async function maxSpeed(lab: Awaited<ReturnType<typeof startLab>>, durationS: number) {
+  const { page, errors } = await openPage(lab, `?bench${fragment(durationS)}`);
   // Engine alone, in the lab's own worker: the whole run, no frames, no drawing.
   const headlessMs = await page.evaluate(async () => {
     const w = (window as unknown as { __brokerlab?: { fullReportMs(): Promise<number> } })
@@ -114,9 +126,12 @@ async function maxSpeed(lab: Awaited<ReturnType<typeof startLab>>, lesson: strin
   return { headlessMs, labMs };
 }
 
-function nodeMs(lesson: string): number {
-  const file = `examples/${lesson}.yaml`;
-  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
+function nodeMs(durationS: number): number {
+  const text = readFileSync(SCENARIO_FILE, 'utf8').replace(
+    /^duration: .*$/m,
+    `duration: ${durationS}s`,
+  );
+  const parsed = parseScenarioText(text, SCENARIO_FILE);
   if (!parsed.ok) throw new Error('bad scenario');
   const v = validateScenario(parsed.value);
   if (!v.ok) throw new Error('bad scenario');
@@ -130,16 +145,16 @@ async function main(): Promise<void> {
   const lab = await startLab();
   try {
     const fps = [
-      await fpsRun(lab, '~2,000 in flight', 'competing-consumers', 5, 3000),
-      await fpsRun(lab, '~10,000 in flight', 'competing-consumers', 25, 13000),
+      await fpsRun(lab, '~2,000 in flight', 6, 3000),
+      await fpsRun(lab, '~10,000 in flight', 30, 13000),
     ];
-    const lesson = 'competing-consumers';
-    const max = await maxSpeed(lab, lesson);
-    const node = nodeMs(lesson);
+    const durationS = 300;
+    const max = await maxSpeed(lab, durationS);
+    const node = nodeMs(durationS);
     const result = {
       fps,
       max: {
-        lesson,
+        simulatedS: durationS,
         labWallMs: max.labMs,
         workerAloneWallMs: max.headlessMs,
         nodeWallMs: node,
@@ -153,7 +168,7 @@ async function main(): Promise<void> {
           `${Math.round(f.meanDotsInFlight)} dots in flight (1 in ${f.sampleEvery}), longest task ${f.longestTaskMs.toFixed(0)} ms`,
       );
     console.log(
-      `max speed (${lesson}): lab ${max.labMs} ms; engine alone in the browser worker ${max.headlessMs.toFixed(0)} ms ` +
+      `max speed (${durationS} s simulated): lab ${max.labMs} ms; engine alone in the browser worker ${max.headlessMs.toFixed(0)} ms ` +
         `(ratio ${result.max.ratioVsWorker.toFixed(2)}); in Node ${node.toFixed(0)} ms (ratio ${result.max.ratioVsNode.toFixed(2)})`,
     );
     writeFileSync('test-artifacts/lab-perf.json', JSON.stringify(result, null, 2) + '\n');

@@ -10,8 +10,12 @@ export const MAX_SPEED = 1000;
 /** Fetch this much wall time of playback ahead, in frames of a tenth of it. */
 const LOOKAHEAD_MS = 300;
 const FRAME_MS = 60;
-/** At "max", each request runs the engine for this long (ms) before replying. */
-const MAX_BUDGET_MS = 40;
+/** At "max", each request runs the engine for this long (ms) before replying, three requests
+ * stay queued so the engine never waits for the main thread, and frames are thinned to a few
+ * thousand events (the main thread shares two cores with the engine). */
+const MAX_BUDGET_MS = 100;
+const MAX_QUEUED = 3;
+const MAX_FRAME_EVENTS = 3000;
 
 export class Playback {
   playing = $state(false);
@@ -90,7 +94,8 @@ export class Playback {
       const fetched = Math.min(...this.runs.map((r) => (r.done ? Infinity : r.fetchedUs)));
       if (this.max) {
         for (const r of this.runs)
-          while (!r.done && r.busy < 2) void r.fetch(Infinity, MAX_BUDGET_MS);
+          while (!r.done && r.busy < MAX_QUEUED)
+            void r.fetch(Infinity, MAX_BUDGET_MS, MAX_FRAME_EVENTS);
         this.displayUs = Math.max(this.displayUs, Math.min(fetched, this.endUs));
       } else {
         const perMs = this.speed * 1000; // simulated µs per wall ms

@@ -101,7 +101,7 @@ export class RunView {
   }
 
   /** Asks the engine for the next stretch of the run; the frame is queued for the clock. */
-  async fetch(untilUs: number, budgetMs: number): Promise<void> {
+  async fetch(untilUs: number, budgetMs: number, maxEvents?: number): Promise<void> {
     const epoch = this.epoch;
     this.inFlight++;
     const wantDistribution = performance.now() - this.lastDistributionMs > 300;
@@ -110,9 +110,11 @@ export class RunView {
       const frame = await this.engine.api.advanceTo(untilUs, {
         budgetMs,
         sampleEvery: this.sampleEvery,
+        maxEvents,
         withDistribution: wantDistribution,
       });
       if (epoch !== this.epoch) return;
+      if (frame.sampleEvery > this.sampleEvery) this.sampleEvery = frame.sampleEvery;
       this.fetchedUs = frame.nowUs;
       this.pending.push({ frame, event: 0, point: 0 });
     } finally {

@@ -97,11 +97,18 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   const used = cols.filter((c) => c.length > 0);
   const colW = (width - 2 * PAD) / used.length;
   const nodeW = Math.max(90, Math.min(NODE_W + 90, colW - 56));
-  const tallest = Math.max(
-    ...used.map((c) => c.reduce((s, it) => s + it.h, 0) + GAP * (c.length - 1)),
+  // Small topologies grow to use the stage; large ones shrink to fit it. Headers keep their
+  // size (their text does not shrink); only the contents scale.
+  const fixed = (it: Item) => (it.kind === 'producer' ? 0 : HEADER);
+  const scale = Math.min(
+    1.6,
+    ...used.map((c) => {
+      const rigid = c.reduce((s, it) => s + fixed(it), 0) + GAP * (c.length - 1);
+      const flexible = c.reduce((s, it) => s + it.h - fixed(it), 0);
+      return (height - 2 * PAD - 20 - rigid) / flexible;
+    }),
   );
-  // Small topologies grow to use the stage; large ones shrink to fit it.
-  const scale = Math.min(1.6, (height - 2 * PAD - 20) / tallest);
+  const heightOf = (it: Item) => fixed(it) + (it.h - fixed(it)) * scale;
   const placed = new Map<string, Box>();
   const key = (k: NodeKind, i: number) => `${k}:${i}`;
   const sourceY = (it: Item): number => {
@@ -128,12 +135,12 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
       col.forEach((it, k) => (it.y = sourceY(it) + k * 1e-6));
       col.sort((a, b) => a.y - b.y);
     }
-    const total = col.reduce((s, it) => s + it.h * scale, 0) + GAP * (col.length - 1);
+    const total = col.reduce((s, it) => s + heightOf(it), 0) + GAP * (col.length - 1);
     let y = Math.max(PAD + 14, (height - total) / 2);
     const x = PAD + ci * colW + (colW - nodeW) / 2;
     for (const it of col) {
-      placed.set(key(it.kind, it.index), { x, y, w: nodeW, h: it.h * scale });
-      y += it.h * scale + GAP;
+      placed.set(key(it.kind, it.index), { x, y, w: nodeW, h: heightOf(it) });
+      y += heightOf(it) + GAP;
     }
   });
   const get = (k: NodeKind, i: number) => placed.get(key(k, i))!;
@@ -144,10 +151,10 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   const partitions: Box[] = [];
   m.channels.forEach((ch, ci) => {
     const b = channels[ci];
-    const inner = (b.h - HEADER * scale) / Math.max(1, ch.queues.length);
+    const inner = (b.h - HEADER) / Math.max(1, ch.queues.length);
     const label = ch.kind === 'log' ? GROUP_LABEL * scale : 0;
     ch.queues.forEach((q, k) => {
-      const y = b.y + HEADER * scale + k * inner + 2 + label;
+      const y = b.y + HEADER + k * inner + 2 + label;
       queues[q] = { x: b.x + 6, y, w: b.w - 12, h: inner - 4 - label };
     });
   });
@@ -163,11 +170,11 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   const instances: Box[] = m.instances.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
   m.consumers.forEach((c, ci) => {
     const b = consumers[ci];
-    const each = (b.h - HEADER * scale) / Math.max(1, c.instances.length);
+    const each = (b.h - HEADER) / Math.max(1, c.instances.length);
     c.instances.forEach((inst, k) => {
       instances[inst] = {
         x: b.x + 6,
-        y: b.y + HEADER * scale + k * each + 1,
+        y: b.y + HEADER + k * each + 1,
         w: b.w - 12,
         h: each - 4,
       };

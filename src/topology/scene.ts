@@ -14,7 +14,6 @@ export interface Theme {
   muted: string;
   edge: string;
   ready: string;
-  unacked: string;
   crashed: string;
   cutOff: string;
   busy: string;
@@ -32,7 +31,6 @@ export function readTheme(el: Element): Theme {
     muted: v('--muted'),
     edge: v('--edge'),
     ready: STATE_COLOURS.first,
-    unacked: STATE_COLOURS.redelivery,
     crashed: STATE_COLOURS.duplicate,
     cutOff: STATE_COLOURS.lost,
     busy: STATE_COLOURS.acked,
@@ -209,9 +207,11 @@ function tube(
   const r = Math.min(ready, slots);
   for (let i = 0; i < r; i++)
     ctx.fillRect(box.x + box.w - h / 2 - (i + 1) * slotW, y, slotW - 1, sh);
-  ctx.fillStyle = th.unacked;
+  // Unacked: outlined slots (delivered, not yet acknowledged), in the muted ink.
+  ctx.strokeStyle = th.muted;
   const u = Math.min(unacked, 6);
-  for (let i = 0; i < u; i++) ctx.fillRect(box.x + h / 2 + i * slotW, y, slotW - 1, sh);
+  for (let i = 0; i < u; i++)
+    ctx.strokeRect(box.x + h / 2 + i * slotW + 0.5, y + 0.5, slotW - 2, sh - 1);
   const text = `${showName ? name + ' · ' : ''}${fmtCount(ready)} ready · ${fmtCount(unacked)} unacked`;
   label(ctx, text, box.x + 4, box.y + h + 8, th.muted, SMALL, box.w - 6);
 }

@@ -15,8 +15,10 @@ import type { Frame, Lifecycle, LiveFault, LoadResult, TopologyModel } from '../
 export interface AdvanceOptions {
   /** Stop after this much wall time (ms) even if untilUs is not reached (keeps frames small). */
   budgetMs?: number;
-  /** Send the events of 1 message in N (1: all). */
+  /** Send the events of 1 message in N (1: all); a power of two, so samples nest. */
   sampleEvery?: number;
+  /** Sample more thinly if need be so a frame carries about this many events at most. */
+  maxEvents?: number;
   /** Include the cumulative latency distribution (costs a scan of the histograms). */
   withDistribution?: boolean;
 }
@@ -165,7 +167,10 @@ export class LabSession {
 
   private frame(options: AdvanceOptions): Frame {
     const sim = this.sim;
-    const sampleEvery = Math.max(1, Math.floor(options.sampleEvery ?? 1));
+    let sampleEvery = powerOfTwoAtLeast(options.sampleEvery ?? 1);
+    const pending = this.log.total - this.sentIndex;
+    if (options.maxEvents !== undefined && pending > options.maxEvents)
+      sampleEvery = Math.max(sampleEvery, powerOfTwoAtLeast(pending / options.maxEvents));
     const events = this.log.slice(this.sentIndex, sampleEvery);
     this.sentIndex = this.log.total;
     return {
@@ -183,6 +188,13 @@ export class LabSession {
       report: sim.done ? sim.report() : null,
     };
   }
+}
+
+/** Powers of two make samples nest: a message kept at 1 in 128 is kept at 1 in 64 too. */
+export function powerOfTwoAtLeast(x: number): number {
+  let p = 1;
+  while (p < x && p < 2 ** 30) p *= 2;
+  return p;
 }
 
 /** Appends a fault to the scenario text, keeping the user's comments and layout (YAML or JSON). */

@@ -1,0 +1,98 @@
+// Screenshots of every view of the lab at 1440×900 and 1280×720 (`npm run screenshots`), into
+// test-artifacts/screenshots/: what a reviewer looks at before calling a UI change done.
+
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openPage, startLab } from './lab-browser';
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+];
+
+async function play(page: Page, ms: number): Promise<void> {
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(ms);
+  await page.getByRole('button', { name: 'Pause' }).click();
+}
+
+const VIEWS: Array<{ name: string; path: string; act: (page: Page) => Promise<void> }> = [
+  { name: 'first-contact', path: '', act: async () => {} },
+  { name: 'playing', path: '#lesson=crash-duplicates', act: (p) => play(p, 4000) },
+  {
+    name: 'fault-menu',
+    path: '#lesson=competing-consumers',
+    act: async (p) => {
+      await play(p, 1500);
+      await p.getByRole('button', { name: 'Faults for workers#2' }).focus();
+      await p.keyboard.press('Enter');
+    },
+  },
+  {
+    name: 'inspector',
+    path: '#lesson=crash-duplicates',
+    act: async (p) => {
+      await play(p, 2500);
+      await p.getByRole('textbox', { name: 'Message id' }).fill('web:100');
+      await p.getByRole('button', { name: 'Inspect', exact: true }).click();
+      await p.waitForTimeout(300);
+    },
+  },
+  {
+    name: 'editor-errors',
+    path: '#lesson=poison-dlq',
+    act: async (p) => {
+      const region = p.getByRole('region', { name: 'Scenario', exact: true });
+      await region.getByRole('tab', { name: 'YAML' }).click();
+      const box = region.getByRole('textbox', { name: 'Scenario text' });
+      const text = await box.inputValue();
+      await box.fill(text.replace(/prefetch: \d+/, 'prefetch: 0'));
+      await p.waitForTimeout(500);
+    },
+  },
+  { name: 'kafka-log', path: '#lesson=kafka-rebalance-replay', act: (p) => play(p, 3000) },
+  { name: 'chain', path: '#lesson=event-driven-chain', act: (p) => play(p, 3000) },
+  { name: 'theory', path: '#lesson=mmc-theory', act: (p) => play(p, 4000) },
+  {
+    name: 'compare',
+    path: '#lesson=queue-vs-pubsub',
+    act: async (p) => {
+      await p.getByRole('button', { name: 'Compare' }).click();
+      await p
+        .getByRole('combobox', { name: 'Lesson for B' })
+        .selectOption('client-server-vs-messaging');
+      await play(p, 3000);
+    },
+  },
+  {
+    name: 'dark',
+    path: '#lesson=poison-dlq',
+    act: async (p) => {
+      await p.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+      await play(p, 3000);
+    },
+  },
+  {
+    name: 'help',
+    path: '',
+    act: async (p) => {
+      await p.keyboard.press('?');
+    },
+  },
+];
+
+const lab = await startLab();
+try {
+  for (const size of SIZES) {
+    for (const v of VIEWS) {
+      const { page, errors } = await openPage(lab, v.path);
+      await page.setViewportSize(size);
+      await v.act(page);
+      const file = `${ARTIFACTS}/${v.name}-${size.width}.png`;
+      await page.screenshot({ path: file });
+      console.log(`${file}${errors.length ? `  console: ${errors.join(' | ')}` : ''}`);
+      await page.close();
+    }
+  }
+} finally {
+  await lab.close();
+}
