@@ -20,6 +20,8 @@ export interface RunOptions {
   seed?: number;
   /** Extra observers of the event stream (trace file, UI animation). */
   observers?: SimObserver[];
+  /** Called at each sampling instant only (cheaper than an observer that ignores events). */
+  samplers?: Array<{ onSample(timeUs: number): void }>;
 }
 
 /**
@@ -52,6 +54,7 @@ class Observers implements SimObserver {
   constructor(
     private readonly hasher: HashObserver,
     private readonly extra: SimObserver[],
+    private readonly samplers: Array<{ onSample(timeUs: number): void }>,
   ) {}
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
     this.collector.onEvent(kind, timeUs, s, where, aux);
@@ -62,6 +65,7 @@ class Observers implements SimObserver {
   onSample(timeUs: number): void {
     this.collector.onSample(timeUs);
     for (const o of this.extra) o.onSample?.(timeUs);
+    for (const o of this.samplers) o.onSample(timeUs);
   }
 }
 
@@ -86,7 +90,11 @@ export class Simulation {
     this.endUs = scenario.duration === null ? Infinity : toUs(scenario.duration);
     this.hasher = new HashObserver();
     const sampleEveryUs = chooseSampleEvery(scenario);
-    this.observer = new Observers(this.hasher, [...(options.observers ?? [])]);
+    this.observer = new Observers(
+      this.hasher,
+      [...(options.observers ?? [])],
+      [...(options.samplers ?? [])],
+    );
     const engine = new Engine(scenario, this.seed, this.observer);
     this.engine = engine;
     this.hasher.attach(engine);
@@ -109,10 +117,14 @@ export class Simulation {
   }
 
   /**
-   * Runs events up to simulated time untilUs (inclusive), or until maxSteps events have run.
+   * Runs events up to simulated time untilUs (inclusive, rounded down to a whole µs), or until
+   * maxSteps events have run.
    * Returns true once the whole run has finished.
    */
   advance(untilUs: number, maxSteps = Infinity): boolean {
+    // The clock is an integer count of µs: a fractional target (a UI's wall-clock pacing) would
+    // leave it between two sampling instants for ever.
+    untilUs = Math.floor(untilUs);
     const k = this.engine.kernel;
     let steps = maxSteps;
     // The run covers [0, duration): events at exactly `duration` do not run.

@@ -56,6 +56,12 @@ function bucketMidpoint(index: number): number {
   return top * POW2[s] + (POW2[s] - 1) / 2;
 }
 
+/** The smallest value in bucket `index`. */
+function bucketLowest(index: number): number {
+  const s = Math.max(0, (index >> SUB_BITS) - 1);
+  return (index - (s << SUB_BITS)) * POW2[s];
+}
+
 /**
  * Nearest rank of quantile q among n values: ceil(q·n) clamped to [1, n]. A product within
  * 2^−40 (relative) of an integer counts as that integer, so 0.07 · 100 = 7.000000000000001 is 7.
@@ -159,6 +165,46 @@ export class LatencyHistogram {
     this.total += other.total;
     if (other.lowest < this.lowest) this.lowest = other.lowest;
     if (other.highest > this.highest) this.highest = other.highest;
+  }
+
+  /** Makes this an exact copy of `other`. */
+  copyFrom(other: LatencyHistogram): void {
+    this.counts.set(other.counts);
+    this.n = other.n;
+    this.total = other.total;
+    this.lowest = other.lowest;
+    this.highest = other.highest;
+  }
+
+  /**
+   * Makes this the values recorded in `later` since it looked like `earlier` (a copy taken
+   * before): what happened in a window, from two snapshots of a running histogram. Exact min and
+   * max of the window are not known, so they become the window's extreme buckets' bounds, and
+   * quantiles at the extremes are within one bucket (< 0.8%) instead of exact.
+   */
+  setToDifference(later: LatencyHistogram, earlier: LatencyHistogram): void {
+    const c = this.counts;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < BUCKET_COUNT; i++) {
+      const d = later.counts[i] - earlier.counts[i];
+      c[i] = d;
+      if (d > 0) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    this.n = later.n - earlier.n;
+    this.total = later.total - earlier.total;
+    if (this.n <= 0 || first < 0) {
+      this.n = 0;
+      this.total = 0;
+      this.lowest = Infinity;
+      this.highest = -Infinity;
+      return;
+    }
+    this.lowest = bucketLowest(first);
+    this.highest = bucketLowest(last + 1) - 1;
   }
 
   /** Forgets every recorded value (keeps the storage). */

@@ -16,6 +16,8 @@ const FRAME_MS = 60;
 const MAX_BUDGET_MS = 100;
 const MAX_QUEUED = 3;
 const MAX_FRAME_EVENTS = 3000;
+/** At "max", counters and charts refresh at most this often (ms). */
+const MAX_QUIET_MS = 400;
 
 export class Playback {
   playing = $state(false);
@@ -107,7 +109,7 @@ export class Playback {
         }
         this.displayUs = Math.max(this.displayUs, Math.min(target, fetched, this.endUs));
       }
-      for (const r of this.runs) r.applyUpTo(this.displayUs);
+      for (const r of this.runs) r.applyUpTo(this.displayUs, this.max ? MAX_QUIET_MS : 0);
       if (this.finished) this.playing = false;
     }
     this.onFrame(now);

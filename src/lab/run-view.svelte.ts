@@ -63,6 +63,7 @@ export class RunView {
   /** Bumped on load/reset/fault: replies to older requests are ignored. */
   private epoch = 0;
   private lastDistributionMs = 0;
+  private lastShownMs = 0;
 
   get api() {
     return this.engine.api;
@@ -111,6 +112,7 @@ export class RunView {
         budgetMs,
         sampleEvery: this.sampleEvery,
         maxEvents,
+        logSampledOnly: maxEvents !== undefined,
         withDistribution: wantDistribution,
       });
       if (epoch !== this.epoch) return;
@@ -139,8 +141,13 @@ export class RunView {
     return frame.events.count > 0 ? frame.events.timeUs[frame.events.count - 1] : frame.nowUs;
   }
 
-  /** Shows everything up to simulated time `us`: events go to the sink, state to the views. */
-  applyUpTo(us: number): void {
+  /**
+   * Shows everything up to simulated time `us`: events go to the sink, state to the views. With
+   * `quietMs`, the views (counters, charts) are refreshed at most that often: at "max" the
+   * engine needs the CPU more than the charts need refreshing at frame rate.
+   */
+  applyUpTo(us: number, quietMs = 0): void {
+    let latest: Frame | null = null;
     while (this.pending.length > 0) {
       const p = this.pending[0];
       const f = p.frame;
@@ -155,14 +162,17 @@ export class RunView {
       const t = f.series.tMs;
       let k = p.point;
       while (k < t.length && t[k] * 1000 <= us) k++;
-      if (k > p.point) {
-        this.series.append(slicePoints(f, p.point, k, this.series.depth.length));
-        this.seriesVersion = this.series.version;
-      }
+      if (k > p.point) this.series.append(slicePoints(f, p.point, k, this.series.depth.length));
       p.point = k;
       if (f.nowUs > us && !(f.done && e === ev.count && k === t.length)) break;
-      this.showFrame(f);
+      if (f.distribution) this.distribution = f.distribution;
+      latest = f;
       this.pending.shift();
+    }
+    const now = performance.now();
+    if (latest && (latest.done || now - this.lastShownMs >= quietMs)) {
+      this.lastShownMs = now;
+      this.showFrame(latest);
     }
   }
 
@@ -242,10 +252,10 @@ export class RunView {
   }
 
   private showFrame(f: Frame): void {
+    this.seriesVersion = this.series.version;
     this.nodes = f.state;
     this.totals = f.totals;
     this.theory = f.theory;
-    if (f.distribution) this.distribution = f.distribution;
     this.traceHash = f.traceHash;
     if (f.report) this.report = f.report;
     this.done = f.done;

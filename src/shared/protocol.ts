@@ -143,4 +143,6 @@ export interface Lifecycle {
   entries: LifecycleEntry[];
   /** Events older than this were not kept (the log is bounded). */
   keptFromUs: number;
+  /** At "max" only sampled messages' histories are kept: this one's may be incomplete. */
+  partial: boolean;
 }

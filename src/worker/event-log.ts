@@ -20,6 +20,15 @@ export class EventLog implements SimObserver {
   private seq: Int32Array;
   private queue: Int32Array;
   private engine!: Engine;
+  /**
+   * Keep only 1 message in (mask + 1) (a power of two; 0 keeps all): at "max" the lab records
+   * the sampled messages' histories only, which spares the engine most of the logging.
+   */
+  sampleMask = 0;
+  /** Whether some messages' events were skipped (logged while sampleMask was set). */
+  partial = false;
+  /** Scratch for slice(): indices of the events a frame keeps. */
+  private picked = new Int32Array(0);
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {
     this.kind = new Uint8Array(capacity);
@@ -36,6 +45,15 @@ export class EventLog implements SimObserver {
   }
 
   onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
+    const m = this.engine.msgs;
+    if (
+      this.sampleMask !== 0 &&
+      s >= 0 &&
+      (messageHash(m.producer[s], m.seq[s]) & this.sampleMask) !== 0
+    ) {
+      this.partial = true;
+      return;
+    }
     let i = this.total - this.firstIndex;
     if (i === this.capacity) {
       this.forgetOlderHalf();
@@ -46,7 +64,6 @@ export class EventLog implements SimObserver {
     this.where[i] = where;
     this.aux[i] = aux;
     if (s >= 0) {
-      const m = this.engine.msgs;
       this.sender[i] = m.producer[s];
       this.seq[i] = m.seq[s];
       this.queue[i] = m.queue[s];
@@ -65,13 +82,24 @@ export class EventLog implements SimObserver {
 
   /**
    * Copies events [from, total) into fresh columns, keeping non-message events and the events of
-   * 1 message in `sampleEvery` (chosen by id, so a kept message keeps its whole journey).
+   * 1 message in `sampleEvery` (a power of two; chosen by id, so a kept message keeps its whole
+   * journey, and a thinner sample is a subset of a denser one).
    */
   slice(from: number, sampleEvery: number): EventColumns {
     const start = Math.max(from, this.firstIndex) - this.firstIndex;
     const end = this.total - this.firstIndex;
+    // One pass picks the kept events (hashing each message once), a second copies them.
+    if (this.picked.length < end - start) this.picked = new Int32Array(end - start);
+    const picked = this.picked;
     let n = 0;
-    for (let i = start; i < end; i++) if (this.kept(i, sampleEvery)) n++;
+    if (sampleEvery <= 1) for (let i = start; i < end; i++) picked[n++] = i;
+    else {
+      const mask = sampleEvery - 1; // a power of two
+      for (let i = start; i < end; i++) {
+        const q = this.seq[i];
+        if (q < 0 || (messageHash(this.sender[i], q) & mask) === 0) picked[n++] = i;
+      }
+    }
     const out: EventColumns = {
       count: n,
       kind: new Uint8Array(n),
@@ -82,9 +110,8 @@ export class EventLog implements SimObserver {
       seq: new Int32Array(n),
       queue: new Int32Array(n),
     };
-    let j = 0;
-    for (let i = start; i < end; i++) {
-      if (!this.kept(i, sampleEvery)) continue;
+    for (let j = 0; j < n; j++) {
+      const i = picked[j];
       out.kind[j] = this.kind[i];
       out.timeUs[j] = this.timeUs[i];
       out.where[j] = this.where[i];
@@ -92,7 +119,6 @@ export class EventLog implements SimObserver {
       out.sender[j] = this.sender[i];
       out.seq[j] = this.seq[i];
       out.queue[j] = this.queue[i];
-      j++;
     }
     return out;
   }
@@ -113,11 +139,6 @@ export class EventLog implements SimObserver {
       aux: this.aux[i],
       queue: this.queue[i],
     };
-  }
-
-  private kept(i: number, sampleEvery: number): boolean {
-    if (sampleEvery <= 1 || this.seq[i] < 0) return true;
-    return messageHash(this.sender[i], this.seq[i]) % sampleEvery === 0;
   }
 
   private forgetOlderHalf(): void {

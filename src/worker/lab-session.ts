@@ -19,6 +19,8 @@ export interface AdvanceOptions {
   sampleEvery?: number;
   /** Sample more thinly if need be so a frame carries about this many events at most. */
   maxEvents?: number;
+  /** Record only the sampled messages' histories while running (at "max"). */
+  logSampledOnly?: boolean;
   /** Include the cumulative latency distribution (costs a scan of the histograms). */
   withDistribution?: boolean;
 }
@@ -41,6 +43,10 @@ export class LabSession {
   private live!: LiveMetrics;
   private model!: TopologyModel;
   private sentIndex = 0;
+  /** The sample the log keeps while logSampledOnly (the last frame's). */
+  private logSample = 1;
+  /** Wall time spent running the engine and building frames (for the lab benchmark). */
+  readonly timing = { engineMs: 0, frameMs: 0, frames: 0 };
 
   /** Parses and validates a scenario and starts a fresh run (paused at time 0). */
   load(text: string, fileName: string, seed?: number): LoadResult {
@@ -64,15 +70,21 @@ export class LabSession {
   advanceTo(untilUs: number, options: AdvanceOptions = {}): Frame {
     const sim = this.sim;
     const budgetMs = options.budgetMs ?? Infinity;
+    const t0 = performance.now();
+    this.log.sampleMask = options.logSampledOnly ? this.logSample - 1 : 0;
     if (budgetMs === Infinity) sim.advance(untilUs);
     else {
-      const t0 = performance.now();
       // Slices of a few thousand events keep the clock checks negligible.
       while (!sim.advance(untilUs, 20_000) && sim.nowUs < untilUs) {
         if (performance.now() - t0 >= budgetMs) break;
       }
     }
-    return this.frame(options);
+    const t1 = performance.now();
+    const frame = this.frame(options);
+    this.timing.engineMs += t1 - t0;
+    this.timing.frameMs += performance.now() - t1;
+    this.timing.frames++;
+    return frame;
   }
 
   /** Runs until at least one event happens: the lab's single step. */
@@ -125,7 +137,7 @@ export class LabSession {
     const seq = Number(id.slice(colon + 1));
     if (colon < 0 || sender < 0 || !Number.isInteger(seq)) return null;
     const entries = this.log.eventsOf(sender, seq).map((i) => this.log.entry(i));
-    return { id, entries, keptFromUs: this.log.keptFromUs };
+    return { id, entries, keptFromUs: this.log.keptFromUs, partial: this.log.partial };
   }
 
   get scenarioText(): string {
@@ -135,10 +147,10 @@ export class LabSession {
   private start(scenario: Scenario, seed: number): ValidationError[] | null {
     try {
       const log = new EventLog();
-      const live = new LiveMetrics();
-      const sim = new Simulation(scenario, { seed, observers: [log, live] });
+      const sampler = { onSample: (t: number) => live.onSample(t) };
+      const sim = new Simulation(scenario, { seed, observers: [log], samplers: [sampler] });
+      const live = new LiveMetrics(sim);
       log.attach(sim.engine);
-      live.attach(sim.engine);
       this.scenario = scenario;
       this.seed = seed;
       this.sim = sim;
@@ -171,6 +183,8 @@ export class LabSession {
     const pending = this.log.total - this.sentIndex;
     if (options.maxEvents !== undefined && pending > options.maxEvents)
       sampleEvery = Math.max(sampleEvery, powerOfTwoAtLeast(pending / options.maxEvents));
+    // The next stretch at "max" records about what this frame needed to send.
+    this.logSample = sampleEvery;
     const events = this.log.slice(this.sentIndex, sampleEvery);
     this.sentIndex = this.log.total;
     return {

@@ -32,6 +32,7 @@ const api = {
   lifecycle: (id: string) => session.lifecycle(id),
   scenarioText: () => session.scenarioText,
   fullReport: () => session.fullReport(),
+  timing: () => session.timing,
 };
 
 export type LabWorkerApi = typeof api;

@@ -2,7 +2,7 @@
 // at-least-once delivery without faults. A failing case prints its scenario and seed.
 
 import { describe, expect } from 'vitest';
-import { test } from '@fast-check/vitest';
+import { fc, test } from '@fast-check/vitest';
 import { Simulation } from '../../sim-core/index';
 import type { Report, Scenario } from '../../sim-core/index';
 import { numRuns, valid, why } from './runs';
@@ -25,6 +25,31 @@ describe('engine properties', () => {
       const a = run(s);
       const b = run(s);
       expect(stable(b), why(raw)).toEqual(stable(a));
+    },
+  );
+
+  test.prop(
+    [
+      scenarioArb(),
+      fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }),
+    ],
+    { numRuns },
+  )(
+    'advancing in slices of any (fractional) length reaches each target, and gives the run advanced at once',
+    (raw, fractions) => {
+      const s = valid(raw);
+      const whole = run(s);
+      const sim = new Simulation(s);
+      // Slices of up to 1/50 of the run (a drained run without a cap: of a minute), fractional µs.
+      const scaleUs = (s.duration ?? 60_000) * 20;
+      let t = 0;
+      for (let i = 0; !sim.done; i++) {
+        t += Math.max(0.5, fractions[i % fractions.length] * scaleUs);
+        sim.advance(t);
+        if (!sim.done) expect(sim.nowUs, why(raw)).toBe(Math.floor(t));
+        if (i > 1e6) throw new Error(`no end in sight at ${sim.nowUs} µs`);
+      }
+      expect(stable(sim.report()), why(raw)).toEqual(stable(whole));
     },
   );
 

@@ -207,3 +207,35 @@ describe('LatencyHistogram', () => {
     expect([h.count, h.min, h.max, h.quantile(0.5)]).toEqual([1, 42, 42, 42]);
   });
 });
+
+describe('window of a running histogram (setToDifference)', () => {
+  test.prop([valueArray, valueArray, fc.double({ min: 0, max: 1, noNaN: true })])(
+    'quantiles of what came after a snapshot match a histogram of those values alone, within a bucket',
+    (before, after, q) => {
+      const running = new LatencyHistogram();
+      for (const v of before) running.record(v);
+      const snapshot = new LatencyHistogram();
+      snapshot.copyFrom(running);
+      const alone = new LatencyHistogram();
+      for (const v of after) {
+        running.record(v);
+        alone.record(v);
+      }
+      const window = new LatencyHistogram();
+      window.setToDifference(running, snapshot);
+      expect(window.count).toBe(after.length);
+      expect(window.sum).toBe(alone.sum);
+      const exact = alone.quantile(q);
+      // Interior quantiles are the same bucket midpoints; the extremes become bucket bounds.
+      expect(Math.abs(window.quantile(q) - exact)).toBeLessThanOrEqual(exact / 128 + 1);
+    },
+  );
+
+  test('an empty window', () => {
+    const h = new LatencyHistogram();
+    h.record(5);
+    const w = new LatencyHistogram();
+    w.setToDifference(h, h);
+    expect([w.count, w.quantile(0.5), w.max]).toEqual([0, 0, 0]);
+  });
+});
