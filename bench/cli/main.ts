@@ -1,5 +1,6 @@
 // The `brokerlab` command line: parses arguments, dispatches to a command, and maps failures to
-// exit codes (0 ok, 2 bad input with `path: message` lines, 1 anything else) without stack traces.
+// exit codes (0 ok, 2 bad input with `path: message` lines, 1 anything else, 130 for a sweep or
+// compare stopped by Ctrl-C) without stack traces.
 
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -7,18 +8,31 @@ import { RunError, UsageError } from './errors';
 import { runCommand, validateCommand } from './run';
 import type { Format } from './run';
 import { benchCommand } from './bench';
+import { sweepCommand } from './sweep';
+import { compareCommand } from './compare';
 
 const USAGE = `Usage:
   brokerlab run <scenario> [--seed N] [--duration D] [--format table|json|csv] [--out FILE] [--trace FILE.ndjson]
                            [--max-events N] [--max-sim-time D] [--max-messages N]
   brokerlab validate <scenario>
+  brokerlab sweep <scenario> --vary PATH=v1,v2,... [--vary ...] [--seeds K] [--seed N] [--workers N]
+                             [--duration D] [--out FILE.csv|.json|.html] [--summary FILE.csv]
+                             [--format table|csv|json] [--worker-memory MB]
+  brokerlab sweep <scenario> --list-paths
+  brokerlab compare <a> <b> [--seeds K] [--seed N] [--workers N] [--duration D] [--out FILE.json|.html]
+                            [--format table|json] [--worker-memory MB]
   brokerlab bench [--quick] [--out FILE.json]
   brokerlab help
 
-Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 1 anything else.
+PATH names a field by ids: consumers.workers.prefetch, channels.orders.ackTimeout,
+producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds from --seed N
+(default: the scenario's seed), the same at every point and on both sides of a compare.
+
+Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 1 anything else
+(for sweep and compare: a run failed), 130 interrupted (Ctrl-C; finished runs are still written).
 `;
 
-const COMMANDS = ['run', 'validate', 'bench', 'help'];
+const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'help'];
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -48,6 +62,25 @@ function parseSeed(text: string | undefined): number | undefined {
   return n;
 }
 
+/** The options sweep and compare share, from parsed arguments. */
+function harnessOptions(v: {
+  seeds?: string;
+  seed?: string;
+  workers?: string;
+  'worker-memory'?: string;
+  duration?: string;
+  out?: string;
+}) {
+  return {
+    seeds: v.seeds,
+    seed: parseSeed(v.seed),
+    workers: v.workers,
+    workerMemory: v['worker-memory'],
+    duration: v.duration,
+    out: v.out,
+  };
+}
+
 function parseFormat(text: string | undefined): Format {
   const f = text ?? 'table';
   if (f !== 'table' && f !== 'json' && f !== 'csv')
@@ -65,6 +98,11 @@ const VALUE_OPTIONS = new Set([
   '--max-events',
   '--max-sim-time',
   '--max-messages',
+  '--vary',
+  '--seeds',
+  '--workers',
+  '--worker-memory',
+  '--summary',
 ]);
 
 function joinValues(args: string[]): string[] {
@@ -78,7 +116,25 @@ function joinValues(args: string[]): string[] {
   return out;
 }
 
-function dispatch(argv: string[]): number {
+function parseCompareFormat(text: string | undefined): 'table' | 'json' {
+  const f = text ?? 'table';
+  if (f !== 'table' && f !== 'json')
+    throw new UsageError([`--format: must be one of: table, json (got "${f}")`]);
+  return f;
+}
+
+/** Options sweep and compare share. */
+const HARNESS_OPTIONS = {
+  seeds: { type: 'string' },
+  seed: { type: 'string' },
+  workers: { type: 'string' },
+  'worker-memory': { type: 'string' },
+  duration: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+function dispatch(argv: string[]): number | Promise<number> {
   const [command, ...rest0] = argv;
   const rest = joinValues(rest0);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -117,6 +173,30 @@ function dispatch(argv: string[]): number {
     const { positionals } = parse(rest, {});
     return validateCommand(oneFile(positionals, 'validate'));
   }
+  if (command === 'sweep') {
+    const { values: v, positionals } = parse(rest, {
+      ...HARNESS_OPTIONS,
+      vary: { type: 'string', multiple: true },
+      summary: { type: 'string' },
+      'list-paths': { type: 'boolean' },
+    });
+    return sweepCommand({
+      ...harnessOptions(v),
+      file: oneFile(positionals, 'sweep'),
+      vary: v.vary ?? [],
+      summary: v.summary,
+      format: parseFormat(v.format),
+      listPaths: v['list-paths'] === true,
+    });
+  }
+  if (command === 'compare') {
+    const { values: v, positionals } = parse(rest, HARNESS_OPTIONS);
+    return compareCommand({
+      ...harnessOptions(v),
+      files: positionals,
+      format: parseCompareFormat(v.format),
+    });
+  }
   if (command === 'bench') {
     const { values: v, positionals } = parse(rest, {
       quick: { type: 'boolean' },
@@ -136,7 +216,7 @@ function dispatch(argv: string[]): number {
 /** Runs the CLI; returns the exit code. Never lets a stack trace reach the user. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    return dispatch(argv);
+    return await dispatch(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(e.lines.join('\n') + '\n');

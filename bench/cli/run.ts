@@ -1,7 +1,7 @@
 // `brokerlab run` and `brokerlab validate`: load, validate, run in slices (for progress), then
 // print the report as a table for people or as json/csv for scripts.
 
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import {
   BudgetExceededError,
   NotRunnableError,
@@ -13,6 +13,7 @@ import type { Report, Scenario } from '../../sim-core/index';
 import { loadScenario } from './load';
 import type { Overrides } from './load';
 import { RunError, UsageError } from './errors';
+import { checkWritable } from './writable';
 import { Progress } from './progress';
 import { TraceWriter } from './trace-writer';
 import { reportTable } from './report-table';
@@ -70,25 +71,6 @@ export function formatReport(r: Report, format: Format): string {
   if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
   if (format === 'csv') return reportCsv(r);
   return reportTable(r);
-}
-
-/** Fails early, before a long run, if an output file cannot be written. */
-function checkWritable(option: string, file: string | undefined): void {
-  if (file === undefined) return;
-  try {
-    closeSync(openSync(file, 'a'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such directory'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : String(code);
-    throw new UsageError([`${option}: cannot write "${file}" (${why})`]);
-  }
 }
 
 export function runCommand(cmd: RunCommand): number {

@@ -1,6 +1,10 @@
 // The lab in a real browser (built app, Debian's Chromium): what a student and an architect do,
 // and proof that the browser's numbers are the CLI's numbers.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Simulation } from '../../sim-core/index';
@@ -164,6 +168,49 @@ describe('the lab in Chromium', () => {
     expect(hb).toBe(cliTraceHash(await scenarioText(page, 'Scenario B'), seed));
     expect(ha).not.toBe(hb);
     await shot(page, 'compare-1440');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a sweep and a compare result from the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brokerlab-e2e-results-'));
+    const cli = (...args: string[]) =>
+      execFileSync('node', ['bench/bin/brokerlab.mjs', ...args], { stdio: 'pipe' });
+    cli(
+      'sweep',
+      'examples/prefetch-buffering.yaml',
+      '--vary',
+      'consumers.workers.prefetch=1,10,50',
+      '--vary',
+      'consumers.workers.instances=2,3',
+      '--seeds',
+      '3',
+      '--duration',
+      '10s',
+      '--out',
+      join(dir, 'sweep.json'),
+    );
+    cli(
+      'compare',
+      'examples/competing-consumers.yaml',
+      'examples/prefetch-buffering.yaml',
+      '--seeds',
+      '3',
+      '--duration',
+      '10s',
+      '--out',
+      join(dir, 'compare.json'),
+    );
+    const { page, errors } = await openPage(lab);
+    await page.locator('input[type=file]').setInputFiles(join(dir, 'sweep.json'));
+    const results = page.getByTestId('results');
+    await results.getByText('p99 end-to-end latency').first().waitFor();
+    expect(await results.locator('svg[role=img]').count()).toBeGreaterThan(4);
+    await shot(page, 'sweep-results-1440');
+    await results.getByRole('button', { name: 'Close' }).click();
+    await page.locator('input[type=file]').setInputFiles(join(dir, 'compare.json'));
+    await results.getByText('not significant').first().waitFor();
+    await shot(page, 'compare-results-1440');
     expect(errors).toEqual([]);
     await page.close();
   });
