@@ -1,6 +1,7 @@
 // One memory measurement in a fresh process: `backlog N` prints the extra RSS per queued message
 // with N messages held; `run N` prints the peak RSS of the M/M/4 reference run of N messages.
 
+import { readFileSync } from 'node:fs';
 import { Simulation } from '../sim-core/index';
 import { validateOrThrow } from './cli/load';
 import { backlogScenario, mm4Reference } from './reference';
@@ -24,5 +25,20 @@ export function memoryChild(kind: string, messages: number): number {
     return (after - before) / messages;
   }
   new Simulation(validateOrThrow(mm4Reference(messages))).run();
+  return peakRss();
+}
+
+/**
+ * This process's peak RSS in bytes. Linux keeps getrusage's maxrss across exec, so a child of a
+ * large parent would report the parent's size at fork (the bench's parent reaches ~500 MB after
+ * its speed runs); /proc's VmHWM belongs to the new address space and starts afresh at exec.
+ */
+function peakRss(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
