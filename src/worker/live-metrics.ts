@@ -176,12 +176,15 @@ export function liveTheory(sim: Simulation): TheoryBlock | null {
     const from = Math.max(q0.lastTouchUs, e.warmupUs);
     readyArea = q0.readyAreaUs + (nowUs > from ? q0.ready.length * (nowUs - from) : 0);
   }
+  // Before the warmup ends nothing is measured: NaN, which the panel shows as a dash.
+  const none = windowUs <= 0 ? NaN : 0;
+  const seen = c.endToEnd.count > 0 ? 0 : NaN;
   return theoryBlock(e.scenario, {
-    utilization: capacity > 0 ? busyArea / capacity : 0,
-    queueWaitMeanMs: c.queueWait.mean() / 1000,
-    queueWaitP99Ms: c.queueWait.quantile(0.99) / 1000,
-    endToEndMeanMs: c.endToEnd.mean() / 1000,
-    endToEndP99Ms: c.endToEnd.quantile(0.99) / 1000,
-    queueLengthMean: windowUs > 0 ? readyArea / windowUs : 0,
+    utilization: capacity > 0 ? busyArea / capacity : none,
+    queueWaitMeanMs: c.queueWait.mean() / 1000 + seen,
+    queueWaitP99Ms: c.queueWait.quantile(0.99) / 1000 + seen,
+    endToEndMeanMs: c.endToEnd.mean() / 1000 + seen,
+    endToEndP99Ms: c.endToEnd.quantile(0.99) / 1000 + seen,
+    queueLengthMean: windowUs > 0 ? readyArea / windowUs : none,
   });
 }
