@@ -2,7 +2,7 @@
 // `vite preview`, and drive Debian's Chromium through playwright-core. Pages record every
 // console error and warning so tests can fail on them.
 
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
@@ -32,6 +32,10 @@ export interface Lab {
 
 /** Builds the app once per process and serves it; launches a fresh browser profile. */
 export async function startLab(): Promise<Lab> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   await build({ logLevel: 'error', build: { outDir: 'dist' } });
   const server: PreviewServer = await preview({
     logLevel: 'error',
