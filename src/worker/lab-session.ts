@@ -69,6 +69,8 @@ export class LabSession {
   /** Runs until simulated time untilUs (or the wall-time budget) and returns what happened. */
   advanceTo(untilUs: number, options: AdvanceOptions = {}): Frame {
     const sim = this.sim;
+    // Whole µs, as the engine's clock: a fractional target would never be reached exactly.
+    untilUs = Math.floor(untilUs);
     const budgetMs = options.budgetMs ?? Infinity;
     const t0 = performance.now();
     this.log.sampleMask = options.logSampledOnly ? this.logSample - 1 : 0;

@@ -40,6 +40,14 @@ describe('lab session', () => {
     expect(frame.report?.totals).toEqual(whole.report?.totals);
   });
 
+  it('returns at a fractional target without spending its time budget', () => {
+    const s = loaded();
+    const frame = s.advanceTo(1_000_000.4, { budgetMs: 5_000 });
+    expect(frame.nowUs).toBe(1_000_000);
+    // Reaching the target is the end of the call; the budget is a cap, not a wait.
+    expect(s.timing.engineMs).toBeLessThan(2_000);
+  });
+
   it('sends every event once across frames, and a stable 1-in-N sample of messages', () => {
     const s = loaded();
     const all = s.advanceTo(5_000_000).events.count + s.advanceTo(10_000_000).events.count;
