@@ -4,6 +4,7 @@ export type * from './scenario/types';
 export { Simulation } from './simulation';
 export type { RunOptions } from './simulation';
 export type { Report, ChannelReport, ConsumerReport } from './report';
+export { reportCsv } from './report-csv';
 export type { Totals } from './metrics/collector';
 export type { LatencySummaryMs } from './metrics/histogram';
 export type { TheoryBlock, Compared } from './metrics/theory-block';

@@ -17,7 +17,7 @@ import { checkWritable } from './writable';
 import { Progress } from './progress';
 import { TraceWriter } from './trace-writer';
 import { reportTable } from './report-table';
-import { reportCsv } from './report-csv';
+import { reportCsv } from '../../sim-core/index';
 import { count, sig3 } from './format';
 
 export type Format = 'table' | 'json' | 'csv';

@@ -28,11 +28,6 @@ export class Playback {
   runs: RunView[] = [];
   private raf = 0;
   private lastWallMs = 0;
-  /** Wall ms per animation frame, smoothed: the measured frame rate. */
-  frameMs = $state(16.7);
-
-  constructor(private readonly onFrame: (wallMs: number) => void = () => {}) {}
-
   get endUs(): number {
     return Math.max(0, ...this.runs.map((r) => r.model?.durationUs ?? 0));
   }
@@ -91,7 +86,6 @@ export class Playback {
   private tick(now: number): void {
     const dt = Math.min(250, now - this.lastWallMs);
     this.lastWallMs = now;
-    this.frameMs += (dt - this.frameMs) * 0.1;
     if (this.playing) {
       const fetched = Math.min(...this.runs.map((r) => (r.done ? Infinity : r.fetchedUs)));
       if (this.max) {
@@ -112,6 +106,5 @@ export class Playback {
       for (const r of this.runs) r.applyUpTo(this.displayUs, this.max ? MAX_QUIET_MS : 0);
       if (this.finished) this.playing = false;
     }
-    this.onFrame(now);
   }
 }

@@ -215,19 +215,6 @@ export class RunView {
     return this.engine.api.lifecycle(id);
   }
 
-  /** Runs the rest at once (compare mode's "run to end", exports). */
-  async finish(): Promise<Report | null> {
-    const epoch = this.epoch;
-    const frame = await this.engine.api.finish({
-      sampleEvery: 1_000_000_000,
-      withDistribution: true,
-    });
-    if (epoch !== this.epoch) return null;
-    this.fetchedUs = frame.nowUs;
-    this.pending.push({ frame, event: 0, point: 0 });
-    return frame.report;
-  }
-
   dispose(): void {
     this.engine.terminate();
   }

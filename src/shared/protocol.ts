@@ -53,8 +53,6 @@ export interface EventColumns {
   aux: Float64Array;
   sender: Int32Array;
   seq: Int32Array;
-  /** The internal queue the copy belongs to (-1 unknown). */
-  queue: Int32Array;
 }
 
 /** The state of every node at the end of a frame. */
@@ -135,7 +133,6 @@ export interface LifecycleEntry {
   kind: number;
   where: number;
   aux: number;
-  queue: number;
 }
 
 export interface Lifecycle {

@@ -55,6 +55,9 @@ export class FlowAnimator implements EventSink {
   /** Simulated µs per wall ms (the playback speed); Infinity at "max". */
   usPerMs = 1000;
   reducedMotion = false;
+  /** place()'s result. */
+  private atX = 0;
+  private atY = 0;
   /** Wall clock for spawns: set by the owner each frame. */
   nowMs = 0;
 
@@ -178,22 +181,9 @@ export class FlowAnimator implements EventSink {
         this.release(i);
         continue;
       }
-      let p = (nowMs - this.t0[i]) / this.dur[i];
-      if (p < 0) continue;
-      if (this.reducedMotion) p = p < 0.5 ? 0 : 1; // jump instead of travel
-      const x0 = this.x0[i];
-      const x1 = this.x1[i];
-      const y0 = this.y0[i];
-      const y1 = this.y1[i];
-      // Cubic Bézier with horizontal tangents: a smooth S between the two boxes.
-      const dx = (x1 - x0) * 0.5 * this.bend[i];
-      const u = 1 - p;
-      const b0 = u * u * u;
-      const b1 = 3 * u * u * p;
-      const b2 = 3 * u * p * p;
-      const b3 = p * p * p;
-      const cx = Math.round((b0 * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1) * dpr);
-      const cy = Math.round(((b0 + b1) * y0 + (b2 + b3) * y1) * dpr);
+      if (!this.place(i, nowMs)) continue;
+      const cx = Math.round(this.atX * dpr);
+      const cy = Math.round(this.atY * dpr);
       if (cx < margin || cy < margin || cx >= width - margin || cy >= height - margin) continue;
       const centre = cy * width + cx;
       const c = this.colours[this.colour[i]];
@@ -228,23 +218,37 @@ export class FlowAnimator implements EventSink {
     let bestD = 64;
     for (let i = 0; i < this.capacity; i++) {
       if (!this.alive[i]) continue;
-      const p = Math.min(1, Math.max(0, (nowMs - this.t0[i]) / this.dur[i]));
-      const dx = (this.x1[i] - this.x0[i]) * 0.5 * this.bend[i];
-      const u = 1 - p;
-      const px =
-        u * u * u * this.x0[i] +
-        3 * u * u * p * (this.x0[i] + dx) +
-        3 * u * p * p * (this.x1[i] - dx) +
-        p * p * p * this.x1[i];
-      const py =
-        (u * u * u + 3 * u * u * p) * this.y0[i] + (3 * u * p * p + p * p * p) * this.y1[i];
-      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (!this.place(i, nowMs)) continue;
+      const d = (this.atX - x) ** 2 + (this.atY - y) ** 2;
       if (d < bestD && this.seq[i] >= 0) {
         bestD = d;
         best = i;
       }
     }
     return best < 0 ? null : { sender: this.sender[best], seq: this.seq[best] };
+  }
+
+  /**
+   * Where dot i is at wall time nowMs, into atX/atY (no allocation); false before it sets off.
+   * Cubic Bézier with horizontal tangents: a smooth S between the two boxes. With reduced motion
+   * a dot jumps from start to end halfway through its time.
+   */
+  private place(i: number, nowMs: number): boolean {
+    let p = (nowMs - this.t0[i]) / this.dur[i];
+    if (p < 0) return false;
+    if (p > 1) p = 1;
+    if (this.reducedMotion) p = p < 0.5 ? 0 : 1;
+    const x0 = this.x0[i];
+    const x1 = this.x1[i];
+    const dx = (x1 - x0) * 0.5 * this.bend[i];
+    const u = 1 - p;
+    const b0 = u * u * u;
+    const b1 = 3 * u * u * p;
+    const b2 = 3 * u * p * p;
+    const b3 = p * p * p;
+    this.atX = b0 * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1;
+    this.atY = (b0 + b1) * this.y0[i] + (b2 + b3) * this.y1[i];
+    return true;
   }
 
   private travelMs(): number {

@@ -14,12 +14,6 @@ export interface Box {
 
 export type NodeKind = 'producer' | 'channel' | 'consumer';
 
-export interface LayoutNode extends Box {
-  kind: NodeKind;
-  index: number;
-  column: number;
-}
-
 export interface Layout {
   width: number;
   height: number;
@@ -83,16 +77,14 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
     if (!changed) break;
   }
   const columns = Math.max(2, ...chCol, ...coCol) + 1;
-  type Item = { kind: NodeKind; index: number; h: number; feeds: number[]; y: number };
+  type Item = { kind: NodeKind; index: number; h: number; y: number };
   const cols: Item[][] = Array.from({ length: columns }, () => []);
-  m.producers.forEach((_, i) =>
-    cols[0].push({ kind: 'producer', index: i, h: PRODUCER_H, feeds: [], y: 0 }),
-  );
+  m.producers.forEach((_, i) => cols[0].push({ kind: 'producer', index: i, h: PRODUCER_H, y: 0 }));
   m.channels.forEach((_, i) =>
-    cols[chCol[i]].push({ kind: 'channel', index: i, h: channelHeight(m, i), feeds: [], y: 0 }),
+    cols[chCol[i]].push({ kind: 'channel', index: i, h: channelHeight(m, i), y: 0 }),
   );
   m.consumers.forEach((_, i) =>
-    cols[coCol[i]].push({ kind: 'consumer', index: i, h: consumerHeight(m, i), feeds: [], y: 0 }),
+    cols[coCol[i]].push({ kind: 'consumer', index: i, h: consumerHeight(m, i), y: 0 }),
   );
   const used = cols.filter((c) => c.length > 0);
   const colW = (width - 2 * PAD) / used.length;

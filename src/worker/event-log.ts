@@ -18,7 +18,6 @@ export class EventLog implements SimObserver {
   private aux: Float64Array;
   private sender: Int32Array;
   private seq: Int32Array;
-  private queue: Int32Array;
   private engine!: Engine;
   /**
    * Keep only 1 message in (mask + 1) (a power of two; 0 keeps all): at "max" the lab records
@@ -37,7 +36,6 @@ export class EventLog implements SimObserver {
     this.aux = new Float64Array(capacity);
     this.sender = new Int32Array(capacity);
     this.seq = new Int32Array(capacity);
-    this.queue = new Int32Array(capacity);
   }
 
   attach(engine: Engine): void {
@@ -66,11 +64,9 @@ export class EventLog implements SimObserver {
     if (s >= 0) {
       this.sender[i] = m.producer[s];
       this.seq[i] = m.seq[s];
-      this.queue[i] = m.queue[s];
     } else {
       this.sender[i] = -1;
       this.seq[i] = -1;
-      this.queue[i] = -1;
     }
     this.total++;
   }
@@ -108,7 +104,6 @@ export class EventLog implements SimObserver {
       aux: new Float64Array(n),
       sender: new Int32Array(n),
       seq: new Int32Array(n),
-      queue: new Int32Array(n),
     };
     for (let j = 0; j < n; j++) {
       const i = picked[j];
@@ -118,7 +113,6 @@ export class EventLog implements SimObserver {
       out.aux[j] = this.aux[i];
       out.sender[j] = this.sender[i];
       out.seq[j] = this.seq[i];
-      out.queue[j] = this.queue[i];
     }
     return out;
   }
@@ -137,21 +131,12 @@ export class EventLog implements SimObserver {
       kind: this.kind[i],
       where: this.where[i],
       aux: this.aux[i],
-      queue: this.queue[i],
     };
   }
 
   private forgetOlderHalf(): void {
     const half = this.capacity >>> 1;
-    for (const col of [
-      this.kind,
-      this.timeUs,
-      this.where,
-      this.aux,
-      this.sender,
-      this.seq,
-      this.queue,
-    ])
+    for (const col of [this.kind, this.timeUs, this.where, this.aux, this.sender, this.seq])
       col.copyWithin(0, half);
     this.firstIndex += half;
   }

@@ -142,17 +142,13 @@ export class LabSession {
     return { id, entries, keptFromUs: this.log.keptFromUs, partial: this.log.partial };
   }
 
-  get scenarioText(): string {
-    return this.text;
-  }
-
   private start(scenario: Scenario, seed: number): ValidationError[] | null {
     try {
       const log = new EventLog();
-      const sampler = { onSample: (t: number) => live.onSample(t) };
-      const sim = new Simulation(scenario, { seed, observers: [log], samplers: [sampler] });
-      const live = new LiveMetrics(sim);
+      const live = new LiveMetrics();
+      const sim = new Simulation(scenario, { seed, observers: [log], samplers: [live] });
       log.attach(sim.engine);
+      live.attach(sim);
       this.scenario = scenario;
       this.seed = seed;
       this.sim = sim;

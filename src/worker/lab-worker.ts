@@ -27,10 +27,8 @@ const api = {
   advanceTo: (untilUs: number, options?: AdvanceOptions) =>
     transferFrame(session.advanceTo(untilUs, options)),
   step: (options?: AdvanceOptions) => transferFrame(session.step(options)),
-  finish: (options?: AdvanceOptions) => transferFrame(session.finish(options)),
   addFault: (fault: LiveFault, atUs: number) => session.addFault(fault, atUs),
   lifecycle: (id: string) => session.lifecycle(id),
-  scenarioText: () => session.scenarioText,
   fullReport: () => session.fullReport(),
   timing: () => session.timing,
 };

@@ -39,8 +39,12 @@ export class LiveMetrics {
   private lastProcessed = 0;
   private lastSampleUs = 0;
   private pending: PendingPoints = emptyPoints();
+  private sim!: Simulation;
 
-  constructor(private readonly sim: Simulation) {}
+  /** The run it samples (created with this as one of its samplers). */
+  attach(sim: Simulation): void {
+    this.sim = sim;
+  }
 
   onSample(timeUs: number): void {
     const c = this.sim.collector;

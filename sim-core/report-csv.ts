@@ -1,7 +1,7 @@
 // The `--format csv` report: one header row of flattened field paths and one row of values,
 // so runs append into one table. Time series are left out (use json for them).
 
-import type { Report } from '../../sim-core/index';
+import type { Report } from './report';
 
 /** Flattens nested objects into dotted paths; arrays (the series) are skipped. */
 export function flatten(
