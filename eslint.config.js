@@ -57,6 +57,24 @@ export default tseslint.config(
     },
   },
   {
+    // The engine's API is its index: nothing outside sim-core reaches into its modules.
+    files: ['**/*.{js,mjs,ts,svelte}'],
+    ignores: ['sim-core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sim-core/*', '!**/sim-core/index'],
+              message: 'Import sim-core through sim-core/index only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['sim-core/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {

@@ -3,7 +3,7 @@
 // It uses the engine's own PRNG and ln, so engine ÷ baseline measures the engine's overhead,
 // not the cost of the random numbers both need.
 
-import { ln, streamFor } from '../sim-core/random';
+import { ln, streamFor } from '../sim-core/index';
 
 export interface BaselineResult {
   messages: number;

@@ -10,11 +10,50 @@ export type { LatencySummaryMs } from './metrics/histogram';
 export type { TheoryBlock, Compared } from './metrics/theory-block';
 export { theoryNotApplicable, theoryBlock } from './metrics/theory-block';
 export { LatencyHistogram } from './metrics/histogram';
-export { Ev, EVENT_KINDS, eventName, eventWhere } from './model/events';
-export type { EventKind, EventWhere, SimObserver } from './model/events';
-export type { Engine } from './model/engine';
+export {
+  Ev,
+  EVENTS,
+  EVENT_KINDS,
+  EventFlag,
+  ALL_EVENTS,
+  SimEvent,
+  eventMask,
+  eventName,
+  eventWhere,
+} from './model/events';
+export type { EventKind, EventMask, EventName, EventWhere, SimObserver } from './model/events';
+export type { State } from './model/state';
+export { runNames } from './names';
+export { messageIdHash, TraceHash } from './hash';
+export type { RunNames } from './names';
 export { NotRunnableError, runnableProblems } from './model/support';
 export { checkEventBudget } from './model/estimate';
 export { BudgetExceededError, InvariantError } from './kernel/errors';
 export type { BudgetName } from './kernel/errors';
 export { ANOMALIES, renderAnomalyTable, type Anomaly } from './model/anomalies';
+export {
+  ln,
+  exp,
+  pow,
+  Rng,
+  streamFor,
+  compileDist,
+  compileDurationUs,
+  compileArrivals,
+  compileKeys,
+  truncatedNormalMoments,
+} from './random';
+export type { Arrivals, DurationSampler, KeyPicker, Sampler } from './random';
+export * from './scenario';
+export { erlangC, mg1, mmc, mmcSojournSurvival, mmcCdf } from './metrics/theory';
+
+// Building blocks below the engine, exported for their own unit tests and for tools.
+export { EventHeap } from './kernel/event-heap';
+export { IntDeque } from './model/ring';
+export { DeadlineFifo } from './model/deadline-fifo';
+export { MAX_RECORDABLE_US, bucketIndex, nearestRank } from './metrics/histogram';
+export { editDistance, suggest, didYouMean } from './scenario/suggest';
+export { Problems } from './scenario/problems';
+export { walk } from './scenario/walk';
+export { SCENARIO } from './scenario/spec';
+export type { Node as SpecNode } from './scenario/spec-nodes';

@@ -1,9 +1,11 @@
 // The run report (contract v1): what `brokerlab run --format json` prints and the UI shows.
-// Built once at the end of a run from the collector's folds and the engine's final state.
+// Built once at the end of a run from the collector's fold of the event stream, the engine's
+// gauges and its census of pending copies (conservation: the fold and the census agree).
 
-import type { Engine } from './model/engine';
-import { MsgFlag, MsgState } from './model/messages';
+import type { State } from './model/state';
+import { pendingCopies } from './model/census';
 import type { Collector, Totals } from './metrics/collector';
+import type { Series } from './metrics/series';
 import type { LatencySummaryMs } from './metrics/histogram';
 import { theoryBlock } from './metrics/theory-block';
 import type { TheoryBlock } from './metrics/theory-block';
@@ -48,50 +50,28 @@ export interface Report {
   series: Record<string, number[]>;
 }
 
-/** Copies still held and never processed nor given a fate: ready, unacked, delayed, in a consumer. */
-function countPending(e: Engine): number {
-  const m = e.msgs;
-  let n = 0;
-  for (let s = 0; s < m.capacity; s++) {
-    const st = m.state[s];
-    if (st === MsgState.free || st === MsgState.transit) continue;
-    if (m.copyOf[s] !== s || (m.flags[s] & (MsgFlag.secondary | MsgFlag.logRecord)) !== 0) continue;
-    if (m.processed[s] === 0 && m.fate[s] === 0) n++;
-  }
-  // Log copies: each group's retained records it has not processed yet (secondary ones aside).
-  for (const g of e.groups) {
-    for (let p = 0; p < g.log.partitions; p++) {
-      for (let o = Math.max(g.processedUpTo[p], g.log.base[p]); o < g.log.end[p]; o++) {
-        if ((m.flags[g.log.recordAt(p, o)] & MsgFlag.secondary) === 0) n++;
-      }
-      // A record being processed when retention deleted it is still on its way to processed.
-      const busy = g.inflightToken[p] !== 0 ? g.position[p] - 1 : -1;
-      if (busy >= g.processedUpTo[p] && busy < g.log.base[p]) n++;
-    }
-  }
-  return n;
-}
-
 /** Builds the report at the end of a run. */
 export function buildReport(
-  e: Engine,
+  st: State,
   c: Collector,
+  series: Series,
   endUs: number,
+  events: number,
   traceHash: string,
   wallMs: number,
 ): Report {
   const t = c.totals;
-  t.pendingAtEnd = countPending(e);
-  const windowUs = Math.max(0, endUs - e.warmupUs);
+  t.pendingAtEnd = pendingCopies(st);
+  const windowUs = Math.max(0, endUs - st.warmupUs);
   const windowSec = windowUs / 1e6;
   const perSec = (n: number) => (windowSec > 0 ? n / windowSec : 0);
+  const g = st.gauges;
   const channels: Record<string, ChannelReport> = {};
-  for (const q of e.queues) {
-    q.touch(endUs, e.warmupUs);
+  for (const q of st.queues) {
     const qs = c.queueStats[q.index];
     channels[q.name] = {
-      depthMax: q.depthMax,
-      depthMean: windowUs > 0 ? q.depthAreaUs / windowUs : 0,
+      depthMax: g.depthMax[q.index],
+      depthMean: windowUs > 0 ? g.depthAreaAt(q, endUs) / windowUs : 0,
       enqueued: qs.enqueued,
       processed: qs.processed,
       deadLettered: qs.deadLettered,
@@ -101,8 +81,8 @@ export function buildReport(
     };
   }
   const consumers: Record<string, ConsumerReport> = {};
-  const utilization = consumerUtilization(e, endUs, windowUs);
-  e.scenario.consumers.forEach((def, i) => {
+  const utilization = consumerUtilization(st, endUs, windowUs);
+  st.scenario.consumers.forEach((def, i) => {
     const cs = c.consumerStats[i];
     consumers[def.id] = {
       processed: cs.processed,
@@ -116,25 +96,24 @@ export function buildReport(
   });
   const endToEnd = c.endToEnd.summaryMs();
   const queueWait = c.queueWait.summaryMs();
-  const q0 = e.queues[0];
-  const theory = theoryBlock(e.scenario, {
+  const q0 = st.queues[0];
+  const theory = theoryBlock(st.scenario, {
     utilization: utilization[0] ?? 0,
     queueWaitMeanMs: queueWait.mean,
     queueWaitP99Ms: queueWait.p99,
     endToEndMeanMs: endToEnd.mean,
     endToEndP99Ms: endToEnd.p99,
-    queueLengthMean: q0 && windowUs > 0 ? q0.readyAreaUs / windowUs : 0,
+    queueLengthMean: q0 && windowUs > 0 ? g.readyAreaAt(q0, endUs) / windowUs : 0,
   });
-  const settled = t.processed + t.deadLettered + t.expired + t.dropped + t.lost + t.pendingAtEnd;
-  const series: Record<string, number[]> = { t: c.series.t };
-  for (const [name, xs] of c.series.columns) series[name] = xs;
+  const out: Record<string, number[]> = { t: series.t };
+  for (const [name, xs] of series.columns) out[name] = xs;
   return {
-    scenario: e.scenario.name,
-    seed: e.seed,
+    scenario: st.scenario.name,
+    seed: st.seed,
     version: 1,
     simulatedMs: endUs / 1000,
     wallMs,
-    events: e.kernel.events,
+    events,
     traceHash,
     totals: t,
     latency: { endToEnd, queueWait, service: c.service.summaryMs() },
@@ -145,20 +124,17 @@ export function buildReport(
     },
     channels,
     consumers,
-    checks: { conservation: settled === t.enqueued },
+    checks: { conservation: c.pendingByStream() === t.pendingAtEnd },
     theory,
-    series,
+    series: out,
   };
 }
 
 /** Busy fraction of each consumer's servers (instances × concurrency) after warmup. */
-function consumerUtilization(e: Engine, endUs: number, windowUs: number): number[] {
-  const busy = e.scenario.consumers.map(() => 0);
-  for (const inst of e.instances) {
-    inst.touch(endUs, e.warmupUs);
-    busy[inst.consumer] += inst.busyAreaUs;
-  }
-  return e.scenario.consumers.map((def, i) => {
+function consumerUtilization(st: State, endUs: number, windowUs: number): number[] {
+  const busy = st.scenario.consumers.map(() => 0);
+  for (const inst of st.instances) busy[inst.consumer] += st.gauges.busyAreaAt(inst, endUs);
+  return st.scenario.consumers.map((def, i) => {
     const capacity = def.instances * def.concurrency * windowUs;
     return capacity > 0 ? busy[i] / capacity : 0;
   });

@@ -3,17 +3,19 @@
 // playback) or run it to the end; either way the same events happen in the same order.
 
 import { Engine } from './model/engine';
-import type { EventKind, SimObserver } from './model/events';
-import type { Scenario } from './scenario/types';
-import type { MessageStore } from './model/messages';
+import type { SimObserver } from './model/events';
+import type { State } from './model/state';
+import type { Fault, Scenario } from './scenario/types';
 import { Collector } from './metrics/collector';
-import { TraceHash } from './metrics/trace-hash';
+import { Series } from './metrics/series';
+import { TraceHashObserver } from './metrics/trace-hash';
 import { buildReport } from './report';
 import type { Report } from './report';
-import { toUs } from './model/runtime';
+import { msToUs } from './time';
 import { checkRunnable } from './model/support';
 import { checkEventBudget } from './model/estimate';
-import { BudgetExceededError } from './kernel/errors';
+import { runNames } from './names';
+import type { RunNames } from './names';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
@@ -22,62 +24,24 @@ export interface RunOptions {
   observers?: SimObserver[];
   /** Called at each sampling instant only (cheaper than an observer that ignores events). */
   samplers?: Array<{ onSample(timeUs: number): void }>;
-}
-
-/**
- * Feeds the trace hash. Each event is folded into two 32-bit words (kind, where and message id;
- * time and aux) before mixing: four times cheaper than mixing every field, and any single
- * differing field still changes the hash.
- */
-class HashObserver implements SimObserver {
-  readonly hash = new TraceHash();
-  private msgs!: MessageStore;
-  attach(engine: Engine): void {
-    this.msgs = engine.msgs;
-  }
-  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    const m = this.msgs;
-    let id = Math.imul(kind, 0x9e3779b1) ^ Math.imul(where + 1, 0x85ebca77);
-    if (s >= 0) id ^= Math.imul(m.producer[s] + 1, 0xc2b2ae3d) + Math.imul(m.seq[s], 0x27d4eb2f);
-    const hi = Math.floor(timeUs / 4294967296);
-    let t = (timeUs >>> 0) ^ Math.imul(hi, 0x165667b1);
-    if (aux !== 0)
-      t ^= Math.imul(aux >>> 0, 0xd3a2646c) ^ Math.imul(Math.floor(aux / 4294967296), 0xfd7046c5);
-    this.hash.mixInt(id);
-    this.hash.mixInt(t);
-  }
-}
-
-/** Hands each event to the collector, the trace hash and any caller's observers, in that order. */
-class Observers implements SimObserver {
-  collector!: Collector;
-  constructor(
-    private readonly hasher: HashObserver,
-    private readonly extra: SimObserver[],
-    private readonly samplers: Array<{ onSample(timeUs: number): void }>,
-  ) {}
-  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    this.collector.onEvent(kind, timeUs, s, where, aux);
-    this.hasher.onEvent(kind, timeUs, s, where, aux);
-    const extra = this.extra;
-    for (let i = 0; i < extra.length; i++) extra[i].onEvent(kind, timeUs, s, where, aux);
-  }
-  onSample(timeUs: number): void {
-    this.collector.onSample(timeUs);
-    for (const o of this.extra) o.onSample?.(timeUs);
-    for (const o of this.samplers) o.onSample(timeUs);
-  }
+  /** Check the engine's own bookkeeping as it runs (tests): slower; a broken book throws. */
+  checkInvariants?: boolean;
 }
 
 export class Simulation {
   readonly engine: Engine;
   readonly collector: Collector;
+  readonly series: Series;
   readonly seed: number;
+  /** Names of every indexed entity, for reading events. */
+  readonly names: RunNames;
   /** End of the run in µs: the duration, or Infinity for an uncapped drained run. */
   readonly endUs: number;
-  private readonly hasher: HashObserver;
-  private readonly observer: Observers;
+  private readonly hasher = new TraceHashObserver();
+  private readonly observers: SimObserver[];
+  private readonly samplers: Array<{ onSample(timeUs: number): void }>;
   private nextSampleUs: number;
+  private lastSampleUs = 0;
   private finishedAtUs = -1;
 
   constructor(
@@ -87,29 +51,45 @@ export class Simulation {
     checkRunnable(scenario);
     checkEventBudget(scenario);
     this.seed = options.seed ?? scenario.seed;
-    this.endUs = scenario.duration === null ? Infinity : toUs(scenario.duration);
-    this.hasher = new HashObserver();
+    this.endUs = scenario.duration === null ? Infinity : msToUs(scenario.duration);
+    this.names = runNames(scenario);
+    this.collector = new Collector({
+      queues: this.names.queues.length,
+      consumers: scenario.consumers.length,
+      senders: this.names.senders.length,
+      keySlots: Math.max(
+        0,
+        ...scenario.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
+      ),
+      warmupUs: msToUs(scenario.warmup),
+    });
+    this.observers = [this.collector, this.hasher, ...(options.observers ?? [])];
+    this.samplers = [...(options.samplers ?? [])];
+    this.engine = new Engine(scenario, this.seed, this.observers, {
+      checkInvariants: options.checkInvariants,
+    });
     const sampleEveryUs = chooseSampleEvery(scenario);
-    this.observer = new Observers(
-      this.hasher,
-      [...(options.observers ?? [])],
-      [...(options.samplers ?? [])],
-    );
-    const engine = new Engine(scenario, this.seed, this.observer);
-    this.engine = engine;
-    this.hasher.attach(engine);
-    this.collector = new Collector(engine, sampleEveryUs);
-    this.observer.collector = this.collector;
+    this.series = new Series(sampleEveryUs);
     this.nextSampleUs = sampleEveryUs;
+  }
+
+  /** The engine's state, for snapshots (the lab's node view, tests): read it, never write it. */
+  get state(): State {
+    return this.engine.state;
   }
 
   get nowUs(): number {
     return this.engine.kernel.nowUs;
   }
 
+  /** Events handled so far. */
+  get events(): number {
+    return this.engine.kernel.events;
+  }
+
   /** The trace hash of the events so far (the report's traceHash once the run has finished). */
   get traceHash(): string {
-    return this.hasher.hash.hex();
+    return this.hasher.hex();
   }
 
   get done(): boolean {
@@ -147,14 +127,32 @@ export class Simulation {
       }
       if (k.nowUs === sampleAt - 1 && sampleAt <= this.endUs && untilUs >= sampleAt) {
         k.nowUs = sampleAt;
-        this.observer.onSample(sampleAt);
-        this.nextSampleUs += this.collector.series.everyUs;
+        this.sample(sampleAt);
+        this.nextSampleUs += this.series.everyUs;
         continue;
       }
       if (k.nowUs >= lastUs) return this.finish(this.endUs);
       if (k.nowUs >= untilUs) return false;
     }
     return true;
+  }
+
+  /**
+   * A port: publishes one message from the producer now, through the real publish path (its
+   * keys, size, confirms and network), as if its arrival process had fired.
+   */
+  publish(producerId: string): void {
+    const index = this.scenario.producers.findIndex((p) => p.id === producerId);
+    if (index < 0) throw new RangeError(`publish: no producer "${producerId}"`);
+    this.engine.publishNow(index);
+  }
+
+  /**
+   * A port: adds a fault (`at` in ms, not before now). One due now starts at once, before
+   * anything else at this instant; a later one is scheduled like the scenario's own faults.
+   */
+  injectFault(fault: Fault): void {
+    this.engine.injectFault(fault);
   }
 
   /** Runs to the end and returns the report. */
@@ -167,12 +165,32 @@ export class Simulation {
   report(wallMs = 0): Report {
     if (!this.done) throw new Error('the run has not finished');
     return buildReport(
-      this.engine,
+      this.engine.state,
       this.collector,
+      this.series,
       this.finishedAtUs,
-      this.hasher.hash.hex(),
+      this.events,
+      this.hasher.hex(),
       wallMs,
     );
+  }
+
+  /** The report's series (depth per queue, completions per consumer), then everyone else's. */
+  private sample(timeUs: number): void {
+    const st = this.engine.state;
+    const sr = this.series;
+    const dtSec = (timeUs - this.lastSampleUs) / 1e6;
+    this.lastSampleUs = timeUs;
+    sr.t.push(timeUs / 1000);
+    for (const q of st.queues) sr.column(`${q.name}.depth`).push(q.depth);
+    this.scenario.consumers.forEach((c, i) => {
+      const cs = this.collector.consumerStats[i];
+      sr.column(`${c.id}.processedPerSec`).push(dtSec > 0 ? cs.sinceSample / dtSec : 0);
+      cs.sinceSample = 0;
+    });
+    if (sr.t.length >= Series.MAX_POINTS) sr.coarsen((name) => name.endsWith('PerSec'));
+    for (const o of this.observers) o.onSample?.(timeUs);
+    for (const o of this.samplers) o.onSample(timeUs);
   }
 
   private finish(atUs: number): true {
@@ -184,9 +202,7 @@ export class Simulation {
 
 /** The sampling interval: as given, or duration/200, or an estimate for open-ended runs. */
 function chooseSampleEvery(s: Scenario): number {
-  if (s.sampleEvery !== null) return Math.max(1, toUs(s.sampleEvery));
-  if (s.duration !== null) return Math.max(1, Math.round(toUs(s.duration) / 200));
+  if (s.sampleEvery !== null) return Math.max(1, msToUs(s.sampleEvery));
+  if (s.duration !== null) return Math.max(1, Math.round(msToUs(s.duration) / 200));
   return 10_000; // 10 ms; the series coarsens itself as the run goes on
 }
-
-export { BudgetExceededError };

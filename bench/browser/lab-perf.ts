@@ -8,8 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { Simulation } from '../../sim-core/index';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { Simulation, parseScenarioText, validateScenario } from '../../sim-core/index';
 import { openPage, startLab } from './lab-browser';
 
 interface FpsSample {

@@ -2,7 +2,7 @@
 // Any problem becomes a UsageError listing every `path: message`.
 
 import { readFileSync, statSync } from 'node:fs';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { parseScenarioText, validateScenario } from '../../sim-core/index';
 import type { Scenario } from '../../sim-core/index';
 import { UsageError } from './errors';
 

@@ -6,8 +6,10 @@ import {
   BudgetExceededError,
   NotRunnableError,
   Simulation,
+  runNames,
   runnableProblems,
   checkEventBudget,
+  reportCsv,
 } from '../../sim-core/index';
 import type { Report, Scenario } from '../../sim-core/index';
 import { loadScenario } from './load';
@@ -17,7 +19,6 @@ import { checkWritable } from './writable';
 import { Progress } from './progress';
 import { TraceWriter } from './trace-writer';
 import { reportTable } from './report-table';
-import { reportCsv } from '../../sim-core/index';
 import { count, sig3 } from './format';
 
 export type Format = 'table' | 'json' | 'csv';
@@ -44,14 +45,13 @@ export function runSimulation(
   let sim: Simulation;
   let writer: TraceWriter | undefined;
   try {
-    writer = trace ? new TraceWriter(trace) : undefined;
+    writer = trace ? new TraceWriter(trace, runNames(scenario)) : undefined;
     sim = new Simulation(scenario, { seed, observers: writer ? [writer] : [] });
-    writer?.attach(sim.engine);
     const t0 = performance.now();
     while (!sim.advance(Infinity, SLICE_EVENTS)) {
       progress?.update(
         () =>
-          `simulated ${sig3(sim.nowUs / 1e6)} s${sim.endUs < Infinity ? ` of ${sig3(sim.endUs / 1e6)} s` : ''} · ${count(sim.engine.kernel.events)} events`,
+          `simulated ${sig3(sim.nowUs / 1e6)} s${sim.endUs < Infinity ? ` of ${sig3(sim.endUs / 1e6)} s` : ''} · ${count(sim.events)} events`,
       );
     }
     progress?.done();

@@ -1,47 +1,47 @@
 // `--trace FILE.ndjson`: one JSON line per event, written through a buffer with synchronous
 // writes (the engine runs synchronously, and this keeps memory flat however long the run).
+// Everything in a line comes from the event itself and the run's names.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { eventName, eventWhere } from '../../sim-core/index';
-import type { Engine, EventKind, EventWhere, SimObserver } from '../../sim-core/index';
+import { ALL_EVENTS, EVENT_KINDS, eventName } from '../../sim-core/index';
+import type { EventWhere, RunNames, SimEvent, SimObserver } from '../../sim-core/index';
 
 const FLUSH_AT = 1 << 16;
 
 export class TraceWriter implements SimObserver {
+  readonly kinds = ALL_EVENTS;
   private fd: number;
   private buf = '';
-  private engine: Engine | null = null;
   private readonly fields: EventWhere[] = [];
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly names: RunNames,
+  ) {
     this.fd = openSync(file, 'w');
-    for (let k = 1; k <= 32; k++) this.fields[k] = eventWhere(k);
+    for (const e of EVENT_KINDS) this.fields[e.kind] = e.where;
   }
 
-  attach(engine: Engine): void {
-    this.engine = engine;
-  }
-
-  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    const e = this.engine!;
-    const m = e.msgs;
-    const field = this.fields[kind];
+  onEvent(ev: SimEvent): void {
+    const n = this.names;
+    const where = ev.where;
+    const field = this.fields[ev.kind];
     const whereName =
       where < 0
         ? 'broker'
         : field === 'producer'
-          ? e.topo.senderNames[where]
+          ? n.senders[where]
           : field === 'instance'
-            ? e.instances[where]?.name
+            ? n.instances[where]
             : field === 'channel'
-              ? e.scenario.channels[where]?.id
-              : e.queues[where]?.name;
-    let line = `{"t":${timeUs / 1000},"event":"${eventName(kind)}","${field}":${JSON.stringify(whereName ?? where)}`;
-    if (s >= 0) {
-      line += `,"msg":"${e.topo.senderNames[m.producer[s]]}:${m.seq[s]}"`;
-      if (m.key[s] >= 0) line += `,"key":${m.key[s]}`;
+              ? n.channels[where]
+              : n.queues[where];
+    let line = `{"t":${ev.timeUs / 1000},"event":"${eventName(ev.kind)}","${field}":${JSON.stringify(whereName ?? where)}`;
+    if (ev.sender >= 0) {
+      line += `,"msg":"${n.senders[ev.sender]}:${ev.seq}"`;
+      if (ev.key >= 0) line += `,"key":${ev.key}`;
     }
-    if (aux !== 0) line += `,"aux":${aux}`;
+    if (ev.aux !== 0) line += `,"aux":${ev.aux}`;
     this.buf += line + '}\n';
     if (this.buf.length >= FLUSH_AT) this.flush();
   }

@@ -3,8 +3,8 @@
 // against the schema and the raw scenario (to check it up front, type its values and list the
 // valid paths near a typo); writing values is sim-core's applySet, the lab's function.
 
-import { applySet } from '../../sim-core/scenario';
-import { didYouMean, editDistance } from '../../sim-core/scenario/suggest';
+import { applySet } from '../../sim-core/index';
+import { didYouMean, editDistance } from '../../sim-core/index';
 import { ScenarioSchema } from './scenario-schema';
 import type { Child, JsonSchema } from './scenario-schema';
 

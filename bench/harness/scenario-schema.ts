@@ -2,7 +2,7 @@
 // beside a raw scenario value: which fields, entries and variants exist one step down.
 // Variants (`kind: poisson`, `mode: interval`, fault types) are chosen by the value at hand.
 
-import { scenarioJsonSchema } from '../../sim-core/scenario';
+import { scenarioJsonSchema } from '../../sim-core/index';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // seeds as a line and its 95% interval as a shaded band; one line per combination of the other
 // parameters. Then the summary table and any failed runs.
 
-import { parseDuration } from '../../sim-core/scenario';
+import { parseDuration } from '../../sim-core/index';
 import { cartesian } from './grid';
 import { figure, htmlPage, htmlTable, escapeHtml, slug } from './html-page';
 import { HEADLINE_METRICS, labelWithUnit } from './metrics';

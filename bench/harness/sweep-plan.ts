@@ -3,9 +3,8 @@
 // point-major, seed-minor, which is also the order of the output rows.
 
 import { BudgetExceededError, checkEventBudget, runnableProblems } from '../../sim-core/index';
-import type { Scenario } from '../../sim-core/index';
-import { applySet, validateScenario } from '../../sim-core/scenario';
-import type { SetResult } from '../../sim-core/scenario';
+import type { Scenario, SetResult } from '../../sim-core/index';
+import { applySet, validateScenario } from '../../sim-core/index';
 import { UsageError } from '../cli/errors';
 import { cartesian, gridSize, seedList } from './grid';
 import type { RunJob } from './run-job';

@@ -8,10 +8,17 @@ import { EVENT_KINDS, renderAnomalyTable } from '../../sim-core/index';
 /** The page holding the generated sections, relative to the repository root. */
 export const SEMANTICS_DOC = 'docs/semantics.md';
 
-/** The event table as Markdown: each event's name and meaning, in kind order. */
+/** The event table as Markdown: each event's name, what `where` and `aux` hold, its meaning. */
 export function renderEventTable(): string {
-  const rows = EVENT_KINDS.map((e) => `| \`${e.name}\` | ${e.meaning.replace(/\|/g, '\\|')} |`);
-  return ['| Event | Meaning |', '| --- | --- |', ...rows].join('\n');
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = EVENT_KINDS.map(
+    (e) => `| \`${e.name}\` | ${e.kind} | ${e.where} | ${cell(e.aux ?? '')} | ${cell(e.meaning)} |`,
+  );
+  return [
+    '| Event | Code | `where` | `aux` | Meaning |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** Each generated section: its marker name and its content. */

@@ -2,7 +2,7 @@
 // (`npm run schema`); test/unit/schema.test.ts fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_FILE, scenarioJsonSchemaText } from '../../sim-core/scenario/schema';
+import { SCHEMA_FILE, scenarioJsonSchemaText } from '../../sim-core/index';
 
 const target = fileURLToPath(new URL(`../../${SCHEMA_FILE}`, import.meta.url));
 writeFileSync(target, scenarioJsonSchemaText());

@@ -1,20 +1,23 @@
 // The simulation kernel: one integer clock (µs), one event heap ordered by (time, sequence), and
 // a run loop with budgets. It knows nothing of brokers: events are (kind, a, b, c) integers that
-// a Handler interprets. Sampling ticks are taken between events without touching the heap.
+// a Handler interprets. Scheduling in the past is a bug in the model, never silently clamped.
 
 import { EventHeap } from './event-heap';
-import { BudgetExceededError } from './errors';
+import { BudgetExceededError, InvariantError } from './errors';
 
 /** Interprets scheduled events. Implemented by the broker model. */
 export interface Handler {
   handle(kind: number, a: number, b: number, c: number): void;
 }
 
-export interface KernelBudgets {
+export interface KernelOptions {
   maxEvents: number;
   maxSimTimeUs: number;
+  /** For the reproduction recipe of an invariant error. */
+  seed: number;
 }
 
+/** Why run() returned: the time was reached, nothing is left, the step cap, or the model halted. */
 export type StopReason = 'time' | 'idle' | 'steps' | 'halted';
 
 export class Kernel {
@@ -25,16 +28,17 @@ export class Kernel {
   /** Set by the model to end the run early (e.g. drained). */
   halted = false;
 
-  constructor(private readonly budgets: KernelBudgets) {}
+  constructor(private readonly options: KernelOptions) {}
 
-  /** Schedules an event at an absolute time (never in the past). */
+  /** Schedules an event at an absolute time, which must not be in the past. */
   at(timeUs: number, kind: number, a: number, b: number, c: number): void {
-    this.heap.push(timeUs < this.nowUs ? this.nowUs : timeUs, kind, a, b, c);
+    if (!(timeUs >= this.nowUs)) throw this.pastError(timeUs, kind);
+    this.heap.push(timeUs, kind, a, b, c);
   }
 
-  /** Schedules an event after a delay. */
+  /** Schedules an event after a delay (≥ 0). */
   after(delayUs: number, kind: number, a: number, b: number, c: number): void {
-    this.heap.push(this.nowUs + delayUs, kind, a, b, c);
+    this.at(this.nowUs + delayUs, kind, a, b, c);
   }
 
   /**
@@ -43,7 +47,7 @@ export class Kernel {
    */
   run(handler: Handler, untilUs: number, maxSteps: number): StopReason {
     const heap = this.heap;
-    const maxEvents = this.budgets.maxEvents;
+    const maxEvents = this.options.maxEvents;
     let steps = 0;
     while (!this.halted) {
       if (heap.length === 0) return 'idle';
@@ -53,7 +57,7 @@ export class Kernel {
         return 'time';
       }
       if (steps >= maxSteps) return 'steps';
-      if (t > this.budgets.maxSimTimeUs) this.overTime(t);
+      if (t > this.options.maxSimTimeUs) this.overTime(t);
       const slot = heap.pop();
       this.nowUs = t;
       if (++this.events > maxEvents) this.overEvents();
@@ -63,10 +67,19 @@ export class Kernel {
     return 'halted';
   }
 
+  /** An invariant error with this run's reproduction recipe. */
+  invariant(message: string): InvariantError {
+    return new InvariantError(message, this.options.seed, this.nowUs, this.events);
+  }
+
+  private pastError(timeUs: number, kind: number): InvariantError {
+    return this.invariant(`task ${kind} scheduled at ${timeUs} µs, before now (${this.nowUs} µs)`);
+  }
+
   private overEvents(): never {
     throw new BudgetExceededError(
       'maxEvents',
-      `${this.budgets.maxEvents} events`,
+      `${this.options.maxEvents} events`,
       `at simulated time ${this.nowUs / 1000} ms`,
     );
   }
@@ -74,7 +87,7 @@ export class Kernel {
   private overTime(t: number): never {
     throw new BudgetExceededError(
       'maxSimTime',
-      `${this.budgets.maxSimTimeUs / 1000} ms`,
+      `${this.options.maxSimTimeUs / 1000} ms`,
       `the run was still going at ${t / 1000} ms of simulated time`,
     );
   }

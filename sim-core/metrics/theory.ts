@@ -123,6 +123,23 @@ export function mmc({ lambdaPerMs, serviceMeanMs, servers }: MmcInput): QueueThe
   };
 }
 
+/**
+ * The M/M/c CDF of the queue wait (P(Wq ≤ t) = 1 − C·e^−θt) or of the sojourn, end to end
+ * (1 − {@link mmcSojournSurvival}), with t in ms; null if the queue is unstable.
+ */
+export function mmcCdf(
+  { lambdaPerMs, serviceMeanMs, servers }: MmcInput,
+  which: 'wait' | 'e2e',
+): ((tMs: number) => number) | null {
+  const a = lambdaPerMs * serviceMeanMs;
+  if (!(serviceMeanMs > 0) || a >= servers || serviceMeanMs === Infinity) return null;
+  const probWait = erlangC(servers, a);
+  const mu = 1 / serviceMeanMs;
+  const theta = servers * mu - lambdaPerMs;
+  if (which === 'wait') return (t) => (t < 0 ? 0 : 1 - probWait * exp(-theta * t));
+  return (t) => (t <= 0 ? 0 : 1 - mmcSojournSurvival(t, mu, theta, probWait));
+}
+
 /** Inputs of {@link mg1}: Poisson arrivals, one FIFO server, service with the given moments. */
 export interface Mg1Input {
   lambdaPerMs: number;

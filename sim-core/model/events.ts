@@ -1,204 +1,207 @@
-// The event stream: the one contract between the engine and every observer (metrics, trace hash,
-// trace file, UI animation). Kinds are small integers for speed; EVENT_KINDS names and explains
-// each one, and feeds both the trace file and the docs.
-
-/** Numeric event kinds, in past tense. Values are part of the trace hash: never renumber. */
-export const Ev = {
-  /** A producer made a publish attempt (retries included). where = producer index. */
-  published: 1,
-  /** The broker refused a publish (overflow reject-publish, broker down). where = queue index. */
-  rejected: 2,
-  /** A copy was accepted into a queue. where = queue index; aux = 1 if the copy was already accepted before. */
-  enqueued: 3,
-  /** The broker sent a delivery. where = instance index; aux = delivery number (1 = first). */
-  delivered: 4,
-  /** A delivery reached its consumer instance. where = instance index. */
-  received: 5,
-  /** Processing of a delivery started. where = instance index. */
-  started: 6,
-  /** The first completed processing of a copy (its side effect). where = instance index; aux = start time µs. */
-  processed: 7,
-  /** A processing attempt failed (transient failure or poison). where = instance index. */
-  failed: 8,
-  /** The broker removed a message on ack. where = queue index. */
-  acked: 9,
-  /** The broker received a negative acknowledgement. where = queue index. */
-  nacked: 10,
-  /** A delivered message became ready again (nack, ack timeout, crashed consumer). where = queue index. */
-  requeued: 11,
-  /** An unacknowledged delivery exceeded the ack timeout. where = queue index. */
-  timedOut: 12,
-  /** A copy was dead-lettered (or discarded with no dead-letter channel). where = queue index. */
-  deadLettered: 13,
-  /** A ready copy outlived its TTL. where = queue index. */
-  expired: 14,
-  /** A ready copy was dropped by a length limit. where = queue index. */
-  dropped: 15,
-  /** A copy vanished (broker or consumer crash) without being processed. where = queue index. */
-  lost: 16,
-  /** A retried publish was dropped by broker dedup. where = queue index. */
-  deduplicated: 17,
-  /** An idempotent consumer skipped a message it had already processed. where = instance index. */
-  suppressed: 18,
-  /** A consumer instance (where = instance index) or the broker (where = -1) crashed. */
-  crashed: 19,
-  /** A crashed instance or broker came back. */
-  recovered: 20,
-  /** The broker confirmed a publish to its producer. where = producer index. */
-  confirmed: 21,
-  /** A producer gave up on a message after its retries. where = producer index. */
-  publishFailed: 22,
-  /** Processing completed again for a copy already processed: a duplicate side effect. where = instance index; aux = start time µs. */
-  reprocessed: 23,
-  /** A publish reached a topic with no subscriptions and is gone. where = channel index. */
-  unrouted: 24,
-} as const;
-
-export type EventKind = (typeof Ev)[keyof typeof Ev];
+// The event stream: the whole contract between the engine and every observer (metrics, trace
+// hash, trace file, the lab's animation and event log, test tallies). One table defines each
+// kind's code, name, what `where` indexes, what `aux` holds and what it means; the Ev codes and
+// the EventKind type are derived from it. An event carries every fact an observer needs, so no
+// observer ever reads engine state.
 
 /** What an event's `where` index names (the broker is always -1). */
 export type EventWhere = 'producer' | 'queue' | 'instance' | 'channel';
 
+interface EventSpec {
+  /** Part of the trace hash: never renumber. */
+  readonly code: number;
+  readonly where: EventWhere;
+  /** What `aux` holds, or null when it is always 0. */
+  readonly aux: string | null;
+  readonly meaning: string;
+}
+
 /**
- * Names, what `where` indexes, and one-line meanings, indexed by kind: used by the trace
- * writer and the docs. Producer-side indices are sender indices (producers, then emitters).
+ * Every event kind. Producer-side `where` indices are sender indices (producers, then emitting
+ * consumers); queue indices are internal queues (a queue, a topic subscription, a log group).
  */
-export const EVENT_KINDS: ReadonlyArray<{
-  kind: EventKind;
-  name: string;
-  where: EventWhere;
-  meaning: string;
-}> = [
-  {
-    kind: Ev.published,
-    name: 'published',
+export const EVENTS = {
+  published: {
+    code: 1,
     where: 'producer',
+    aux: null,
     meaning: 'a producer made a publish attempt',
   },
-  { kind: Ev.rejected, name: 'rejected', where: 'queue', meaning: 'the broker refused a publish' },
-  {
-    kind: Ev.enqueued,
-    name: 'enqueued',
+  rejected: {
+    code: 2,
     where: 'queue',
+    aux: null,
+    meaning: 'the broker refused a publish',
+  },
+  enqueued: {
+    code: 3,
+    where: 'queue',
+    aux: '0: a new copy; 1: the copy was already accepted before; 2: a dead-lettered copy',
     meaning: 'a copy was accepted into a queue',
   },
-  {
-    kind: Ev.delivered,
-    name: 'delivered',
+  delivered: {
+    code: 4,
     where: 'instance',
+    aux: 'the delivery number (1 = first)',
     meaning: 'the broker sent the message to a consumer',
   },
-  {
-    kind: Ev.received,
-    name: 'received',
+  received: {
+    code: 5,
     where: 'instance',
+    aux: null,
     meaning: 'the delivery reached the consumer instance',
   },
-  {
-    kind: Ev.started,
-    name: 'started',
+  started: {
+    code: 6,
     where: 'instance',
+    aux: null,
     meaning: 'a consumer started processing',
   },
-  {
-    kind: Ev.processed,
-    name: 'processed',
+  processed: {
+    code: 7,
     where: 'instance',
+    aux: 'the processing start time in µs',
     meaning: 'processing completed: the side effect ran',
   },
-  { kind: Ev.failed, name: 'failed', where: 'instance', meaning: 'a processing attempt failed' },
-  {
-    kind: Ev.acked,
-    name: 'acked',
+  failed: {
+    code: 8,
+    where: 'instance',
+    aux: null,
+    meaning: 'a processing attempt failed',
+  },
+  acked: {
+    code: 9,
     where: 'queue',
+    aux: null,
     meaning: 'the broker removed the message on ack',
   },
-  {
-    kind: Ev.nacked,
-    name: 'nacked',
+  nacked: {
+    code: 10,
     where: 'queue',
+    aux: null,
     meaning: 'the broker received a negative ack',
   },
-  {
-    kind: Ev.requeued,
-    name: 'requeued',
+  requeued: {
+    code: 11,
     where: 'queue',
+    aux: null,
     meaning: 'an unacked message became ready again',
   },
-  {
-    kind: Ev.timedOut,
-    name: 'timedOut',
+  timedOut: {
+    code: 12,
     where: 'queue',
+    aux: null,
     meaning: 'a delivery exceeded the ack timeout',
   },
-  {
-    kind: Ev.deadLettered,
-    name: 'deadLettered',
+  deadLettered: {
+    code: 13,
     where: 'queue',
+    aux: null,
     meaning: 'a copy was dead-lettered',
   },
-  { kind: Ev.expired, name: 'expired', where: 'queue', meaning: 'a ready copy outlived its TTL' },
-  {
-    kind: Ev.dropped,
-    name: 'dropped',
+  expired: {
+    code: 14,
     where: 'queue',
+    aux: null,
+    meaning: 'a ready copy outlived its TTL',
+  },
+  dropped: {
+    code: 15,
+    where: 'queue',
+    aux: null,
     meaning: 'a length limit dropped a ready copy',
   },
-  {
-    kind: Ev.lost,
-    name: 'lost',
+  lost: {
+    code: 16,
     where: 'queue',
+    aux: null,
     meaning: 'a copy vanished without being processed',
   },
-  {
-    kind: Ev.deduplicated,
-    name: 'deduplicated',
+  deduplicated: {
+    code: 17,
     where: 'queue',
+    aux: null,
     meaning: 'broker dedup dropped a retried copy',
   },
-  {
-    kind: Ev.suppressed,
-    name: 'suppressed',
+  suppressed: {
+    code: 18,
     where: 'instance',
+    aux: null,
     meaning: 'an idempotent consumer skipped a repeat',
   },
-  {
-    kind: Ev.crashed,
-    name: 'crashed',
+  crashed: {
+    code: 19,
     where: 'instance',
+    aux: null,
     meaning: 'a consumer instance or the broker crashed',
   },
-  {
-    kind: Ev.recovered,
-    name: 'recovered',
+  recovered: {
+    code: 20,
     where: 'instance',
+    aux: null,
     meaning: 'a crashed instance or the broker came back',
   },
-  {
-    kind: Ev.confirmed,
-    name: 'confirmed',
+  confirmed: {
+    code: 21,
     where: 'producer',
+    aux: 'the confirmed sequence number',
     meaning: 'the broker confirmed a publish',
   },
-  {
-    kind: Ev.publishFailed,
-    name: 'publishFailed',
+  publishFailed: {
+    code: 22,
     where: 'producer',
+    aux: 'the sequence number given up on',
     meaning: 'a producer gave up after retries',
   },
-  {
-    kind: Ev.reprocessed,
-    name: 'reprocessed',
+  reprocessed: {
+    code: 23,
     where: 'instance',
+    aux: 'the processing start time in µs',
     meaning: 'a copy was processed again: a duplicate',
   },
-  {
-    kind: Ev.unrouted,
-    name: 'unrouted',
+  unrouted: {
+    code: 24,
     where: 'channel',
+    aux: null,
     meaning: 'a topic with no subscriptions dropped a publish',
   },
-];
+  settled: {
+    code: 25,
+    where: 'queue',
+    aux: 'the outcome: the code of deadLettered, expired, dropped or lost',
+    meaning:
+      'a copy the broker had ended while a consumer still held it was let go unprocessed: its outcome is final',
+  },
+} as const satisfies Record<string, EventSpec>;
+
+export type EventName = keyof typeof EVENTS;
+
+/** Numeric event kinds by name (`Ev.processed === 7`). */
+export const Ev = Object.fromEntries(
+  Object.entries(EVENTS).map(([name, spec]) => [name, spec.code]),
+) as { readonly [K in EventName]: (typeof EVENTS)[K]['code'] };
+
+export type EventKind = (typeof Ev)[EventName];
+
+/** One row per kind, indexed by code − 1: for the trace writer, the docs and the lab. */
+export const EVENT_KINDS: ReadonlyArray<{
+  kind: EventKind;
+  name: EventName;
+  where: EventWhere;
+  aux: string | null;
+  meaning: string;
+}> = (Object.entries(EVENTS) as Array<[EventName, EventSpec]>)
+  .map(([name, spec]) => ({
+    kind: spec.code as EventKind,
+    name,
+    where: spec.where,
+    aux: spec.aux,
+    meaning: spec.meaning,
+  }))
+  .sort((a, b) => a.kind - b.kind);
+
+/** The highest event code. */
+export const MAX_EVENT_KIND = EVENT_KINDS.length;
 
 /** What the `where` index of an event kind refers to. */
 export function eventWhere(kind: number): EventWhere {
@@ -210,13 +213,75 @@ export function eventName(kind: number): string {
   return EVENT_KINDS[kind - 1]?.name ?? `event${kind}`;
 }
 
+/** Bits of SimEvent.flags. */
+export const EventFlag = {
+  /** The message is a dead-lettered copy: it counts in its channel, not in the totals. */
+  secondary: 1,
+  /** This event decides the copy's outcome (processed, or a fate nothing can undo any more). */
+  outcome: 2,
+} as const;
+
 /**
- * A streaming observer of the run. Called synchronously for every event in order; it must not
- * change the simulation. `msg` is a message slot in the engine's MessageStore (or -1); its
- * fields are valid during the call.
+ * One event, as observers receive it. The engine reuses one record for every event: read it
+ * during the call, copy what you keep. Message fields are set for events about a message
+ * (sender ≥ 0); `instance` and `partition` when the message has an outstanding delivery or is a
+ * log record; the latency facts for `processed` and `reprocessed`; `consumer` also for an
+ * instance's `crashed` and `recovered`.
+ */
+export class SimEvent {
+  kind: EventKind = Ev.published;
+  timeUs = 0;
+  /** Message id: sender index and sequence number (`web:17`); sender −1 for no message. */
+  sender = -1;
+  seq = 0;
+  /** Ordering/partition key, or −1. */
+  key = -1;
+  where = -1;
+  aux = 0;
+  /** EventFlag bits. */
+  flags = 0;
+  /** The instance holding the message's current delivery, or −1. */
+  instance = -1;
+  /** A log record's partition, or −1. */
+  partition = -1;
+  /** The consumer definition (processed, reprocessed, crashed, recovered), or −1. */
+  consumer = -1;
+  /** The internal queue the processing consumer reads (processed, reprocessed). */
+  queue = -1;
+  /** First intended send, the chain origin's send, and the processing start (µs). */
+  publishUs = 0;
+  originUs = 0;
+  startUs = 0;
+  /** Payload bytes. */
+  size = 0;
+}
+
+/** A set of event kinds as a bitmask over codes (bit k for code k; up to 52 kinds). */
+export type EventMask = number;
+
+/** The mask of the given kinds. */
+export function eventMask(...kinds: EventKind[]): EventMask {
+  let m = 0;
+  for (const k of new Set(kinds)) m += 2 ** k; // beyond 32 bits, so arithmetic, not `|`
+  return m;
+}
+
+/** Every kind. */
+export const ALL_EVENTS: EventMask = eventMask(...EVENT_KINDS.map((e) => e.kind));
+
+/** Whether a mask holds a kind. */
+export function maskHas(mask: EventMask, kind: number): boolean {
+  return Math.floor(mask / 2 ** kind) % 2 === 1;
+}
+
+/**
+ * A streaming observer of the run: called synchronously for each event of a kind in `kinds`,
+ * in order. It must not change the simulation.
  */
 export interface SimObserver {
-  onEvent(kind: EventKind, timeUs: number, msg: number, where: number, aux: number): void;
+  /** The kinds it wants; the engine calls no one for a kind nobody wants. */
+  readonly kinds: EventMask;
+  onEvent(ev: SimEvent): void;
   /** Called at each time-series sample point, before events at that time. */
   onSample?(timeUs: number): void;
 }

@@ -3,7 +3,7 @@
 
 import type { Fault, Scenario } from '../scenario/types';
 import type { Topology } from './topology';
-import { toUs } from './runtime';
+import { msToUs } from '../time';
 
 export interface CompiledFault {
   index: number;
@@ -31,42 +31,45 @@ function instancesOf(name: string, topo: Topology): number[] {
 }
 
 export function compileFaults(s: Scenario, topo: Topology): CompiledFault[] {
-  return s.faults.map((f: Fault, index) => {
-    const base: CompiledFault = {
-      index,
-      kind: 'crash',
-      atUs: toUs(f.at),
-      forUs: 0,
-      restartUs: -1,
-      factor: 1,
-      broker: false,
-      instances: [],
-      producers: [],
-      resetGroup: null,
-      resetTo: 'earliest',
-    };
-    if ('crash' in f) {
-      base.broker = f.crash === 'broker';
-      base.instances = base.broker ? [] : instancesOf(f.crash, topo);
-      base.restartUs = f.restart === null ? -1 : toUs(f.restart);
-    } else if ('partition' in f) {
-      base.kind = 'partition';
-      base.forUs = toUs(f.for);
-      for (const name of f.partition) {
-        const p = topo.producerIndex.get(name);
-        if (p !== undefined) base.producers.push(p);
-        else base.instances.push(...instancesOf(name, topo));
-      }
-    } else if ('slow' in f) {
-      base.kind = 'slow';
-      base.forUs = toUs(f.for);
-      base.factor = f.factor;
-      base.instances = instancesOf(f.slow, topo);
-    } else {
-      base.kind = 'resetOffsets';
-      base.resetGroup = f.resetOffsets;
-      base.resetTo = f.to;
+  return s.faults.map((f, index) => compileFault(f, index, topo));
+}
+
+/** One fault resolved to indices; `index` is its place in the run's fault list. */
+export function compileFault(f: Fault, index: number, topo: Topology): CompiledFault {
+  const base: CompiledFault = {
+    index,
+    kind: 'crash',
+    atUs: msToUs(f.at),
+    forUs: 0,
+    restartUs: -1,
+    factor: 1,
+    broker: false,
+    instances: [],
+    producers: [],
+    resetGroup: null,
+    resetTo: 'earliest',
+  };
+  if ('crash' in f) {
+    base.broker = f.crash === 'broker';
+    base.instances = base.broker ? [] : instancesOf(f.crash, topo);
+    base.restartUs = f.restart === null ? -1 : msToUs(f.restart);
+  } else if ('partition' in f) {
+    base.kind = 'partition';
+    base.forUs = msToUs(f.for);
+    for (const name of f.partition) {
+      const p = topo.producerIndex.get(name);
+      if (p !== undefined) base.producers.push(p);
+      else base.instances.push(...instancesOf(name, topo));
     }
-    return base;
-  });
+  } else if ('slow' in f) {
+    base.kind = 'slow';
+    base.forUs = msToUs(f.for);
+    base.factor = f.factor;
+    base.instances = instancesOf(f.slow, topo);
+  } else {
+    base.kind = 'resetOffsets';
+    base.resetGroup = f.resetOffsets;
+    base.resetTo = f.to;
+  }
+  return base;
 }

@@ -2,7 +2,7 @@
 // message in flight or waiting out a retry delay; queues without groups have groupBusy null.
 
 import type { MessageStore } from './messages';
-import type { QueueRt } from './runtime';
+import type { QueueRt } from './entities';
 
 /** The first ready message whose group has nothing in flight, or -1. */
 export function firstFreeGroup(m: MessageStore, q: QueueRt): number {

@@ -2,105 +2,101 @@
 // (heartbeat or session timeout), restarts and reconnects. A connection's token voids every
 // delivery and ack of an older connection; a crash chain's epoch voids crashes of an older chain.
 
-import { ln } from '../random';
-import type { Rng } from '../random';
 import { Ev } from './events';
 import { Task } from './tasks';
-import type { Engine } from './engine';
-import { toUs } from './runtime';
-import type { InstanceRt } from './runtime';
+import type { Ctx } from './context';
+import type { InstanceRt } from './entities';
+import type { State } from './state';
+import { dropBuffer, dropInProgress } from './consumers';
+import { takeUnacked } from './acks';
+import { endCopy, requeueOrDeadLetter } from './fates';
+import { dispatch, offerCredit } from './dispatch';
+import { rebalance } from './log-groups';
+import { startCommitTicks } from './log-delivery';
 
-export class InstanceFailures {
-  constructor(private readonly e: Engine) {}
-
-  scheduleRandomCrash(inst: InstanceRt): void {
-    const c = inst.def.crashes;
-    if (c === null) return;
-    const gapUs = toUs(-c.mtbf * lnOf(inst.rngCrashes));
-    this.e.kernel.after(gapUs, Task.crash, inst.index, ++inst.crashEpoch, toUs(c.restart));
-  }
-
-  /** The process dies: its buffer and in-progress work are gone; the broker notices later. */
-  crashInstance(inst: InstanceRt, restartUs: number): void {
-    if (!inst.up) return;
-    const e = this.e;
-    const now = e.kernel.nowUs;
-    inst.up = false;
-    inst.killToken = e.tokenSeq;
-    inst.connToken = e.tokenSeq;
-    e.obs.onEvent(Ev.crashed, now, -1, inst.index, 0);
-    e.consumerOps.dropBuffer(inst);
-    inst.touch(now, e.warmupUs);
-    e.consumerOps.dropInProgress(inst);
-    const detectUs = now + this.detectionDelay(inst);
-    e.kernel.at(detectUs, Task.detect, inst.index, 0, inst.connToken);
-    // Simplification: the restarted process reconnects once the broker has noticed the old connection is gone.
-    if (restartUs >= 0)
-      e.kernel.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
-  }
-
-  /** Whether the instance serves a direct channel (it has no broker connection). */
-  isDirect(inst: InstanceRt): boolean {
-    return inst.queue >= 0 && this.e.queues[inst.queue].directTimeoutUs >= 0;
-  }
-
-  /** How long until the broker gives up on a silent instance: heartbeat, or a log group's session timeout. */
-  detectionDelay(inst: InstanceRt): number {
-    return inst.group >= 0 ? this.e.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;
-  }
-
-  /**
-   * The broker notices a dead connection (missed heartbeats): every unacked delivery on it comes
-   * back (flagged redelivered on its next delivery). Ignored if the connection was renewed since.
-   */
-  detectDeadConnection(inst: InstanceRt, connTokenAtFailure: number): void {
-    const e = this.e;
-    if (inst.connToken > connTokenAtFailure) return; // a newer connection: nothing to detect
-    if (inst.up && inst.partitionUntilUs <= e.kernel.nowUs) return; // the partition healed in time
-    inst.connected = false;
-    if (inst.group >= 0) return e.logOps.rebalance(e.groups[inst.group]);
-    if (inst.queue < 0) return;
-    const q = e.queues[inst.queue];
-    for (const s of e.acks.takeUnacked(q, inst)) {
-      // No broker holds a direct call: it fails with its instance.
-      if (q.directTimeoutUs >= 0) e.fates.endCopy(q, s, Ev.lost);
-      else e.fates.requeueOrDeadLetter(q, s, false);
-    }
-    e.dispatcher.dispatch(q);
-  }
-
-  restartInstance(inst: InstanceRt): void {
-    if (inst.up) return;
-    const e = this.e;
-    inst.up = true;
-    e.obs.onEvent(Ev.recovered, e.kernel.nowUs, -1, inst.index, 0);
-    this.reconnect(inst);
-    this.scheduleRandomCrash(inst);
-    e.logOps.startCommitTicks(inst);
-  }
-
-  /** A fresh connection: full credit; deliveries of the old one are void. */
-  /**
-   * A fresh connection with full credit; deliveries on the old one are void. `quiet`: only open
-   * it, and let the caller dispatch once every instance is connected (a broker restart), so no
-   * delivery goes out on a connection that is about to be replaced.
-   */
-  reconnect(inst: InstanceRt, quiet = false): void {
-    const e = this.e;
-    inst.connected = true;
-    inst.connToken = e.tokenSeq;
-    inst.withheld = 0;
-    if (inst.group >= 0) {
-      if (!quiet) e.logOps.rebalance(e.groups[inst.group]);
-      return;
-    }
-    inst.credit = inst.autoAck ? Infinity : inst.prefetch;
-    e.dispatcher.offerCredit(inst);
-    if (!quiet && inst.queue >= 0) e.dispatcher.dispatch(e.queues[inst.queue]);
-  }
+export function scheduleRandomCrash(cx: Ctx, inst: InstanceRt): void {
+  if (inst.crashGap === null) return;
+  const gapUs = inst.crashGap.sampleUs(inst.rngCrashes);
+  cx.after(gapUs, Task.crash, inst.index, ++inst.crashEpoch, inst.crashRestartUs);
 }
 
-/** ln(u) of a uniform draw: −mean·ln(u) is an exponential gap with that mean. */
-export function lnOf(rng: Rng): number {
-  return ln(rng.nextFloat());
+/** The process dies: its buffer and in-progress work are gone; the broker notices later. */
+export function crashInstance(st: State, cx: Ctx, inst: InstanceRt, restartUs: number): void {
+  if (!inst.up) return;
+  const now = cx.nowUs;
+  inst.up = false;
+  inst.killToken = st.tokenSeq;
+  inst.connToken = st.tokenSeq;
+  cx.emitPlain(Ev.crashed, inst.index, 0, inst.consumer);
+  dropBuffer(st, cx, inst);
+  st.gauges.touchInstance(inst, now);
+  dropInProgress(st, cx, inst);
+  const detectUs = now + detectionDelay(st, inst);
+  cx.at(detectUs, Task.detect, inst.index, 0, inst.connEpoch);
+  // Simplification: the restarted process reconnects once the broker has noticed the old connection is gone.
+  if (restartUs >= 0) cx.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
+}
+
+/** Whether the instance serves a direct channel (it has no broker connection). */
+export function isDirect(st: State, inst: InstanceRt): boolean {
+  return inst.queue >= 0 && st.queues[inst.queue].directTimeoutUs >= 0;
+}
+
+/** How long until the broker gives up on a silent instance: heartbeat, or a log group's session timeout. */
+export function detectionDelay(st: State, inst: InstanceRt): number {
+  return inst.group >= 0 ? st.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;
+}
+
+/**
+ * The broker notices a dead connection (missed heartbeats since the instance fell silent): every
+ * unacked delivery on it comes back (flagged redelivered on its next delivery). Ignored if the
+ * connection was renewed since, or already given up on (a partition, then a crash, of one
+ * silence).
+ */
+export function detectDeadConnection(
+  st: State,
+  cx: Ctx,
+  inst: InstanceRt,
+  epochAtFailure: number,
+): void {
+  if (inst.connEpoch !== epochAtFailure || !inst.connected) return;
+  if (inst.up && inst.partitionUntilUs <= cx.nowUs) return; // the partition healed in time
+  inst.connected = false;
+  if (inst.group >= 0) return rebalance(st, cx, st.groups[inst.group]);
+  if (inst.queue < 0) return;
+  const q = st.queues[inst.queue];
+  for (const s of takeUnacked(st, cx, q, inst)) {
+    // No broker holds a direct call: it fails with its instance.
+    if (q.directTimeoutUs >= 0) endCopy(st, cx, q, s, Ev.lost);
+    else requeueOrDeadLetter(st, cx, q, s, false);
+  }
+  dispatch(st, cx, q);
+}
+
+export function restartInstance(st: State, cx: Ctx, inst: InstanceRt): void {
+  if (inst.up) return;
+  inst.up = true;
+  cx.emitPlain(Ev.recovered, inst.index, 0, inst.consumer);
+  reconnect(st, cx, inst);
+  scheduleRandomCrash(cx, inst);
+  startCommitTicks(st, cx, inst);
+}
+
+/**
+ * A fresh connection with full credit; deliveries on the old one are void. `quiet`: only open
+ * it, and let the caller dispatch once every instance is connected (a broker restart), so no
+ * delivery goes out on a connection that is about to be replaced.
+ */
+export function reconnect(st: State, cx: Ctx, inst: InstanceRt, quiet = false): void {
+  inst.connected = true;
+  inst.connToken = st.tokenSeq;
+  inst.connEpoch++;
+  inst.withheld = 0;
+  if (inst.group >= 0) {
+    if (!quiet) rebalance(st, cx, st.groups[inst.group]);
+    return;
+  }
+  inst.credit = inst.autoAck ? Infinity : inst.prefetch;
+  offerCredit(st, inst);
+  if (!quiet && inst.queue >= 0) dispatch(st, cx, st.queues[inst.queue]);
 }

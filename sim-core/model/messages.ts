@@ -2,7 +2,8 @@
 // the broker (ready or unacked), a network hop, or a consumer (buffered or processing). Slots are
 // reference-counted so a stale holder (a consumer still processing a timed-out delivery) never
 // reads a reused slot. Copies: a producer retry accepted twice makes two physical instances of
-// one copy; `copyOf` points both at the owner slot, which carries the copy's processed state.
+// one copy; `copyOf` points both at the owner slot, which carries the copy's state: how often it
+// was processed, how many holders could still process it, and its outcome once decided.
 
 const INITIAL = 4096;
 
@@ -24,7 +25,7 @@ export const MsgFlag = {
   secondary: 1,
   /** A record in a partitioned log: shared by every group; `queue` holds its partition. */
   logRecord: 2,
-  /** The broker ended this copy (lost, dead-lettered...): a delivery dropped later is not a second loss. */
+  /** The broker dealt this physical instance a fate (dead-lettered, lost...): it holds it no more. */
   ended: 4,
 } as const;
 
@@ -54,8 +55,18 @@ export class MessageStore {
   state = new Uint8Array(INITIAL);
   /** Completed processings of this copy (on the owner slot), saturating at 255. */
   processed = new Uint8Array(INITIAL);
-  /** The fate recorded for this copy in the totals (an Ev kind), or 0 (on the owner slot). */
-  fate = new Uint8Array(INITIAL);
+  /** The copy's outcome once decided (Ev.processed or a fate's Ev kind), or 0 (on the owner slot). */
+  outcome = new Uint8Array(INITIAL);
+  /**
+   * A fate the broker gave the copy while a consumer still held it (on the owner slot): the
+   * outcome if that holder lets go unprocessed; 0 if none.
+   */
+  tentative = new Uint8Array(INITIAL);
+  /**
+   * Holders that could still get the copy processed (on the owner slot): its physical instances
+   * the broker holds, plus its deliveries in consumers' hands.
+   */
+  alive = new Int32Array(INITIAL);
   /** MsgFlag bits. */
   flags = new Uint8Array(INITIAL);
   /** First intended send time, and the chain origin's. */
@@ -80,7 +91,9 @@ export class MessageStore {
     this.copyOf[s] = s;
     this.deliveries[s] = 0;
     this.processed[s] = 0;
-    this.fate[s] = 0;
+    this.outcome[s] = 0;
+    this.tentative[s] = 0;
+    this.alive[s] = 0;
     this.flags[s] = 0;
     this.inst[s] = -1;
     this.token[s] = 0;
@@ -130,7 +143,9 @@ export class MessageStore {
     this.next = growI32(this.next, n);
     this.prev = growI32(this.prev, n);
     this.processed = growU8(this.processed, n);
-    this.fate = growU8(this.fate, n);
+    this.outcome = growU8(this.outcome, n);
+    this.tentative = growU8(this.tentative, n);
+    this.alive = growI32(this.alive, n);
     this.flags = growU8(this.flags, n);
     this.state = growU8(this.state, n);
     this.publishUs = growF64(this.publishUs, n);
@@ -156,4 +171,9 @@ function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
   return b;
+}
+
+/** The enqueued event's aux for a new copy: 2 for a dead-lettered (secondary) copy, else 0. */
+export function copyAux(m: MessageStore, s: number): number {
+  return (m.flags[s] & MsgFlag.secondary) !== 0 ? 2 : 0;
 }

@@ -2,56 +2,54 @@
 // A link never reorders (an arrival is never before the link's last one) and a partition holds
 // traffic back until it heals rather than losing it.
 
-import { compileDist } from '../random';
-import type { Rng, Sampler } from '../random';
-import type { Engine } from './engine';
-import { toUs } from './runtime';
-import type { InstanceRt, ProducerRt } from './runtime';
+import type { Rng } from '../random';
+import type { InstanceRt, ProducerRt } from './entities';
+import type { State } from './state';
 
-export class Network {
-  readonly latency: Sampler;
-  /** Constant zero latency: hops are handled inline, at the same time, with no heap entry. */
-  readonly zeroLatency: boolean;
-  private readonly ackLoss: number;
-  private readonly confirmLoss: number;
+/** One sampled hop latency in µs. */
+export function hopDelay(st: State, rng: Rng): number {
+  return st.hop.sampleUs(rng);
+}
 
-  constructor(private readonly e: Engine) {
-    const net = e.scenario.network;
-    const lat = net.latency;
-    this.latency = compileDist(lat);
-    this.zeroLatency = lat.kind === 'constant' && lat.value === 0;
-    this.ackLoss = net.ackLoss;
-    this.confirmLoss = net.confirmLoss;
-  }
+/**
+ * Arrival time of a message sent at nowUs on a FIFO link whose last arrival was lastUs; a
+ * partition holds traffic back until it heals (TCP retransmits rather than loses it).
+ */
+export function hopArrival(
+  st: State,
+  nowUs: number,
+  lastUs: number,
+  rng: Rng,
+  heldUntilUs: number,
+): number {
+  let t = nowUs + st.hop.sampleUs(rng);
+  if (t < heldUntilUs) t = heldUntilUs;
+  return t > lastUs ? t : lastUs;
+}
 
-  /** One sampled hop latency in µs. */
-  hopDelay(rng: Rng): number {
-    return toUs(this.latency.sample(rng));
-  }
+/** Arrival time at the broker of an ack, commit or emit sent now by an instance. */
+export function toBrokerArrival(st: State, nowUs: number, inst: InstanceRt): number {
+  inst.linkToBrokerUs = hopArrival(
+    st,
+    nowUs,
+    inst.linkToBrokerUs,
+    inst.rngNet,
+    inst.partitionUntilUs,
+  );
+  return inst.linkToBrokerUs;
+}
 
-  /**
-   * Arrival time of a message sent now on a FIFO link whose last arrival was lastUs; a partition
-   * holds traffic back until it heals (TCP retransmits rather than loses it).
-   */
-  hopArrival(lastUs: number, rng: Rng, heldUntilUs: number): number {
-    let t = this.e.kernel.nowUs + toUs(this.latency.sample(rng));
-    if (t < heldUntilUs) t = heldUntilUs;
-    return t > lastUs ? t : lastUs;
-  }
+/** Whether the network loses this ack (or commit). */
+export function lostAck(st: State, inst: InstanceRt): boolean {
+  return st.ackLoss > 0 && inst.rngAckLoss.nextFloat() < st.ackLoss;
+}
 
-  /** Arrival time at the broker of an ack or commit sent now by an instance. */
-  ackArrival(inst: InstanceRt): number {
-    inst.linkToBrokerUs = this.hopArrival(inst.linkToBrokerUs, inst.rngNet, inst.partitionUntilUs);
-    return inst.linkToBrokerUs;
-  }
+/** Whether the network loses this publisher confirm. */
+export function lostConfirm(st: State, p: ProducerRt): boolean {
+  return st.confirmLoss > 0 && p.rngConfirmLoss.nextFloat() < st.confirmLoss;
+}
 
-  /** Whether the network loses this ack (or commit). */
-  lostAck(inst: InstanceRt): boolean {
-    return this.ackLoss > 0 && inst.rngAckLoss.nextFloat() < this.ackLoss;
-  }
-
-  /** Whether the network loses this publisher confirm. */
-  lostConfirm(p: ProducerRt): boolean {
-    return this.confirmLoss > 0 && p.rngConfirmLoss.nextFloat() < this.confirmLoss;
-  }
+/** Whether a hop from this instance, now, runs inline: zero latency and no partition. */
+export function inlineHop(st: State, nowUs: number, heldUntilUs: number): boolean {
+  return st.zeroLatency && heldUntilUs <= nowUs;
 }

@@ -1,7 +1,7 @@
-// The engine's scheduled task kinds (heap event kinds); log tasks are numbered after them in
-// log-ops.ts. A task carries three numbers (a, b, c) whose meaning depends on its kind.
+// The engine's scheduled task kinds (heap event kinds). A task carries three numbers (a, b, c)
+// whose meaning depends on its kind; engine.ts hands each to the module for its concern. A
+// zero-latency hop runs the same task at once (Ctx.run), so modules never call each other back.
 
-/** Scheduled tasks (heap event kinds). */
 export const Task = {
   produce: 1,
   atBroker: 2,
@@ -22,4 +22,9 @@ export const Task = {
   confirmAtProducer: 17,
   confirmTimeout: 18,
   retryPublish: 19,
+  logRetention: 40,
+  commitAtBroker: 41,
+  commitTick: 42,
 } as const;
+
+export type TaskKind = (typeof Task)[keyof typeof Task];

@@ -1,5 +1,6 @@
-// Turns a validated scenario into dense integer indices: internal queues (a queue channel, or
-// one per topic subscription), consumer instances, and the fan-out targets of each channel.
+// Turns a validated scenario into dense integer indices: internal queues (a queue channel, one
+// per topic subscription, then one per log consumer group for its counters), consumer instances,
+// and the fan-out targets of each channel.
 // Everything the hot loop touches is addressed by these indices; names are for reports only.
 
 import type { Channel, QueueOptions, Scenario } from '../scenario/types';
@@ -70,10 +71,20 @@ export function buildTopology(s: Scenario): Topology {
       for (const sub of ch.subscriptions) add(`${ch.id}/${sub.id}`, sub);
     channelTargets.push(targets);
   });
+  // Log consumer groups, in the order their first consumer is listed: `ledger/audit`.
+  s.consumers.forEach((c) => {
+    const ci = channelIndex.get(c.from);
+    if (ci === undefined || s.channels[ci].kind !== 'log') return;
+    const name = `${c.from}/${c.group ?? c.id}`;
+    if (queueIndex.has(name)) return;
+    queueIndex.set(name, queues.length);
+    queues.push({ name, channel: ci, options: PLAIN_QUEUE_OPTIONS, directTimeout: null });
+  });
   const instances: InstanceInfo[] = [];
   const consumerIndex = new Map<string, number>();
   s.consumers.forEach((c, ci) => {
     consumerIndex.set(c.id, ci);
+    // A log consumer's target is its group's, wired when the engine joins it to the group.
     const queue = queueIndex.get(c.from) ?? -1;
     for (let k = 1; k <= c.instances; k++)
       instances.push({ name: `${c.id}#${k}`, consumer: ci, queue });

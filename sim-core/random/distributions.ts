@@ -2,6 +2,7 @@
 // only + − × ÷, Math.sqrt and our own ln/exp, so every engine draws the same values from a stream.
 
 import type { Dist } from '../scenario/types';
+import { US_PER_MS } from '../time';
 import { exp, ln } from './math';
 import type { Rng } from './prng';
 
@@ -233,4 +234,28 @@ export function compileDist(d: Dist): Sampler {
       check(d.values.length > 0 && d.values.every(Number.isFinite), d, 'need finite values');
       return new EmpiricalSampler(d.values);
   }
+}
+
+/** A duration distribution in the engine's unit: every sample is an integer number of µs. */
+export interface DurationSampler {
+  /** One duration in integer µs; `factor` scales it before rounding (a slowed-down instance). */
+  sampleUs(rng: Rng, factor?: number): number;
+  /** Written as the constant 0: a hop with this latency runs inline, with no scheduled event. */
+  readonly isZero: boolean;
+}
+
+/** Samples in ms, rounded once to integer µs: the engine's clock never sees a fraction. */
+class MicrosecondSampler implements DurationSampler {
+  constructor(
+    private readonly ms: Sampler,
+    readonly isZero: boolean,
+  ) {}
+  sampleUs(rng: Rng, factor = 1): number {
+    return Math.round(this.ms.sample(rng) * factor * US_PER_MS);
+  }
+}
+
+/** Compiles a duration distribution (parameters in ms, as in the scenario) to integer µs samples. */
+export function compileDurationUs(d: Dist): DurationSampler {
+  return new MicrosecondSampler(compileDist(d), d.kind === 'constant' && d.value === 0);
 }

@@ -3,6 +3,12 @@
 
 export { ln, exp, pow } from './math';
 export { Rng, streamFor } from './prng';
-export { compileDist, truncatedNormalMoments, type Sampler } from './distributions';
+export {
+  compileDist,
+  compileDurationUs,
+  truncatedNormalMoments,
+  type DurationSampler,
+  type Sampler,
+} from './distributions';
 export { compileArrivals, type Arrivals } from './arrivals';
 export { compileKeys, type KeyPicker } from './keys';

@@ -1,6 +1,7 @@
 // The project's own PRNG: xoshiro128** over four int32 fields, and named streams derived from
 // (seed, entity, purpose). Same triple → same stream in every engine; no allocation per draw.
 
+import { fmix32, murmurStep, murmurString } from '../hash';
 import { ln } from './math';
 
 const TWO_POW_MINUS_32 = 1 / 4294967296;
@@ -81,31 +82,6 @@ export class Rng {
   }
 }
 
-/** One murmur3_32 block step. */
-function mixBlock(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** murmur3's finalizer: full avalanche of a 32-bit word. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-function mixString(h: number, s: string): number {
-  h = mixBlock(h, s.length); // length prefix: ("ab","c") and ("a","bc") hash differently
-  for (let i = 0; i < s.length; i++) h = mixBlock(h, s.charCodeAt(i));
-  return h;
-}
-
 /** One 32-bit lane of the stream key: murmur3 over (seed, entity, purpose) with its own seed. */
 function hashLane(
   lane: number,
@@ -115,10 +91,10 @@ function hashLane(
   purpose: string,
 ): number {
   let h = Math.imul(lane + 1, 0x9e3779b9);
-  h = mixBlock(h, seedLo);
-  h = mixBlock(h, seedHi);
-  h = mixString(h, entity);
-  h = mixString(h, purpose);
+  h = murmurStep(h, seedLo);
+  h = murmurStep(h, seedHi);
+  h = murmurString(h, entity);
+  h = murmurString(h, purpose);
   return fmix32(h ^ (entity.length + purpose.length + 4));
 }
 

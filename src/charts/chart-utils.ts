@@ -2,6 +2,7 @@
 // axis ticks, colour-blind-safe palettes and the theoretical M/M/c latency distribution.
 
 import * as d3 from 'd3';
+import { mmcCdf as theoryCdf } from '../../sim-core/index';
 import type { TheoryBlock } from '../../sim-core/index';
 import { fmtTick } from './format';
 
@@ -285,31 +286,18 @@ export function fractionAt(
   return levels[i] + f * (levels[i + 1] - levels[i]);
 }
 
-/**
- * The theoretical CDF of queue wait or end-to-end latency (ms) for an M/M/c queue, or null when
- * the theory block is not M/M/c. Wait: P(W ≤ t) = 1 − Pw·e^(−(cμ−λ)t). End-to-end adds an
- * independent exponential service time (a hypoexponential tail for the waiting part).
- */
+/** The theoretical CDF (ms) of queue wait or end-to-end latency, or null unless M/M/c applies. */
 export function mmcCdf(
   theory: TheoryBlock | null | undefined,
   which: 'e2e' | 'wait',
 ): ((t: number) => number) | null {
   if (!theory || !theory.model.startsWith('M/M/')) return null;
-  const lambda = theory.arrivalPerSec / 1000;
-  const mu = 1 / theory.serviceMeanMs;
-  const theta = theory.servers * mu - lambda;
-  const pw = theory.probWait;
-  if (!(theta > 0) || !(mu > 0) || !Number.isFinite(pw)) return null;
-  if (which === 'wait') return (t) => (t < 0 ? 0 : 1 - pw * Math.exp(-theta * t));
-  return (t) => {
-    if (t <= 0) return 0;
-    const noWait = Math.exp(-mu * t);
-    const both =
-      Math.abs(theta - mu) < 1e-12 * mu
-        ? (1 + mu * t) * Math.exp(-mu * t)
-        : (theta * Math.exp(-mu * t) - mu * Math.exp(-theta * t)) / (theta - mu);
-    return 1 - ((1 - pw) * noWait + pw * both);
+  const input = {
+    lambdaPerMs: theory.arrivalPerSec / 1000,
+    serviceMeanMs: theory.serviceMeanMs,
+    servers: theory.servers,
   };
+  return theoryCdf(input, which);
 }
 
 /** A unit for a latency axis: milliseconds, or seconds once values reach a few seconds. */

@@ -3,7 +3,7 @@
 // document entry by entry, so comments and layout elsewhere in the file survive.
 
 import { parseDocument } from 'yaml';
-import { applySet, parseScenarioText } from '../../sim-core/scenario';
+import { applySet, parseScenarioText } from '../../sim-core/index';
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

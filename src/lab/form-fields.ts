@@ -1,7 +1,7 @@
 // The form's fields: the common knobs of a scenario, read from its text and addressed by the
 // same id paths as `brokerlab sweep --vary` (consumers.workers.prefetch, …).
 
-import { parseScenarioText } from '../../sim-core/scenario';
+import { parseScenarioText } from '../../sim-core/index';
 
 export interface FormField {
   path: string;

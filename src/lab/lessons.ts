@@ -1,7 +1,7 @@
 // The gallery: every scenario in examples/, bundled as text, with its lesson card (the
 // scenario's `lesson` block: group, summary, what to watch, "try this" actions).
 
-import { LESSON_GROUPS, parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { LESSON_GROUPS, parseScenarioText, validateScenario } from '../../sim-core/index';
 import type { LessonTry } from '../../sim-core/index';
 
 const files = import.meta.glob('../../examples/*.yaml', {

@@ -3,7 +3,7 @@
 // frame) and are stamped straight into one ImageData's pixels, which is put once per frame:
 // thousands of drawImage calls cost ~6 µs each on a software-rendered canvas, a stamp a few ns.
 
-import { Ev } from '../../sim-core/model/events';
+import { Ev } from '../../sim-core/index';
 import type { EventColumns, TopologyModel } from '../shared/protocol';
 import type { Box, Layout } from './layout';
 import { DOT_STATES, STATE_COLOURS } from './palette';

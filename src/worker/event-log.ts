@@ -2,12 +2,14 @@
 // Bounded: when full it forgets its older half, so a long run costs fixed memory; the inspector
 // then says from when its history is kept.
 
-import type { Engine, EventKind, SimObserver } from '../../sim-core/index';
+import { ALL_EVENTS, messageIdHash } from '../../sim-core/index';
+import type { SimEvent, SimObserver } from '../../sim-core/index';
 import type { EventColumns } from '../shared/protocol';
 
 const DEFAULT_CAPACITY = 1 << 20;
 
 export class EventLog implements SimObserver {
+  readonly kinds = ALL_EVENTS;
   /** Index (since the run started) of the oldest kept event. */
   firstIndex = 0;
   /** Events logged since the run started. */
@@ -18,7 +20,6 @@ export class EventLog implements SimObserver {
   private aux: Float64Array;
   private sender: Int32Array;
   private seq: Int32Array;
-  private engine!: Engine;
   /**
    * Keep only 1 message in (mask + 1) (a power of two; 0 keeps all): at "max" the lab records
    * the sampled messages' histories only, which spares the engine most of the logging.
@@ -38,16 +39,11 @@ export class EventLog implements SimObserver {
     this.seq = new Int32Array(capacity);
   }
 
-  attach(engine: Engine): void {
-    this.engine = engine;
-  }
-
-  onEvent(kind: EventKind, timeUs: number, s: number, where: number, aux: number): void {
-    const m = this.engine.msgs;
+  onEvent(ev: SimEvent): void {
     if (
       this.sampleMask !== 0 &&
-      s >= 0 &&
-      (messageHash(m.producer[s], m.seq[s]) & this.sampleMask) !== 0
+      ev.sender >= 0 &&
+      (messageIdHash(ev.sender, ev.seq) & this.sampleMask) !== 0
     ) {
       this.partial = true;
       return;
@@ -57,17 +53,12 @@ export class EventLog implements SimObserver {
       this.forgetOlderHalf();
       i = this.total - this.firstIndex;
     }
-    this.kind[i] = kind;
-    this.timeUs[i] = timeUs;
-    this.where[i] = where;
-    this.aux[i] = aux;
-    if (s >= 0) {
-      this.sender[i] = m.producer[s];
-      this.seq[i] = m.seq[s];
-    } else {
-      this.sender[i] = -1;
-      this.seq[i] = -1;
-    }
+    this.kind[i] = ev.kind;
+    this.timeUs[i] = ev.timeUs;
+    this.where[i] = ev.where;
+    this.aux[i] = ev.aux;
+    this.sender[i] = ev.sender;
+    this.seq[i] = ev.sender >= 0 ? ev.seq : -1;
     this.total++;
   }
 
@@ -93,7 +84,7 @@ export class EventLog implements SimObserver {
       const mask = sampleEvery - 1; // a power of two
       for (let i = start; i < end; i++) {
         const q = this.seq[i];
-        if (q < 0 || (messageHash(this.sender[i], q) & mask) === 0) picked[n++] = i;
+        if (q < 0 || (messageIdHash(this.sender[i], q) & mask) === 0) picked[n++] = i;
       }
     }
     const out: EventColumns = {
@@ -140,13 +131,4 @@ export class EventLog implements SimObserver {
       col.copyWithin(0, half);
     this.firstIndex += half;
   }
-}
-
-/** A well-mixed, stable hash of a message id, so sampling 1 in N picks an unbiased subset. */
-export function messageHash(sender: number, seq: number): number {
-  let h = Math.imul(seq ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(sender + 1, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  return h >>> 0;
 }

@@ -4,9 +4,14 @@
 // is replayed up to here, so a reset or a shared link reproduces exactly what the user saw.
 
 import { parseDocument, YAMLSeq } from 'yaml';
-import { Simulation, NotRunnableError, BudgetExceededError } from '../../sim-core/index';
+import {
+  Simulation,
+  NotRunnableError,
+  BudgetExceededError,
+  parseScenarioText,
+  validateScenario,
+} from '../../sim-core/index';
 import type { Report, Scenario, ValidationError } from '../../sim-core/index';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
 import { EventLog } from './event-log';
 import { LiveMetrics, distribution, liveTheory, nodeState } from './live-metrics';
 import { topologyModel } from './topology-model';
@@ -147,7 +152,6 @@ export class LabSession {
       const log = new EventLog();
       const live = new LiveMetrics();
       const sim = new Simulation(scenario, { seed, observers: [log], samplers: [live] });
-      log.attach(sim.engine);
       live.attach(sim);
       this.scenario = scenario;
       this.seed = seed;
@@ -155,7 +159,7 @@ export class LabSession {
       this.log = log;
       this.live = live;
       this.sentIndex = 0;
-      this.model = topologyModel(sim.engine, sim.endUs);
+      this.model = topologyModel(sim.state, sim.endUs);
       return null;
     } catch (e) {
       if (e instanceof NotRunnableError) return e.errors;
@@ -188,10 +192,10 @@ export class LabSession {
     return {
       nowUs: sim.nowUs,
       done: sim.done,
-      engineEvents: sim.engine.kernel.events,
+      engineEvents: sim.events,
       events,
       sampleEvery,
-      state: nodeState(sim.engine),
+      state: nodeState(sim.state, sim.nowUs),
       series: this.live.takePoints(),
       totals: { ...sim.collector.totals },
       distribution: options.withDistribution || sim.done ? distribution(sim) : null,

@@ -4,7 +4,7 @@
 // report must not notice).
 
 import { LatencyHistogram, theoryBlock } from '../../sim-core/index';
-import type { Engine, Simulation, TheoryBlock } from '../../sim-core/index';
+import type { Simulation, State, TheoryBlock } from '../../sim-core/index';
 import type { Distribution, NodeState, SeriesPoints } from '../shared/protocol';
 
 /** Quantile levels of the distribution sent for the CDF (dense in the tail, where it matters). */
@@ -69,7 +69,7 @@ export class LiveMetrics {
     p.outPerSec.push(dtSec > 0 ? (t.processed - this.lastProcessed) / dtSec : 0);
     this.lastPublished = t.published;
     this.lastProcessed = t.processed;
-    for (const q of this.sim.engine.queues) p.depth.push(q.depth);
+    for (const q of this.sim.state.queues) p.depth.push(q.depth);
   }
 
   /** The points sampled since the last call. */
@@ -103,8 +103,7 @@ function emptyPoints(): PendingPoints {
 }
 
 /** Every node's state now. */
-export function nodeState(e: Engine): NodeState {
-  const nowUs = e.kernel.nowUs;
+export function nodeState(e: State, nowUs: number): NodeState {
   const nq = e.queues.length;
   const ready = new Int32Array(nq);
   const unacked = new Int32Array(nq);
@@ -162,24 +161,17 @@ export function distribution(sim: Simulation): Distribution {
 
 /** Closed-form values beside the measurements so far, for single-queue Poisson scenarios. */
 export function liveTheory(sim: Simulation): TheoryBlock | null {
-  const e = sim.engine;
+  const e = sim.state;
   const c = sim.collector;
-  const nowUs = e.kernel.nowUs;
+  const nowUs = sim.nowUs;
   const windowUs = Math.max(0, nowUs - e.warmupUs);
   const def = e.scenario.consumers[0];
   let busyArea = 0;
-  for (const inst of e.instances) {
-    if (inst.consumer !== 0) continue;
-    const from = Math.max(inst.lastTouchUs, e.warmupUs);
-    busyArea += inst.busyAreaUs + (nowUs > from ? inst.busy * (nowUs - from) : 0);
-  }
+  for (const inst of e.instances)
+    if (inst.consumer === 0) busyArea += e.gauges.busyAreaAt(inst, nowUs);
   const capacity = def ? def.instances * def.concurrency * windowUs : 0;
   const q0 = e.queues[0];
-  let readyArea = 0;
-  if (q0) {
-    const from = Math.max(q0.lastTouchUs, e.warmupUs);
-    readyArea = q0.readyAreaUs + (nowUs > from ? q0.ready.length * (nowUs - from) : 0);
-  }
+  const readyArea = q0 ? e.gauges.readyAreaAt(q0, nowUs) : 0;
   // Before the warmup ends nothing is measured: NaN, which the panel shows as a dash.
   const none = windowUs <= 0 ? NaN : 0;
   const seen = c.endToEnd.count > 0 ? 0 : NaN;

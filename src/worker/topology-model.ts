@@ -2,11 +2,12 @@
 // subscriptions, log groups), consumers and their instances, with the engine's indices so that
 // events (which carry indices) land on the right node.
 
-import type { Engine } from '../../sim-core/index';
-import { compileDist } from '../../sim-core/random';
+import type { State } from '../../sim-core/index';
+import { compileDist } from '../../sim-core/index';
 import type { TopologyModel } from '../shared/protocol';
 
-export function topologyModel(e: Engine, durationUs: number): TopologyModel {
+/** The lab's picture of a run's topology, read once from the engine's freshly built state. */
+export function topologyModel(e: State, durationUs: number): TopologyModel {
   const s = e.scenario;
   const topo = e.topo;
   const queueLabel = new Map<number, string>();

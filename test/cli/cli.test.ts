@@ -6,9 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runnableProblems } from '../../sim-core/index';
+import { runnableProblems, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bench', 'bin', 'brokerlab.mjs');

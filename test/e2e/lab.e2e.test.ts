@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Simulation } from '../../sim-core/index';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { Simulation, parseScenarioText, validateScenario } from '../../sim-core/index';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
 import type { Lab } from '../../bench/browser/lab-browser';
 

@@ -3,7 +3,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { parseScenarioText, validateScenario } from '../../sim-core/index';
 import { setFields } from '../../src/lab/edit-scenario';
 
 const files = readdirSync('examples').filter((f) => f.endsWith('.yaml'));

@@ -3,8 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Simulation, Ev } from '../../sim-core/index';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
+import { Simulation, Ev, parseScenarioText, validateScenario } from '../../sim-core/index';
 import { LabSession } from '../../src/worker/lab-session';
 
 const file = 'examples/crash-duplicates.yaml';

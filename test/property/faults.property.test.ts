@@ -71,7 +71,7 @@ describe('delivery guarantees under faults', () => {
     numRuns,
   })('conservation of copies and determinism hold with faults', (raw) => {
     const s = valid(raw);
-    const a = new Simulation(s).run();
+    const a = new Simulation(s, { checkInvariants: true }).run();
     const b = new Simulation(s).run();
     expect(a.checks.conservation, why(raw)).toBe(true);
     expect({ ...b, wallMs: 0 }, why(raw)).toEqual({ ...a, wallMs: 0 });

@@ -47,7 +47,7 @@ describe('log guarantees', () => {
     'with member crashes, partitions and broker restarts: nothing is lost, copies are conserved, runs replay',
     (raw) => {
       const s = valid(raw);
-      const a = new Simulation(s).run();
+      const a = new Simulation(s, { checkInvariants: true }).run();
       const b = new Simulation(s).run();
       expect(a.totals.lost, why(raw)).toBe(0);
       expect(a.totals.pendingAtEnd, why(raw)).toBe(0);

@@ -1,10 +1,11 @@
 // The real system for the queue model test: a Simulation of one manual-ack queue whose messages
-// the test publishes itself, advanced and crashed on command, and read back as a QueueSnapshot.
+// the test publishes itself through the run's publish port, crashes through its fault port,
+// advances, and reads back as a QueueSnapshot (counts from the event stream, places from a
+// read of the engine's state). The engine checks its own books as it goes (checkInvariants).
 
-import { Ev, Simulation } from '../../sim-core/index';
-import type { Engine, EventKind, Scenario, SimObserver } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
-import { MsgState } from '../../sim-core/model/messages';
+import { Ev, Simulation, eventMask } from '../../sim-core/index';
+import type { Scenario, SimEvent, SimObserver } from '../../sim-core/index';
+import { validateScenario } from '../../sim-core/index';
 
 /** One run's shape: a queue `q` consumed by N identical manual-ack instances. */
 export interface QueueParams {
@@ -71,31 +72,30 @@ export function queueScenario(p: QueueParams): Scenario {
   return v.scenario;
 }
 
-/** Per-id counts from the event stream, and any processing started on a delivery not held. */
+/** Per-id counts from the event stream. */
 class Tally implements SimObserver {
-  engine!: Engine;
+  readonly kinds = eventMask(
+    Ev.published,
+    Ev.delivered,
+    Ev.processed,
+    Ev.reprocessed,
+    Ev.acked,
+    Ev.deadLettered,
+  );
   readonly processed: number[] = [0];
   readonly delivered: number[] = [0];
   readonly acked = new Set<number>();
   readonly deadLettered = new Set<number>();
-  readonly anomalies: string[] = [];
 
-  onEvent(kind: EventKind, timeUs: number, s: number, where: number, _aux: number): void {
-    if (s < 0) return;
-    const m = this.engine.msgs;
-    const id = m.seq[s];
-    if (kind === Ev.published) {
+  onEvent(ev: SimEvent): void {
+    const id = ev.seq;
+    if (ev.kind === Ev.published) {
       this.processed[id] = 0;
       this.delivered[id] = 0;
-    } else if (kind === Ev.delivered) this.delivered[id]++;
-    else if (kind === Ev.processed || kind === Ev.reprocessed) this.processed[id]++;
-    else if (kind === Ev.acked) this.acked.add(id);
-    else if (kind === Ev.deadLettered) this.deadLettered.add(id);
-    else if (kind === Ev.started) {
-      // Processing may start only on a delivery the broker counts as unacked on that instance.
-      if (m.state[s] !== MsgState.unacked || m.inst[s] !== where)
-        this.anomalies.push(`id ${id} started on instance ${where} at ${timeUs} µs, not held`);
-    }
+    } else if (ev.kind === Ev.delivered) this.delivered[id]++;
+    else if (ev.kind === Ev.processed || ev.kind === Ev.reprocessed) this.processed[id]++;
+    else if (ev.kind === Ev.acked) this.acked.add(id);
+    else if (ev.kind === Ev.deadLettered) this.deadLettered.add(id);
   }
 }
 
@@ -105,53 +105,43 @@ export class RealQueue {
   private readonly tally = new Tally();
 
   constructor(readonly params: QueueParams) {
-    this.sim = new Simulation(queueScenario(params), { observers: [this.tally] });
-    this.tally.engine = this.sim.engine;
+    this.sim = new Simulation(queueScenario(params), {
+      observers: [this.tally],
+      checkInvariants: true,
+    });
   }
 
-  get anomalies(): readonly string[] {
-    return this.tally.anomalies;
-  }
-
-  /** Publishes one message now, as the engine's produce path does (no confirms, zero latency). */
+  /** Publishes one message now, through the producer's real publish path (zero latency). */
   publish(): void {
-    const e = this.sim.engine;
-    const m = e.msgs;
-    const p = e.producers[0];
-    const now = e.kernel.nowUs;
-    const s = m.alloc();
-    m.producer[s] = p.index;
-    m.seq[s] = ++p.seq;
-    m.key[s] = -1;
-    m.size[s] = 0;
-    m.publishUs[s] = now;
-    m.originUs[s] = now;
-    e.obs.onEvent(Ev.published, now, s, p.index, 0);
-    e.routing.arriveAtBroker(s, p.channel);
+    this.sim.publish('p');
   }
 
   advance(dtUs: number): void {
     this.sim.advance(this.sim.nowUs + dtUs);
   }
 
+  /** Crashes instance `c#(instance + 1)` now, through the fault port. */
   crash(instance: number, restartUs: number): void {
-    const e = this.sim.engine;
-    e.instanceFailures.crashInstance(e.instances[instance], restartUs);
+    this.sim.injectFault({
+      at: this.sim.nowUs / 1000,
+      crash: `c#${instance + 1}`,
+      restart: restartUs < 0 ? null : restartUs / 1000,
+    });
   }
 
   snapshot(): QueueSnapshot {
-    const e = this.sim.engine;
+    const e = this.sim.state;
     const m = e.msgs;
     const q = e.queues[0];
     const ids = (n: number, slotAt: (i: number) => number) =>
       Array.from({ length: n }, (_, i) => m.seq[slotAt(i)]);
     return {
-      nowUs: e.kernel.nowUs,
+      nowUs: this.sim.nowUs,
       ready: ids(q.ready.length, (i) => q.ready.at(i)),
       unackedCount: q.unacked,
       instances: e.instances.map((inst) => {
         const unacked: number[] = [];
-        for (let s = inst.unackedHead; s >= 0; s = m.next[s]) unacked.push(m.seq[s]);
+        for (let s = inst.unacked.head; s >= 0; s = m.next[s]) unacked.push(m.seq[s]);
         return {
           up: inst.up,
           connected: inst.connected,

@@ -203,12 +203,14 @@ interface Sides {
   real: RealQueue;
 }
 
-/** Both sides agree exactly, and the real one keeps the model-free invariants. */
+/**
+ * Both sides agree exactly, and the real one keeps the model-free invariants (its own books are
+ * checked as it runs: a processing started on a delivery it does not hold throws).
+ */
 function compare({ model, real }: Sides): void {
   const snap = real.snapshot();
   expect(snap).toEqual(model.snapshot());
   expect(invariantViolations(snap, real.params)).toEqual([]);
-  expect(real.anomalies).toEqual([]);
 }
 
 class Publish implements fc.Command<QueueModel, RealQueue> {

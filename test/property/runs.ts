@@ -3,7 +3,7 @@
 
 import { Simulation } from '../../sim-core/index';
 import type { Report, Scenario } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
+import { validateScenario } from '../../sim-core/index';
 
 /** Cases per property: 200 in CI, 2,000 in `npm run test:deep`. */
 export const numRuns = Number(process.env.BROKERLAB_DEEP ? 2000 : 200);
@@ -19,7 +19,8 @@ export function valid(raw: unknown): Scenario {
 }
 
 /** Validates and runs a generated scenario to the end. */
-export const runRaw = (raw: unknown): Report => new Simulation(valid(raw)).run();
+export const runRaw = (raw: unknown): Report =>
+  new Simulation(valid(raw), { checkInvariants: true }).run();
 
 /** The message a failing assertion prints: the scenario, seed included, that reproduces it. */
 export const why = (raw: unknown): string => `reproduce with scenario=${JSON.stringify(raw)}`;

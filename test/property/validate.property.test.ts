@@ -7,7 +7,7 @@ import {
   scenarioJsonSchema,
   validateScenario,
   type ValidationResult,
-} from '../../sim-core/scenario';
+} from '../../sim-core/index';
 import { schemaErrors } from '../unit/json-schema-check';
 import {
   completeScenario,

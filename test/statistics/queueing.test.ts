@@ -6,9 +6,8 @@
 // M/M/4 at ρ = 0.9 relaxes more slowly (spread ≈ 2.5% over seeds at 10⁶), hence 8%.
 
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../sim-core/index';
+import { Simulation, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 
 function poissonQueue(opts: {
   rate: number;

@@ -2,8 +2,7 @@
 // code renders, and the anomaly table covers exactly the report's anomaly counters.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ANOMALIES, EVENT_KINDS, Simulation } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
+import { ANOMALIES, EVENT_KINDS, Simulation, validateScenario } from '../../sim-core/index';
 import { regenerate, replaceSection, semanticsDocPath } from '../../bench/tools/write-docs';
 
 /** Totals fields that are plain counts of what happened, not anomalies. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { EventHeap } from '../../sim-core/kernel/event-heap';
+import { EventHeap } from '../../sim-core/index';
 
 const runs = Number(process.env.BROKERLAB_DEEP ? 2000 : 200);
 

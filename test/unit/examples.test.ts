@@ -3,9 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseScenarioText, validateScenario } from '../../sim-core/scenario';
-import type { Scenario } from '../../sim-core/scenario';
-import { Simulation } from '../../sim-core/index';
+import {
+  parseDuration,
+  parseScenarioText,
+  validateScenario,
+  Simulation,
+} from '../../sim-core/index';
+import type { Scenario } from '../../sim-core/index';
 
 const DIR = join(import.meta.dirname, '..', '..', 'examples');
 const FILES = readdirSync(DIR)

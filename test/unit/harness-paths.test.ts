@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { validateScenario } from '../../sim-core/scenario';
+import { validateScenario } from '../../sim-core/index';
 import { readScenarioValue } from '../../bench/cli/load';
 import { UsageError } from '../../bench/cli/errors';
 import { listPaths, resolvePath } from '../../bench/harness/paths';

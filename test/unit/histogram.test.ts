@@ -5,7 +5,7 @@ import {
   MAX_RECORDABLE_US,
   bucketIndex,
   nearestRank,
-} from '../../sim-core/metrics/histogram';
+} from '../../sim-core/index';
 
 const QUANTILES = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.9999, 1];
 

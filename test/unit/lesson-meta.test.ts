@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../sim-core/index';
 import {
+  Simulation,
   applySet,
   LESSON_GROUPS,
   MAX_LESSON_TRIES,
@@ -15,7 +15,7 @@ import {
   type Lesson,
   type Scenario,
   type ValidationError,
-} from '../../sim-core/scenario';
+} from '../../sim-core/index';
 import { schemaErrors } from './json-schema-check';
 
 type Raw = Record<string, unknown>;

@@ -3,9 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../sim-core/index';
+import { Simulation, parseScenarioText, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { parseScenarioText, validateScenario } from '../../sim-core/scenario';
 
 function lesson(name: string): Report {
   const file = `examples/${name}.yaml`;

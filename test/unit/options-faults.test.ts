@@ -2,9 +2,14 @@
 // top-level options (warmup, until, sampleEvery, seed, limits), each with a tiny scenario.
 
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, Simulation, eventName } from '../../sim-core/index';
+import {
+  ALL_EVENTS,
+  BudgetExceededError,
+  Simulation,
+  eventName,
+  validateScenario,
+} from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 
 /** An observed event: time in ms, message id, instance (or "broker"), delivery number. */
 type Seen = { kind: string; t: number; id: string; at: string; aux: number };
@@ -20,13 +25,14 @@ function simulate(raw: object, seed?: number): { sim: Simulation; ev: Seen[] } {
     seed,
     observers: [
       {
-        onEvent(kind, t, s, where, aux) {
-          const e = sim.engine;
-          const name = eventName(kind);
+        kinds: ALL_EVENTS,
+        onEvent(e) {
+          const n = sim.names;
+          const name = eventName(e.kind);
           let at = '';
-          if (AT_INSTANCE.has(name)) at = where >= 0 ? e.instances[where].name : 'broker';
-          const id = s >= 0 ? `${e.topo.senderNames[e.msgs.producer[s]]}:${e.msgs.seq[s]}` : '';
-          ev.push({ kind: name, t: t / 1000, id, at, aux });
+          if (AT_INSTANCE.has(name)) at = e.where >= 0 ? n.instances[e.where] : 'broker';
+          const id = e.sender >= 0 ? `${n.senders[e.sender]}:${e.seq}` : '';
+          ev.push({ kind: name, t: e.timeUs / 1000, id, at, aux: e.aux });
         },
       },
     ],

@@ -2,10 +2,8 @@
 // sessionTimeout), plus the resetOffsets fault: tiny scenarios observed through the event stream.
 
 import { describe, expect, it } from 'vitest';
-import { Simulation, eventName } from '../../sim-core/index';
+import { ALL_EVENTS, Simulation, eventName, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
-import { MsgFlag } from '../../sim-core/model/messages';
 
 /** An observed event: time in ms, message id, where (instance or group name), partition. */
 interface Seen {
@@ -29,17 +27,17 @@ function run(raw: object): { r: Report; ev: Seen[] } {
   const sim: Simulation = new Simulation(v.scenario, {
     observers: [
       {
-        onEvent(kind, t, s, where, aux) {
-          if (s < 0) return;
-          const e = sim.engine;
-          const m = e.msgs;
-          const name = eventName(kind);
+        kinds: ALL_EVENTS,
+        onEvent(e) {
+          if (e.sender < 0) return;
+          const n = sim.names;
+          const name = eventName(e.kind);
           let at = '';
-          if (where >= 0 && AT_INSTANCE.has(name)) at = e.instances[where].name;
-          else if (where >= 0 && name !== 'published') at = e.queues[where].name;
-          const part = (m.flags[s] & MsgFlag.logRecord) !== 0 ? m.queue[s] : -1;
-          const id = `${e.topo.senderNames[m.producer[s]]}:${m.seq[s]}`;
-          ev.push({ kind: name, t: t / 1000, id, seq: m.seq[s], key: m.key[s], at, aux, part });
+          if (e.where >= 0 && AT_INSTANCE.has(name)) at = n.instances[e.where];
+          else if (e.where >= 0 && name !== 'published') at = n.queues[e.where];
+          const id = `${n.senders[e.sender]}:${e.seq}`;
+          const { seq, key, aux, partition: part } = e;
+          ev.push({ kind: name, t: e.timeUs / 1000, id, seq, key, at, aux, part });
         },
       },
     ],

@@ -3,9 +3,8 @@
 // network options, each with a tiny scenario and the behaviour a user relies on.
 
 import { describe, expect, it } from 'vitest';
-import { Simulation, eventName } from '../../sim-core/index';
+import { ALL_EVENTS, Simulation, eventName, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 
 /** An observed event: time in ms, message id, where, and the instance holding its delivery. */
 type Seen = { kind: string; t: number; id: string; key: number; at: string; inst: string };
@@ -19,16 +18,17 @@ function run(raw: object): { r: Report; ev: Seen[] } {
   const sim: Simulation = new Simulation(v.scenario, {
     observers: [
       {
-        onEvent(kind, t, s, where, aux) {
-          const e = sim.engine;
-          const m = e.msgs;
-          const name = eventName(kind);
-          const at = where >= 0 && AT_INSTANCE.has(name) ? e.instances[where].name : '';
-          if (s < 0)
-            return void ev.push({ kind: name, t: t / 1000, id: `#${aux}`, key: -1, at, inst: '' });
-          const inst = m.inst[s] >= 0 ? e.instances[m.inst[s]].name : '';
-          const id = `${e.topo.senderNames[m.producer[s]]}:${m.seq[s]}`;
-          ev.push({ kind: name, t: t / 1000, id, key: m.key[s], at, inst });
+        kinds: ALL_EVENTS,
+        onEvent(e) {
+          const n = sim.names;
+          const name = eventName(e.kind);
+          const t = e.timeUs / 1000;
+          const at = e.where >= 0 && AT_INSTANCE.has(name) ? n.instances[e.where] : '';
+          if (e.sender < 0)
+            return void ev.push({ kind: name, t, id: `#${e.aux}`, key: -1, at, inst: '' });
+          const inst = e.instance >= 0 ? n.instances[e.instance] : '';
+          const id = `${n.senders[e.sender]}:${e.seq}`;
+          ev.push({ kind: name, t, id, key: e.key, at, inst });
         },
       },
     ],

@@ -2,9 +2,8 @@
 // observed through the event stream, asserting what a user of each option relies on.
 
 import { describe, expect, it } from 'vitest';
-import { Simulation, eventName } from '../../sim-core/index';
+import { ALL_EVENTS, Simulation, eventName, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
-import { validateScenario } from '../../sim-core/scenario';
 
 /** An observed event: time in ms, message id, where (instance, queue or producer name). */
 interface Seen {
@@ -30,17 +29,19 @@ function run(raw: object, seed?: number): { r: Report; ev: Seen[] } {
     seed,
     observers: [
       {
-        onEvent(kind, t, s, where, aux) {
-          const e = sim.engine;
-          const m = e.msgs;
-          const name = eventName(kind);
+        kinds: ALL_EVENTS,
+        onEvent(e) {
+          const n = sim.names;
+          const name = eventName(e.kind);
+          const where = e.where;
           let at = '';
-          if (where >= 0 && AT_INSTANCE.has(name)) at = e.instances[where].name;
-          else if (where >= 0 && AT_SENDER.has(name)) at = e.topo.senderNames[where];
-          else if (where >= 0 && name !== 'unrouted') at = e.queues[where].name;
-          const id = s >= 0 ? `${e.topo.senderNames[m.producer[s]]}:${m.seq[s]}` : '';
-          const inst = s >= 0 && m.inst[s] >= 0 ? e.instances[m.inst[s]].name : '';
-          ev.push({ kind: name, t: t / 1000, id, key: s >= 0 ? m.key[s] : -1, at, aux, inst });
+          if (where >= 0 && AT_INSTANCE.has(name)) at = n.instances[where];
+          else if (where >= 0 && AT_SENDER.has(name)) at = n.senders[where];
+          else if (where >= 0 && name !== 'unrouted') at = n.queues[where];
+          const message = e.sender >= 0;
+          const id = message ? `${n.senders[e.sender]}:${e.seq}` : '';
+          const inst = message && e.instance >= 0 ? n.instances[e.instance] : '';
+          ev.push({ kind: name, t: e.timeUs / 1000, id, key: e.key, at, aux: e.aux, inst });
         },
       },
     ],

@@ -2,9 +2,8 @@
 // within 5·sqrt(expected), since a Poisson count has variance = mean), monotone integer times.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { Rate } from '../../sim-core/scenario/types';
-import { compileArrivals } from '../../sim-core/random/arrivals';
-import { streamFor } from '../../sim-core/random/prng';
+import type { Rate } from '../../sim-core/index';
+import { compileArrivals, streamFor } from '../../sim-core/index';
 
 /** Arrival times (µs) before `untilUs`, or the first `max` of them. */
 function collect(rate: Rate, startMs: number, untilUs: number, seed = 42, max = 5e6): number[] {

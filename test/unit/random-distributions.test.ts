@@ -2,13 +2,13 @@
 // fixed seeds), the mean/secondMoment fields against closed forms or numerical integration.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { Dist } from '../../sim-core/scenario/types';
+import type { Dist } from '../../sim-core/index';
 import {
   compileDist,
   truncatedNormalMoments as compiledMoments,
   type Sampler,
-} from '../../sim-core/random/distributions';
-import { streamFor } from '../../sim-core/random/prng';
+  streamFor,
+} from '../../sim-core/index';
 
 const N = 200_000;
 

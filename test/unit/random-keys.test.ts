@@ -2,9 +2,8 @@
 // zipf (chi-square at p = 0.001, and each frequency within 5 binomial standard deviations).
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { Keys } from '../../sim-core/scenario/types';
-import { compileKeys } from '../../sim-core/random/keys';
-import { streamFor } from '../../sim-core/random/prng';
+import type { Keys } from '../../sim-core/index';
+import { compileKeys, streamFor } from '../../sim-core/index';
 
 function counts(keys: Keys, count: number, n: number): Float64Array {
   const picker = compileKeys(keys);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { exp, ln, pow } from '../../sim-core/random/math';
+import { exp, ln, pow } from '../../sim-core/index';
 
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);

@@ -2,7 +2,7 @@
 // independence and stability of named streams.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { Rng, streamFor } from '../../sim-core/random/prng';
+import { Rng, streamFor } from '../../sim-core/index';
 
 function take(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, () => rng.nextU32());

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { IntDeque } from '../../sim-core/model/ring';
-import { DeadlineFifo } from '../../sim-core/model/deadline-fifo';
+import { IntDeque, DeadlineFifo } from '../../sim-core/index';
 
 const runs = Number(process.env.BROKERLAB_DEEP ? 2000 : 200);
 

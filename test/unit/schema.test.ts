@@ -3,11 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  scenarioJsonSchema,
-  scenarioJsonSchemaText,
-  validateScenario,
-} from '../../sim-core/scenario';
+import { scenarioJsonSchema, scenarioJsonSchemaText, validateScenario } from '../../sim-core/index';
 import { schemaErrors, subschemas } from './json-schema-check';
 import { completeScenario, contractExample } from './scenario-fixtures';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { erlangC, mg1, mmc, mmcSojournSurvival } from '../../sim-core/metrics/theory';
+import { erlangC, mg1, mmc, mmcSojournSurvival } from '../../sim-core/index';
 
 /** Erlang C straight from the textbook formula with factorials (independent of the recursion). */
 function erlangCDirect(c: number, a: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TraceHash } from '../../sim-core/metrics/trace-hash';
+import { TraceHash } from '../../sim-core/index';
 
 function hashInts(values: readonly number[]): string {
   const h = new TraceHash();

@@ -7,12 +7,13 @@ import {
   validateScenario,
   type Scenario,
   type ValidationError,
-} from '../../sim-core/scenario';
-import { SCENARIO } from '../../sim-core/scenario/spec';
-import type { Node } from '../../sim-core/scenario/spec-nodes';
-import { editDistance, suggest } from '../../sim-core/scenario/suggest';
-import { Problems } from '../../sim-core/scenario/problems';
-import { walk } from '../../sim-core/scenario/walk';
+  SCENARIO,
+  editDistance,
+  suggest,
+  Problems,
+  walk,
+} from '../../sim-core/index';
+import type { SpecNode as Node } from '../../sim-core/index';
 import { completeScenario, contractExample, CONTRACT_EXAMPLE_YAML } from './scenario-fixtures';
 
 type Raw = Record<string, unknown>;

@@ -1,18 +1,16 @@
-// Plain-data runtime state of producers, queues and consumer instances, built once per run.
-// Times are integer µs; every random draw comes from the entity's own named stream, so adding
-// an entity changes no other entity's draws (common random numbers).
+// Plain-data runtime state of producers, queues, consumer instances and consumer definitions.
+// Constructing them is the compile step: every duration becomes integer µs and every sampler
+// returns µs here, so the model never converts. Every random draw comes from the entity's own
+// named stream (keyed by its id, never its position), so adding an entity changes no other
+// entity's draws (common random numbers).
 
-import type { Consumer, Producer, QueueOptions, Scenario } from '../scenario/types';
-import { compileArrivals, compileDist, compileKeys, streamFor } from '../random';
-import type { Arrivals, KeyPicker, Rng, Sampler } from '../random';
+import type { Consumer, Producer, QueueOptions } from '../scenario/types';
+import { compileArrivals, compileDist, compileDurationUs, compileKeys, streamFor } from '../random';
+import type { Arrivals, DurationSampler, KeyPicker, Rng, Sampler } from '../random';
+import { msToUs } from '../time';
 import { IntDeque } from './ring';
 import { DeadlineFifo } from './deadline-fifo';
-import type { Topology } from './topology';
-
-/** ms (float) → integer µs. */
-export function toUs(ms: number): number {
-  return Math.round(ms * 1000);
-}
+import type { SlotListHead } from './slot-lists';
 
 /** A publish awaiting its confirm: retried with the same message id until confirmed or given up. */
 export interface PendingPublish {
@@ -34,6 +32,7 @@ export class ProducerRt {
   seq = 0;
   /** With publisher confirms: each publish is tracked until confirmed or given up. */
   readonly tracked: boolean;
+  readonly idempotent: boolean;
   /** Publishes awaiting confirms, by sequence (only with publisher confirms). */
   readonly pending = new Map<number, PendingPublish>();
   readonly confirmTimeoutUs: number;
@@ -60,12 +59,13 @@ export class ProducerRt {
 
   constructor(
     readonly index: number,
-    readonly def: Producer,
+    def: Producer,
+    /** The channel it publishes to. */
     readonly channel: number,
     seed: number,
   ) {
     this.remaining = def.count ?? Infinity;
-    this.stopUs = def.stop === null ? Infinity : toUs(def.stop);
+    this.stopUs = def.stop === null ? Infinity : msToUs(def.stop);
     this.arrivals = compileArrivals(def.rate, def.start);
     this.keys = compileKeys(def.keys);
     this.size = compileDist(def.size);
@@ -74,14 +74,19 @@ export class ProducerRt {
     this.rngSize = streamFor(seed, def.id, 'size');
     this.rngNet = streamFor(seed, def.id, 'network');
     this.tracked = def.confirm !== null;
-    this.confirmTimeoutUs = def.confirm === null ? 0 : toUs(def.confirm.timeout);
+    this.idempotent = def.idempotent;
+    this.confirmTimeoutUs = def.confirm === null ? 0 : msToUs(def.confirm.timeout);
     this.retries = def.confirm?.retries ?? 0;
-    this.backoffUs = def.confirm === null ? 0 : toUs(def.confirm.backoff);
+    this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
     this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
   }
 }
 
+/**
+ * A broker queue: a queue channel, a topic subscription, a direct channel's line of waiting
+ * calls, or a log group's counters (a log group uses only `unacked` as its lag).
+ */
 export class QueueRt {
   readonly ready = new IntDeque(1024);
   unacked = 0;
@@ -93,17 +98,18 @@ export class QueueRt {
   readonly timeouts = new DeadlineFifo();
   timerArmed = false;
   enqueueOrder = 0;
-  /** Time-weighted depth (ready + unacked) since warmup, and its maximum. */
-  depthAreaUs = 0;
-  readyAreaUs = 0;
-  depthMax = 0;
-  lastTouchUs = 0;
-  readonly retryDelay: Sampler;
+  /** Messages waiting out a retry delay (a broker crash must find them). */
+  readonly delayed: SlotListHead = { head: -1 };
+  readonly retryDelay: DurationSampler;
   readonly rngRetry: Rng;
   readonly ttlUs: number;
   ttlArmed = false;
   readonly maxLength: number;
+  readonly rejectOnOverflow: boolean;
+  readonly requeueToBack: boolean;
   readonly maxDeliveries: number;
+  /** Broker dedup of retried publishes within this window (µs); -1: none. */
+  readonly dedupWindowUs: number;
   /** Channel index to dead-letter into, or -1 to discard. */
   deadLetterChannel = -1;
   /**
@@ -120,40 +126,28 @@ export class QueueRt {
   constructor(
     readonly index: number,
     readonly name: string,
-    readonly options: QueueOptions,
+    options: QueueOptions,
     seed: number,
     keyCount = 0,
     directTimeoutMs: number | null = null,
   ) {
-    this.ackTimeoutUs = options.ackTimeout === null ? 0 : toUs(options.ackTimeout);
+    this.ackTimeoutUs = options.ackTimeout === null ? 0 : msToUs(options.ackTimeout);
     this.groupBusy = options.fifoGroups ? new Uint8Array(keyCount + 1) : null;
-    this.directTimeoutUs = directTimeoutMs === null ? -1 : toUs(directTimeoutMs);
+    this.directTimeoutUs = directTimeoutMs === null ? -1 : msToUs(directTimeoutMs);
     const ttlMs = directTimeoutMs ?? options.ttl;
-    this.ttlUs = ttlMs === null ? 0 : Math.max(1, toUs(ttlMs));
+    this.ttlUs = ttlMs === null ? 0 : Math.max(1, msToUs(ttlMs));
     this.maxLength = options.maxLength ?? Infinity;
+    this.rejectOnOverflow = options.overflow === 'reject-publish';
+    // FIFO groups keep their order whatever `requeue` says: a message returns ahead of its group.
+    this.requeueToBack = options.requeue === 'back' && !options.fifoGroups;
     this.maxDeliveries = options.maxDeliveries ?? Infinity;
-    this.retryDelay = compileDist(options.retryDelay);
+    this.dedupWindowUs = options.dedupWindow === null ? -1 : msToUs(options.dedupWindow);
+    this.retryDelay = compileDurationUs(options.retryDelay);
     this.rngRetry = streamFor(seed, name, 'retry');
   }
 
   get depth(): number {
     return this.ready.length + this.unacked;
-  }
-
-  /** Call before ready or unacked change: folds the elapsed interval into the depth integral. */
-  touch(nowUs: number, warmupUs: number): void {
-    const from = this.lastTouchUs > warmupUs ? this.lastTouchUs : warmupUs;
-    if (nowUs > from) {
-      this.depthAreaUs += (this.ready.length + this.unacked) * (nowUs - from);
-      this.readyAreaUs += this.ready.length * (nowUs - from);
-    }
-    this.lastTouchUs = nowUs;
-  }
-
-  /** Call after a change: tracks the maximum depth. */
-  settle(): void {
-    const d = this.ready.length + this.unacked;
-    if (d > this.depthMax) this.depthMax = d;
   }
 }
 
@@ -171,6 +165,11 @@ export class InstanceRt {
   connected = true;
   /** Deliveries with a token at or below this belong to a dead connection. */
   connToken = 0;
+  /**
+   * Connections opened so far: a pending detection of a silent connection is void once a newer
+   * one is open (this instance's own count, so no other entity's activity can change it).
+   */
+  connEpoch = 0;
   /** Work on deliveries with a token at or below this died with the process. */
   killToken = 0;
   /** In its queue's credit round-robin. */
@@ -182,25 +181,27 @@ export class InstanceRt {
   /** Log consumers: the group index, and records delivered to it and not yet finished. */
   group = -1;
   logInFlight = 0;
-  /** Next partition to offer first (round-robin over its partitions). */
+  /** Log consumers: the partitions it owns, in partition order, and where to offer next. */
+  readonly owned: number[] = [];
   logCursor = 0;
   /** Traffic to and from the broker is held back until this time (a network partition). */
   partitionUntilUs = 0;
   slowFactor = 1;
-  /** Head of the linked list of this instance's unacked deliveries (message slots). */
-  unackedHead = -1;
-  /** Time-weighted busy servers since warmup. */
-  busyAreaUs = 0;
-  lastTouchUs = 0;
+  /** This instance's unacked deliveries (message slots). */
+  readonly unacked: SlotListHead = { head: -1 };
   linkToConsumerUs = 0;
   linkToBrokerUs = 0;
   readonly autoAck: boolean;
+  readonly idempotent: boolean;
   readonly prefetch: number;
   readonly concurrency: number;
   readonly heartbeatUs: number;
   readonly failRate: number;
   readonly poison: number;
-  readonly service: Sampler;
+  readonly service: DurationSampler;
+  /** Random crashes: gaps (exponential with mean mtbf) and restart delay; null if none. */
+  readonly crashGap: DurationSampler | null;
+  readonly crashRestartUs: number;
   readonly rngService: Rng;
   readonly rngNet: Rng;
   readonly rngBrokerNet: Rng;
@@ -215,22 +216,26 @@ export class InstanceRt {
     readonly consumer: number,
     /** Internal target: the queue it consumes, or its log group's target; -1 if none. */
     public queue: number,
-    readonly def: Consumer,
+    def: Consumer,
     seed: number,
     direct = false,
   ) {
     this.autoAck = def.ack === 'auto';
+    this.idempotent = def.idempotent;
     // A direct channel's instance takes as many calls as it has servers: no buffering.
     this.prefetch = direct ? def.concurrency : def.prefetch;
     this.concurrency = def.concurrency;
     this.credit = this.autoAck ? Infinity : this.prefetch;
-    this.heartbeatUs = toUs(def.heartbeat);
+    this.heartbeatUs = msToUs(def.heartbeat);
     this.failRate = def.failRate;
     this.poison = def.poison;
     this.procSlot = new Int32Array(def.concurrency).fill(-1);
     this.procToken = new Int32Array(def.concurrency);
     this.procStartUs = new Float64Array(def.concurrency);
-    this.service = compileDist(def.service);
+    this.service = compileDurationUs(def.service);
+    const c = def.crashes;
+    this.crashGap = c === null ? null : compileDurationUs({ kind: 'exponential', mean: c.mtbf });
+    this.crashRestartUs = c === null ? -1 : msToUs(c.restart);
     this.rngService = streamFor(seed, name, 'service');
     this.rngNet = streamFor(seed, name, 'network');
     this.rngBrokerNet = streamFor(seed, name, 'delivery-network');
@@ -238,13 +243,6 @@ export class InstanceRt {
     this.rngCrashes = streamFor(seed, name, 'crashes');
     this.rngAckLoss = streamFor(seed, name, 'ack-loss');
     this.rngEmit = streamFor(seed, name, 'emit');
-  }
-
-  /** Call before busy changes: folds the elapsed interval into the busy integral. */
-  touch(nowUs: number, warmupUs: number): void {
-    const from = this.lastTouchUs > warmupUs ? this.lastTouchUs : warmupUs;
-    if (nowUs > from) this.busyAreaUs += this.busy * (nowUs - from);
-    this.lastTouchUs = nowUs;
   }
 }
 
@@ -258,53 +256,13 @@ export class ConsumerRt {
   sender = -1;
   emitSeq = 0;
   constructor(
-    readonly def: Consumer,
-    topo: Topology,
+    readonly index: number,
+    def: Consumer,
+    channelIndex: ReadonlyMap<string, number>,
+    senderNames: readonly string[],
   ) {
-    this.emitChannels = def.emit.map((e) => topo.channelIndex.get(e.to) ?? -1);
+    this.emitChannels = def.emit.map((e) => channelIndex.get(e.to) ?? -1);
     this.emitProbabilities = def.emit.map((e) => e.probability);
-    if (def.emit.length > 0) this.sender = topo.senderNames.indexOf(def.id);
+    if (def.emit.length > 0) this.sender = senderNames.indexOf(def.id);
   }
-}
-
-/** Builds every runtime entity for a run. */
-export function buildRuntime(s: Scenario, topo: Topology, seed: number) {
-  const producers = s.producers.map(
-    (p, i) => new ProducerRt(i, p, topo.channelIndex.get(p.to) ?? -1, seed),
-  );
-  const keyCount = Math.max(
-    0,
-    ...s.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
-  );
-  const queues = topo.queues.map(
-    (q, i) => new QueueRt(i, q.name, q.options, seed, keyCount, q.directTimeout),
-  );
-  const instances = topo.instances.map(
-    (inst, i) =>
-      new InstanceRt(
-        i,
-        inst.name,
-        inst.consumer,
-        inst.queue,
-        s.consumers[inst.consumer],
-        seed,
-        inst.queue >= 0 && topo.queues[inst.queue].directTimeout !== null,
-      ),
-  );
-  const consumers = s.consumers.map((c) => new ConsumerRt(c, topo));
-  for (const inst of instances) {
-    consumers[inst.consumer].instances.push(inst.index);
-    if (inst.queue >= 0) {
-      queues[inst.queue].instances.push(inst.index);
-      queues[inst.queue].credit.pushBack(inst.index);
-    }
-  }
-  for (const inst of instances) {
-    if (inst.def.idempotent && inst.queue >= 0) queues[inst.queue].processedIds ??= new Set();
-  }
-  for (const q of queues) {
-    const dl = q.options.deadLetter;
-    q.deadLetterChannel = dl === null ? -1 : (topo.channelIndex.get(dl) ?? -1);
-  }
-  return { producers, queues, instances, consumers };
 }

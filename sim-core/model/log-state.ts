@@ -5,8 +5,9 @@
 // which every offset has been processed, so processing below it again is a duplicate.
 
 import type { LogChannel, Scenario } from '../scenario/types';
-import { toUs } from './runtime';
-import type { InstanceRt } from './runtime';
+import { keyHash } from '../hash';
+import { msToUs } from '../time';
+import type { InstanceRt } from './entities';
 import { IntDeque } from './ring';
 
 export class GroupRt {
@@ -47,17 +48,8 @@ export class GroupRt {
     this.lostUpTo = new Float64Array(p);
     this.fetchedUpTo = new Float64Array(p);
     this.commitEveryUs =
-      commit.mode === 'interval' && commit.every !== undefined ? toUs(commit.every) : 0;
-    this.sessionTimeoutUs = toUs(sessionTimeoutMs);
-  }
-
-  /** Records retained and not yet processed by this group: its lag. */
-  lag(): number {
-    let n = 0;
-    for (let p = 0; p < this.log.partitions; p++) {
-      n += this.log.end[p] - Math.max(this.processedUpTo[p], this.log.base[p]);
-    }
-    return n;
+      commit.mode === 'interval' && commit.every !== undefined ? msToUs(commit.every) : 0;
+    this.sessionTimeoutUs = msToUs(sessionTimeoutMs);
   }
 }
 
@@ -80,7 +72,7 @@ export class LogRt {
     readonly def: LogChannel,
   ) {
     this.partitions = def.partitions;
-    this.retentionUs = def.retention === null ? 0 : toUs(def.retention);
+    this.retentionUs = def.retention === null ? 0 : msToUs(def.retention);
     this.records = Array.from({ length: def.partitions }, () => new IntDeque(64));
     this.base = new Float64Array(def.partitions);
     this.end = new Float64Array(def.partitions);
@@ -89,11 +81,7 @@ export class LogRt {
   /** Stable key → partition hash (so a key always lands on the same partition). */
   partitionOf(key: number): number {
     if (key < 0) return this.roundRobin++ % this.partitions;
-    let h = Math.imul(key ^ 0x5bd1e995, 0x9e3779b1);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca77);
-    h ^= h >>> 13;
-    return (h >>> 0) % this.partitions;
+    return keyHash(key) % this.partitions;
   }
 
   /** The record slot at an offset (which must be retained). */
@@ -110,14 +98,14 @@ export interface LogTopology {
 }
 
 /**
- * Builds logs and their groups. `addTarget(name)` allocates an internal target index for a
- * group's counters. Members are attached to groups by consumer definition.
+ * Builds logs and their groups; each group's counters live in the internal queue the topology
+ * made for it (`ledger/audit`). Members are attached to groups by consumer definition.
  */
 export function buildLogs(
   s: Scenario,
-  channelIndex: Map<string, number>,
+  channelIndex: ReadonlyMap<string, number>,
+  queueIndex: ReadonlyMap<string, number>,
   instances: InstanceRt[],
-  addTarget: (name: string) => number,
 ): LogTopology {
   const logs: LogRt[] = [];
   const logByChannel: Array<LogRt | undefined> = [];
@@ -134,14 +122,8 @@ export function buildLogs(
     const name = c.group ?? c.id;
     let g = log.groups.find((x) => x.name === name);
     if (!g) {
-      g = new GroupRt(
-        groups.length,
-        name,
-        log,
-        addTarget(`${c.from}/${name}`),
-        c.commit,
-        c.sessionTimeout,
-      );
+      const target = queueIndex.get(`${c.from}/${name}`)!;
+      g = new GroupRt(groups.length, name, log, target, c.commit, c.sessionTimeout);
       log.groups.push(g);
       groups.push(g);
     }

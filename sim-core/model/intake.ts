@@ -1,0 +1,163 @@
+// The broker's front door: a message arriving for a channel goes to the producer's pending
+// publish (confirms), a log, or a copy per bound queue; a queue accepts it, drops its head, or
+// refuses it (overflow); a direct channel hands it straight to an instance (a synchronous call).
+
+import { Ev } from './events';
+import { Task } from './tasks';
+import type { Ctx } from './context';
+import { copyAux, MsgFlag, MsgState } from './messages';
+import type { PendingPublish, ProducerRt, QueueRt } from './entities';
+import type { State } from './state';
+import { cloneMessage, holdCopy, release } from './copies';
+import { armTtl, endCopy } from './fates';
+import { dispatch } from './dispatch';
+import { appendToLog } from './log-delivery';
+import { retire } from './pending-publish';
+import { hopArrival, inlineHop, lostConfirm } from './network';
+
+/** A message reaches the broker for a channel: fan out to its queues, or refuse it. */
+export function arriveAtBroker(st: State, cx: Ctx, s: number, channel: number): void {
+  const m = st.msgs;
+  const sender = m.producer[s];
+  if (sender < st.producers.length && st.producers[sender].tracked) {
+    const p = st.producers[sender];
+    const rec = (m.flags[s] & MsgFlag.secondary) === 0 ? p.pending.get(m.seq[s]) : undefined;
+    if (rec !== undefined) return arriveTracked(st, cx, p, rec, s, channel);
+  }
+  if (!st.brokerUp && !st.directChannel[channel]) {
+    cx.emit(Ev.rejected, s, -1, 0);
+    release(st, cx, s);
+    return;
+  }
+  const log = st.logByChannel[channel];
+  if (log !== undefined) return appendToLog(st, cx, log, s);
+  const targets = st.topo.channelTargets[channel];
+  if (targets.length === 0) {
+    cx.emit(Ev.unrouted, s, channel, 0);
+    release(st, cx, s);
+    return;
+  }
+  for (let i = 1; i < targets.length; i++)
+    enqueue(st, cx, st.queues[targets[i]], cloneMessage(st, s), copyAux(m, s));
+  enqueue(st, cx, st.queues[targets[0]], s, copyAux(m, s));
+}
+
+/**
+ * Accepts a copy into a queue; false if the queue refused it (reject-publish overflow). `aux` is
+ * the enqueued event's: 0 a new copy, 1 a further instance of an accepted one, 2 a dead letter.
+ */
+function enqueue(st: State, cx: Ctx, q: QueueRt, s: number, aux: number): boolean {
+  const m = st.msgs;
+  const now = cx.nowUs;
+  if (q.ready.length >= q.maxLength) {
+    if (q.rejectOnOverflow) {
+      cx.emit(Ev.rejected, s, q.index, 0);
+      release(st, cx, s);
+      return false;
+    }
+    st.gauges.touchQueue(q, now);
+    endCopy(st, cx, q, q.ready.popFront(), Ev.dropped);
+  }
+  m.queue[s] = q.index;
+  m.state[s] = MsgState.ready;
+  m.enqueueUs[s] = now;
+  m.enqueueOrder[s] = q.enqueueOrder++;
+  st.gauges.touchQueue(q, now);
+  q.ready.pushBack(s);
+  st.gauges.settleQueue(q);
+  if (q.directTimeoutUs >= 0) return call(st, cx, q, s);
+  holdCopy(st, s);
+  cx.emit(Ev.enqueued, s, q.index, aux);
+  armTtl(st, cx, q);
+  dispatch(st, cx, q);
+  return true;
+}
+
+/**
+ * A synchronous call on a direct channel: it waits (state transit: not yet a copy) for a free
+ * instance at most the channel's timeout, then fails as rejected; with timeout 0 it fails at once.
+ */
+function call(st: State, cx: Ctx, q: QueueRt, s: number): boolean {
+  st.msgs.state[s] = MsgState.transit;
+  dispatch(st, cx, q);
+  if (st.msgs.state[s] !== MsgState.transit) return true;
+  if (q.directTimeoutUs === 0) {
+    q.ready.popBack();
+    cx.emit(Ev.rejected, s, q.index, 0);
+    release(st, cx, s);
+    return false;
+  }
+  armTtl(st, cx, q);
+  return true;
+}
+
+/**
+ * A publish attempt of a message awaiting its confirm. A copy the broker already accepted from
+ * an earlier attempt is dropped when the producer is idempotent (or within the queue's dedup
+ * window); otherwise it is accepted again: a further physical instance of the same copy.
+ */
+function arriveTracked(
+  st: State,
+  cx: Ctx,
+  p: ProducerRt,
+  rec: PendingPublish,
+  s: number,
+  channel: number,
+): void {
+  const m = st.msgs;
+  const now = cx.nowUs;
+  rec.inFlight--;
+  if (!st.brokerUp) {
+    // The connection is down: no confirm comes back, and the producer's timeout decides.
+    cx.emit(Ev.rejected, s, -1, 0);
+    release(st, cx, s);
+    return retire(st, cx, p, rec);
+  }
+  const targets = st.topo.channelTargets[channel];
+  if (targets.length === 0) cx.emit(Ev.unrouted, s, channel, 0);
+  let refused = false;
+  for (let i = 0; i < targets.length; i++) {
+    const q = st.queues[targets[i]];
+    const owner = rec.owners[i];
+    if (owner >= 0) {
+      const window = q.dedupWindowUs;
+      if (p.idempotent || (window >= 0 && now - rec.acceptUs[i] <= window)) {
+        cx.emit(Ev.deduplicated, s, q.index, 0);
+        continue;
+      }
+      const dup = cloneMessage(st, s);
+      m.copyOf[dup] = owner;
+      m.refs[owner]++;
+      enqueue(st, cx, q, dup, 1);
+      continue;
+    }
+    const copy = cloneMessage(st, s);
+    // Held by the pending publish, so a retry can still find the copy; and while a retry may
+    // still add an instance of it, the copy's outcome stays open (taken before the enqueue,
+    // which may deliver and lose it inline).
+    m.refs[copy]++;
+    holdCopy(st, copy);
+    if (enqueue(st, cx, q, copy, 0)) {
+      rec.owners[i] = copy;
+      rec.acceptUs[i] = now;
+    } else {
+      refused = true;
+      m.alive[copy]--; // never accepted: it never was a copy
+      release(st, cx, copy);
+    }
+  }
+  release(st, cx, s);
+  sendConfirm(st, cx, p, rec.seq, !refused);
+  retire(st, cx, p, rec);
+}
+
+function sendConfirm(st: State, cx: Ctx, p: ProducerRt, seq: number, ok: boolean): void {
+  if (lostConfirm(st, p)) return;
+  const now = cx.nowUs;
+  if (inlineHop(st, now, p.partitionUntilUs))
+    cx.run(Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
+  else {
+    p.confirmLinkUs = hopArrival(st, now, p.confirmLinkUs, p.rngConfirmNet, p.partitionUntilUs);
+    cx.at(p.confirmLinkUs, Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
+  }
+}

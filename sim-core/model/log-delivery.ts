@@ -1,0 +1,262 @@
+// Partitioned logs at work: appending, handing each owned partition's next record to its owner,
+// finishing a record (watermark, commit), commits and retention. A log copy is (record, group);
+// its outcome is decided per group here (processed below the watermark, or lost to retention),
+// never through the queue copies' holders.
+
+import { Ev } from './events';
+import { Task } from './tasks';
+import type { Ctx } from './context';
+import { copyAux, MsgFlag, MsgState } from './messages';
+import type { InstanceRt } from './entities';
+import type { GroupRt, LogRt } from './log-state';
+import type { State } from './state';
+import { checkDrained, release } from './copies';
+import { hopDelay, inlineHop, lostAck, toBrokerArrival } from './network';
+import { sideEffect } from './side-effects';
+
+export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
+  const m = st.msgs;
+  const now = cx.nowUs;
+  const p = log.partitionOf(m.key[s]);
+  const offset = log.end[p]++;
+  log.records[p].pushBack(s);
+  st.logHeld++;
+  m.queue[s] = p;
+  m.enqueueOrder[s] = offset;
+  m.enqueueUs[s] = now;
+  m.state[s] = MsgState.ready;
+  m.flags[s] |= MsgFlag.logRecord;
+  for (const g of log.groups) {
+    const q = st.queues[g.target];
+    st.gauges.touchQueue(q, now);
+    q.unacked++;
+    st.logLag++;
+    st.gauges.settleQueue(q);
+    cx.emit(Ev.enqueued, s, g.target, copyAux(m, s));
+    kick(st, cx, g, p);
+  }
+  armRetention(st, cx, log);
+}
+
+/** Hands the partition's next record to its owner if both are free. */
+export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
+  const owner = g.owner[p];
+  if (owner < 0 || g.inflightToken[p] !== 0 || !st.brokerUp) return;
+  const inst = st.instances[owner];
+  if (!inst.up || !inst.connected || inst.logInFlight >= inst.concurrency) return;
+  const log = g.log;
+  let offset = g.position[p];
+  if (offset < log.base[p]) offset = log.base[p]; // deleted records were counted lost already
+  if (offset >= log.end[p]) return;
+  const m = st.msgs;
+  const s = log.recordAt(p, offset);
+  g.position[p] = offset + 1;
+  const token = ++st.tokenSeq;
+  g.inflightToken[p] = token;
+  inst.logInFlight++;
+  m.refs[s]++;
+  const now = cx.nowUs;
+  const redelivery = offset < g.fetchedUpTo[p];
+  if (!redelivery) g.fetchedUpTo[p] = offset + 1;
+  cx.emit(Ev.delivered, s, inst.index, redelivery ? 2 : 1);
+  // Consumers fetch ahead, so a record is at the consumer one hop after it was appended.
+  let t = m.enqueueUs[s] + (st.zeroLatency ? 0 : hopDelay(st, inst.rngBrokerNet));
+  if (t < inst.partitionUntilUs) t = inst.partitionUntilUs;
+  if (t <= now) cx.run(Task.atConsumer, s, inst.index, token);
+  else cx.at(t, Task.atConsumer, s, inst.index, token);
+}
+
+/** A fetch its member never received (its connection died): the partition fetches it again. */
+export function logDeliveryDropped(st: State, inst: InstanceRt, s: number, token: number): void {
+  if (inst.group < 0) return;
+  const g = st.groups[inst.group];
+  const p = st.msgs.queue[s];
+  if (g.inflightToken[p] !== token) return;
+  g.inflightToken[p] = 0;
+  g.position[p] = st.msgs.enqueueOrder[s];
+}
+
+/** Offers the member's owned partitions, round-robin from where it left off, while it has a free server. */
+export function pumpMember(st: State, cx: Ctx, inst: InstanceRt): void {
+  if (inst.group < 0) return;
+  const g = st.groups[inst.group];
+  const owned = inst.owned;
+  const n = owned.length;
+  if (n === 0) return;
+  // Start at the first owned partition at or after the cursor (the lists are in partition order).
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (owned[mid] < inst.logCursor) lo = mid + 1;
+    else hi = mid;
+  }
+  const parts = g.log.partitions;
+  for (let i = 0; i < n && inst.logInFlight < inst.concurrency; i++) {
+    const p = owned[(lo + i) % n];
+    kick(st, cx, g, p);
+    if (g.inflightToken[p] !== 0) inst.logCursor = (p + 1) % parts;
+  }
+}
+
+/** A member finished a record: the side effect (first or again), then the commit. */
+export function finishRecord(
+  st: State,
+  cx: Ctx,
+  s: number,
+  inst: InstanceRt,
+  token: number,
+  failed: boolean,
+  startUs: number,
+): void {
+  const m = st.msgs;
+  const g = st.groups[inst.group];
+  const p = m.queue[s];
+  const offset = m.enqueueOrder[s];
+  inst.logInFlight--;
+  const current = g.inflightToken[p] === token;
+  if (failed) {
+    cx.emit(Ev.failed, s, inst.index, 0);
+    if (current) g.position[p] = offset; // retried in place: a poison record blocks its partition
+  } else {
+    const first = offset >= g.processedUpTo[p];
+    if (first) {
+      const q = st.queues[g.target];
+      st.gauges.touchQueue(q, cx.nowUs);
+      g.processedUpTo[p] = Math.max(offset + 1, g.lostUpTo[p]);
+      q.unacked--;
+      st.logLag--;
+    }
+    sideEffect(st, cx, s, inst, startUs, first);
+    if (current) {
+      g.localDone[p] = offset + 1;
+      if (g.commitEveryUs === 0) sendCommit(st, cx, g, p, inst, offset + 1);
+    }
+  }
+  if (current) g.inflightToken[p] = 0;
+  release(st, cx, s);
+  pumpMember(st, cx, inst);
+  checkDrained(st, cx);
+}
+
+function sendCommit(
+  st: State,
+  cx: Ctx,
+  g: GroupRt,
+  p: number,
+  inst: InstanceRt,
+  offset: number,
+): void {
+  if (inst.connToken > 0 && !inst.connected) return;
+  if (lostAck(st, inst)) return;
+  const now = cx.nowUs;
+  const a = g.index * 65536 + p;
+  if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.commitAtBroker, a, inst.index, offset);
+  else cx.at(toBrokerArrival(st, now, inst), Task.commitAtBroker, a, inst.index, offset);
+}
+
+/** A commit from a member that no longer owns the partition is rejected (fenced), as in Kafka. */
+export function commitAtBroker(
+  st: State,
+  cx: Ctx,
+  a: number,
+  instance: number,
+  offset: number,
+): void {
+  const g = st.groups[Math.floor(a / 65536)];
+  const p = a % 65536;
+  if (!st.brokerUp || g.owner[p] !== instance) return;
+  if (offset > g.committed[p]) g.committed[p] = offset;
+  trim(st, cx, g.log, p);
+}
+
+/** Interval commits: every `every`, a member commits how far it got on each partition. */
+export function commitTick(st: State, cx: Ctx, inst: InstanceRt): void {
+  if (!inst.up || inst.group < 0) return;
+  const g = st.groups[inst.group];
+  for (const p of inst.owned) {
+    if (g.localDone[p] > g.committed[p]) sendCommit(st, cx, g, p, inst, g.localDone[p]);
+  }
+  cx.after(g.commitEveryUs, Task.commitTick, inst.index, 0, 0);
+}
+
+export function startCommitTicks(st: State, cx: Ctx, inst: InstanceRt): void {
+  if (inst.group < 0) return;
+  const g = st.groups[inst.group];
+  if (g.commitEveryUs > 0) cx.after(g.commitEveryUs, Task.commitTick, inst.index, 0, 0);
+}
+
+/** Without replay, records every group has committed can never be read again: free them. */
+function trim(st: State, cx: Ctx, log: LogRt, p: number): void {
+  if (log.replayable || log.groups.length === 0) return;
+  let min = Infinity;
+  for (const g of log.groups) min = Math.min(min, g.committed[p]);
+  while (log.base[p] < min && log.records[p].length > 0) dropHead(st, cx, log, p, false);
+}
+
+/**
+ * Removes the partition's oldest record. `expired` (retention, a transient broker's crash): the
+ * groups that had not processed it lose their copy.
+ */
+export function dropHead(st: State, cx: Ctx, log: LogRt, p: number, expired: boolean): void {
+  const s = log.records[p].popFront();
+  const offset = log.base[p]++;
+  st.logHeld--;
+  if (expired) for (const g of log.groups) loseFor(st, cx, g, p, s, offset);
+  release(st, cx, s);
+}
+
+/** The offset the group is processing on this partition right now, or -1. */
+export function inFlightOffset(g: GroupRt, p: number): number {
+  return g.inflightToken[p] !== 0 ? g.position[p] - 1 : -1;
+}
+
+/**
+ * A record the group never read is gone. Records deleted behind one still being processed move
+ * the watermark only once that one finishes (it is not lost: it is being processed).
+ */
+export function loseFor(
+  st: State,
+  cx: Ctx,
+  g: GroupRt,
+  p: number,
+  s: number,
+  offset: number,
+): void {
+  const busy = inFlightOffset(g, p);
+  if (offset === busy || offset < g.processedUpTo[p]) return;
+  const q = st.queues[g.target];
+  st.gauges.touchQueue(q, cx.nowUs);
+  if (busy >= g.processedUpTo[p] && busy < offset)
+    g.lostUpTo[p] = Math.max(g.lostUpTo[p], offset + 1);
+  else g.processedUpTo[p] = offset + 1;
+  if (g.position[p] < offset + 1) g.position[p] = offset + 1;
+  q.unacked--;
+  st.logLag--;
+  cx.emitOutcome(Ev.lost, s, g.target, 0);
+}
+
+function armRetention(st: State, cx: Ctx, log: LogRt): void {
+  if (log.retentionUs === 0 || log.retentionArmed) return;
+  let oldest = Infinity;
+  for (let p = 0; p < log.partitions; p++) {
+    if (log.records[p].length > 0)
+      oldest = Math.min(oldest, st.msgs.enqueueUs[log.records[p].peekFront()]);
+  }
+  if (oldest === Infinity) return;
+  log.retentionArmed = true;
+  cx.at(Math.max(oldest + log.retentionUs, cx.nowUs), Task.logRetention, log.index, 0, 0);
+}
+
+/** Retention deletes old records whether or not every group has read them. */
+export function retention(st: State, cx: Ctx, log: LogRt): void {
+  log.retentionArmed = false;
+  const now = cx.nowUs;
+  for (let p = 0; p < log.partitions; p++) {
+    const recs = log.records[p];
+    while (recs.length > 0 && st.msgs.enqueueUs[recs.peekFront()] + log.retentionUs <= now)
+      dropHead(st, cx, log, p, true);
+  }
+  armRetention(st, cx, log);
+  checkDrained(st, cx);
+}

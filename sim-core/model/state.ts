@@ -1,0 +1,129 @@
+// The run's plain state: every entity, the message store, the broker's flags and the run-wide
+// counters. buildState is the compile step from a validated scenario: dense indices for every
+// name, integer µs for every duration, µs samplers. Behaviour lives in the modules that take
+// (state, ctx); nothing here schedules or announces anything.
+
+import type { Scenario } from '../scenario/types';
+import { compileDurationUs, streamFor } from '../random';
+import type { DurationSampler, Rng } from '../random';
+import { msToUs } from '../time';
+import { fmix32, murmurString } from '../hash';
+import { MessageStore } from './messages';
+import { buildTopology } from './topology';
+import type { Topology } from './topology';
+import { ConsumerRt, InstanceRt, ProducerRt, QueueRt } from './entities';
+import { buildLogs } from './log-state';
+import type { GroupRt, LogRt } from './log-state';
+import { compileFaults } from './faults';
+import type { CompiledFault } from './faults';
+import { Gauges } from './gauges';
+
+export class State {
+  readonly msgs = new MessageStore();
+  readonly topo: Topology;
+  readonly producers: ProducerRt[];
+  readonly queues: QueueRt[];
+  readonly instances: InstanceRt[];
+  readonly consumers: ConsumerRt[];
+  readonly logs: LogRt[];
+  readonly groups: GroupRt[];
+  readonly logByChannel: Array<LogRt | undefined>;
+  /** Channels of kind direct: calls that never touch the broker. */
+  readonly directChannel: boolean[];
+  readonly faults: CompiledFault[];
+  readonly gauges: Gauges;
+  readonly warmupUs: number;
+  readonly drainMode: boolean;
+  readonly maxHeld: number;
+  /** Network: hop latency (µs), and whether it is the constant 0 (hops run inline). */
+  readonly hop: DurationSampler;
+  readonly zeroLatency: boolean;
+  readonly ackLoss: number;
+  readonly confirmLoss: number;
+  /** Broker: durability and its random crash chain (gaps in µs; restart delay µs, -1 never). */
+  readonly durable: boolean;
+  readonly brokerCrashGap: DurationSampler | null;
+  readonly brokerRestartUs: number;
+  readonly brokerRng: Rng;
+  brokerUp = true;
+  /** Current chain of random broker crashes (a restart starts a new one). */
+  brokerCrashEpoch = 0;
+  activeProducers: number;
+  /** Publishes awaiting a confirm or a retry: a drained run waits for them. */
+  pendingPublishes = 0;
+  /** Delivery tokens handed out so far (each delivery's token is unique). */
+  tokenSeq = 0;
+  /** Per sender: a hash of its id, so a message's content draws depend on its id, not a position. */
+  readonly senderKeys: Int32Array;
+  /** Records held by logs (they do not keep a drained run going), and the groups' total lag. */
+  logHeld = 0;
+  logLag = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: number,
+  ) {
+    const s = scenario;
+    this.topo = buildTopology(s);
+    const topo = this.topo;
+    this.warmupUs = msToUs(s.warmup);
+    this.drainMode = s.until === 'drained';
+    this.maxHeld = s.limits.maxMessagesHeld;
+    this.producers = s.producers.map(
+      (p, i) => new ProducerRt(i, p, topo.channelIndex.get(p.to) ?? -1, seed),
+    );
+    const keyCount = Math.max(
+      0,
+      ...s.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
+    );
+    this.queues = topo.queues.map(
+      (q, i) => new QueueRt(i, q.name, q.options, seed, keyCount, q.directTimeout),
+    );
+    this.instances = topo.instances.map(
+      (inst, i) =>
+        new InstanceRt(
+          i,
+          inst.name,
+          inst.consumer,
+          inst.queue,
+          s.consumers[inst.consumer],
+          seed,
+          inst.queue >= 0 && topo.queues[inst.queue].directTimeout !== null,
+        ),
+    );
+    this.consumers = s.consumers.map(
+      (c, i) => new ConsumerRt(i, c, topo.channelIndex, topo.senderNames),
+    );
+    for (const inst of this.instances) {
+      this.consumers[inst.consumer].instances.push(inst.index);
+      if (inst.queue < 0) continue;
+      const q = this.queues[inst.queue];
+      q.instances.push(inst.index);
+      q.credit.pushBack(inst.index);
+      if (inst.idempotent) q.processedIds ??= new Set();
+    }
+    for (const q of this.queues) {
+      const dl = topo.queues[q.index].options.deadLetter;
+      q.deadLetterChannel = dl === null ? -1 : (topo.channelIndex.get(dl) ?? -1);
+    }
+    const lt = buildLogs(s, topo.channelIndex, topo.queueIndex, this.instances);
+    this.logs = lt.logs;
+    this.groups = lt.groups;
+    this.logByChannel = lt.logByChannel;
+    this.directChannel = s.channels.map((c) => c.kind === 'direct');
+    this.faults = compileFaults(s, topo);
+    this.gauges = new Gauges(this.queues.length, this.instances.length, this.warmupUs);
+    this.hop = compileDurationUs(s.network.latency);
+    this.zeroLatency = this.hop.isZero;
+    this.ackLoss = s.network.ackLoss;
+    this.confirmLoss = s.network.confirmLoss;
+    this.durable = s.broker.durable;
+    const crashes = s.broker.crashes;
+    this.brokerCrashGap =
+      crashes === null ? null : compileDurationUs({ kind: 'exponential', mean: crashes.mtbf });
+    this.brokerRestartUs = crashes === null ? -1 : msToUs(crashes.restart);
+    this.brokerRng = streamFor(seed, 'broker', 'crashes');
+    this.activeProducers = this.producers.length;
+    this.senderKeys = Int32Array.from(topo.senderNames, (name) => fmix32(murmurString(0, name)));
+  }
+}
