@@ -349,6 +349,13 @@ describe('brokerlab validate and help', () => {
     }
   });
 
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const r = cli(['--version']);
+    expect(r.status, show(r)).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+  });
+
   it('help prints the usage', () => {
     const r = cli(['help']);
     expect(r.status, show(r)).toBe(0);
