@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'fast',
           include: ['test/**/*.test.ts'],
           exclude: ['test/cli/**', 'test/e2e/**'],
+          globalSetup: ['test/setup/fast-check-seed.ts'],
+          setupFiles: ['test/setup/fast-check.ts'],
           // Files share each worker's module cache (sim-core is loaded once per worker, not once
           // per file): ~20 s here instead of ~55 s. Safe while these tests mock nothing and
           // change no environment or global state.
