@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseScenarioText, validateScenario } from '../../sim-core/scenario';
 import type { Scenario } from '../../sim-core/scenario';
-import { Simulation } from '../../sim-core/index';
+import { Simulation, checkEventBudget, runnableProblems } from '../../sim-core/index';
 
 const DIR = join(import.meta.dirname, '..', '..', 'examples');
 const FILES = readdirSync(DIR)
@@ -69,6 +69,9 @@ describe('examples/', () => {
   describe.each(FILES)('%s', (file) => {
     it('parses and validates, and its description says what to watch', () => {
       const s = valid(raw(file));
+      // What `brokerlab validate` checks beyond validation (test/cli spawns it on one example).
+      expect(runnableProblems(s)).toEqual([]);
+      expect(() => checkEventBudget(s)).not.toThrow();
       expect(s.name.length).toBeGreaterThan(0);
       expect(typeof s.description).toBe('string');
       expect(s.description.trim().length).toBeGreaterThan(0);
