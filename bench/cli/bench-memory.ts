@@ -3,6 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { builtEntry } from '../harness/built';
 
 export interface MemoryResult {
   backlogBytesPerMessage: number;
@@ -10,10 +11,9 @@ export interface MemoryResult {
   peakRss10M: number;
 }
 
-const CHILD = fileURLToPath(new URL('../bin/memory-child.mjs', import.meta.url));
-
 function child(kind: 'backlog' | 'run', messages: number): number {
-  const out = execFileSync(process.execPath, ['--expose-gc', CHILD, kind, String(messages)], {
+  const file = fileURLToPath(builtEntry('memory-child.mjs'));
+  const out = execFileSync(process.execPath, ['--expose-gc', file, kind, String(messages)], {
     encoding: 'utf8',
   });
   return Number(out.trim());

@@ -10,6 +10,7 @@ import type { Format } from './run';
 import { benchCommand } from './bench';
 import { sweepCommand } from './sweep';
 import { compareCommand } from './compare';
+import { version } from '../../package.json';
 
 const USAGE = `Usage:
   brokerlab run <scenario> [--seed N] [--duration D] [--format table|json|csv] [--out FILE] [--trace FILE.ndjson]
@@ -23,6 +24,7 @@ const USAGE = `Usage:
                             [--format table|json] [--worker-memory MB]
   brokerlab bench [--quick] [--out FILE.json]
   brokerlab help
+  brokerlab --version
 
 PATH names a field by ids: consumers.workers.prefetch, channels.orders.ackTimeout,
 producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds from --seed N
@@ -32,7 +34,7 @@ Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 
 (for sweep and compare: a run failed), 130 interrupted (Ctrl-C; finished runs are still written).
 `;
 
-const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'help'];
+const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'help', '--version'];
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -139,6 +141,10 @@ function dispatch(argv: string[]): number | Promise<number> {
   const rest = joinValues(rest0);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${version}\n`);
     return 0;
   }
   if (command === 'run') {

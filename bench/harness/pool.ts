@@ -4,10 +4,9 @@
 
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../cli/errors';
+import { builtEntry } from './built';
 import type { RunJob, RunOutcome } from './run-job';
 import type { WorkerMessage } from './worker-main';
-
-const WORKER_URL = new URL('../bin/sweep-worker.mjs', import.meta.url);
 
 export interface PoolProgress {
   done: number;
@@ -54,6 +53,9 @@ export function runPool(jobs: readonly RunJob[], opts: PoolOptions): Promise<Poo
     let done = 0;
     let failed = 0;
     let finished = false;
+    // The built worker (plain JS: it starts fast, and Node 20 cannot start a .ts worker);
+    // a missing build rejects here with how to make it.
+    const workerUrl = builtEntry('sweep-worker.mjs');
 
     const stopAll = () => {
       for (const slot of slots) {
@@ -109,7 +111,7 @@ export function runPool(jobs: readonly RunJob[], opts: PoolOptions): Promise<Poo
       if (!finished && next < jobs.length) spawn();
     };
     const spawn = () => {
-      const worker = new Worker(WORKER_URL, {
+      const worker = new Worker(workerUrl, {
         resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
       });
       const slot: Slot = { worker, job: null, ready: false, retired: false };

@@ -1,5 +1,5 @@
 // The sweep worker thread: announces it is ready, then runs one job per message and posts the
-// outcome back. Loaded by bench/bin/sweep-worker.mjs (which registers tsx first).
+// outcome back. Built to out/cli/sweep-worker.mjs (bench/tools/build-cli.mjs), which the pool starts.
 
 import { parentPort } from 'node:worker_threads';
 import { runJob } from './run-job';

@@ -10,7 +10,12 @@ import { TINY } from '../unit/harness-fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bench', 'bin', 'brokerlab.mjs');
-const { BROKERLAB_DEBUG: _debug, BROKERLAB_TEST_WORKER_FAULT: _fault, ...INHERITED } = process.env;
+const {
+  BROKERLAB_DEBUG: _debug,
+  BROKERLAB_TEST_WORKER_FAULT: _fault,
+  BROKERLAB_TEST_PROGRESS: _progress,
+  ...INHERITED
+} = process.env;
 
 interface Result {
   status: number | null;
@@ -195,7 +200,8 @@ describe('brokerlab sweep', () => {
   });
 
   it('stops cleanly on Ctrl-C, keeps the finished runs and exits 130', async () => {
-    // 500 runs of 20,000 messages: far longer than the test waits before pressing Ctrl-C.
+    // 500 runs of 20,000 messages: Ctrl-C comes as soon as the first run has finished (the
+    // progress line BROKERLAB_TEST_PROGRESS asks for), not after a delay a loaded machine breaks.
     const rates = Array.from({ length: 50 }, (_, i) => 1000 + i).join(',');
     let sent = false;
     const r = await cli(
@@ -213,14 +219,15 @@ describe('brokerlab sweep', () => {
         '--format',
         'json',
       ],
-      {},
+      { BROKERLAB_TEST_PROGRESS: '1' },
       (stderr, child) => {
-        if (!sent && /runs on \d+ worker/.test(stderr)) {
+        if (!sent && /^progress: 1\/500 runs$/m.test(stderr)) {
           sent = true;
-          setTimeout(() => child.kill('SIGINT'), 1500);
+          child.kill('SIGINT');
         }
       },
     );
+    expect(sent, show(r)).toBe(true);
     expect(r.status, show(r)).toBe(130);
     expectNoStack(r);
     expect(r.stderr).toMatch(/interrupted: stopping the workers; the runs that finished are kept/);
@@ -228,6 +235,7 @@ describe('brokerlab sweep', () => {
     expect(doc.complete).toBe(false);
     expect(doc.runs.length).toBeGreaterThan(0);
     expect(doc.runs.length).toBeLessThan(500);
+    for (const run of doc.runs) expect(run.status).toBe('ok');
     expect(r.stderr).toMatch(new RegExp(`${doc.runs.length} of 500 runs finished`));
   });
 });

@@ -8,6 +8,8 @@ import {
   parseScenarioText,
   validateScenario,
   Simulation,
+  checkEventBudget,
+  runnableProblems,
 } from '../../sim-core/index';
 import type { Scenario } from '../../sim-core/index';
 
@@ -73,6 +75,9 @@ describe('examples/', () => {
   describe.each(FILES)('%s', (file) => {
     it('parses and validates, and its description says what to watch', () => {
       const s = valid(raw(file));
+      // What `brokerlab validate` checks beyond validation (test/cli spawns it on one example).
+      expect(runnableProblems(s)).toEqual([]);
+      expect(() => checkEventBudget(s)).not.toThrow();
       expect(s.name.length).toBeGreaterThan(0);
       expect(typeof s.description).toBe('string');
       expect(s.description.trim().length).toBeGreaterThan(0);

@@ -1,5 +1,7 @@
 // The worker pool with real worker threads: the same results whatever the worker count, a
 // crashing worker fails only its run (and is replaced), and aborting keeps what finished.
+// The threads run the built worker (out/cli/sweep-worker.mjs, made by the globalSetup), hence
+// test/cli/ rather than test/unit/.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPool } from '../../bench/harness/pool';
 import type { PoolProgress } from '../../bench/harness/pool';
@@ -8,7 +10,7 @@ import { sweepJson } from '../../bench/harness/sweep-output';
 import { planSweep, sweepJobs } from '../../bench/harness/sweep-plan';
 import { sweepResults } from '../../bench/harness/sweep-results';
 import { parseAxes } from '../../bench/harness/vary';
-import { TINY } from './harness-fixtures';
+import { TINY } from '../unit/harness-fixtures';
 
 const schema = new ScenarioSchema();
 const axes = parseAxes(schema, TINY, ['consumers.w.prefetch=1,4,16']);
