@@ -68,20 +68,17 @@ export function messageIdHash(sender: number, seq: number): number {
 
 const SEED_A = 0x9e3779b9;
 const SEED_B = 0x7f4a7c15;
-// Lane A: MurmurHash3 x86_32 block constants. Lane B: xxHash32/Murmur fmix primes, other rotations.
-const A1 = 0xcc9e2d51;
-const A2 = 0x1b873593;
-const B1 = 0x85ebca77;
-const B2 = 0xc2b2ae3d;
 
 function hex8(x: number): string {
   return (x >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
- * An incremental, order-sensitive 64-bit hash of a stream of words: two 32-bit Murmur3-style
- * lanes with different constants, each fed every word, with a cross-lane finalizer. No
- * allocation per word; not cryptographic.
+ * An incremental, order-sensitive 64-bit hash of a stream of 32-bit words: two lanes, each
+ * stepping by a bijection of its state for a fixed word and of the word for a fixed state
+ * (xor or add, multiply by an odd constant, xor-shift), so a single differing word always
+ * changes both lanes for good; the lanes' different algebra keeps two-word cancellations apart.
+ * A cross-lane Murmur3 finalizer gives full avalanche. No allocation; not cryptographic.
  */
 export class TraceHash {
   private a = SEED_A;
@@ -91,31 +88,12 @@ export class TraceHash {
 
   /** Mixes one 32-bit integer (any number is reduced to its low 32 bits, two's complement). */
   mixInt(x: number): void {
-    const ka = Math.imul(rotl(Math.imul(x | 0, A1), 15), A2);
-    const ra = rotl(this.a ^ ka, 13);
-    this.a = (Math.imul(ra, 5) + 0xe6546b64) | 0;
-    const kb = Math.imul(rotl(Math.imul(x | 0, B1), 17), B2);
-    // Lane B also takes lane A's mixed word, so no one input difference cancels in both lanes alike.
-    this.b = (Math.imul(rotl(this.b ^ kb ^ ra, 19), 9) + 0x52dce729) | 0;
+    const w = x | 0;
+    const a = Math.imul(this.a ^ w, 0x9e3779b1);
+    this.a = a ^ (a >>> 15);
+    const b = Math.imul((this.b + w) | 0, 0x85ebca77);
+    this.b = b ^ (b >>> 13);
     this.words = (this.words + 1) | 0;
-  }
-
-  /**
-   * Mixes a safe integer (|x| ≤ 2^53) as its two 32-bit words of 64-bit two's complement: exactly
-   * mixInt(low word) then mixInt(high word). Fractions are truncated towards −∞.
-   */
-  mixNumber(x: number): void {
-    this.mixInt(x >>> 0);
-    this.mixInt(Math.floor(x / TWO_POW_32));
-  }
-
-  /** Mixes a string: its length, then its UTF-16 code units packed two to a word. */
-  mixString(s: string): void {
-    const n = s.length;
-    this.mixInt(n);
-    let i = 0;
-    for (; i + 1 < n; i += 2) this.mixInt(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
-    if (i < n) this.mixInt(s.charCodeAt(i));
   }
 
   /** The hash so far as 16 lowercase hex digits; does not change the state (mixing may go on). */

@@ -57,3 +57,4 @@ export { Problems } from './scenario/problems';
 export { walk } from './scenario/walk';
 export { SCENARIO } from './scenario/spec';
 export type { Node as SpecNode } from './scenario/spec-nodes';
+export { standardExponential } from './random/exponential';

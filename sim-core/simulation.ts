@@ -8,7 +8,6 @@ import type { State } from './model/state';
 import type { Fault, Scenario } from './scenario/types';
 import { Collector } from './metrics/collector';
 import { Series } from './metrics/series';
-import { TraceHashObserver } from './metrics/trace-hash';
 import { buildReport } from './report';
 import type { Report } from './report';
 import { msToUs } from './time';
@@ -37,7 +36,6 @@ export class Simulation {
   readonly names: RunNames;
   /** End of the run in µs: the duration, or Infinity for an uncapped drained run. */
   readonly endUs: number;
-  private readonly hasher = new TraceHashObserver();
   private readonly observers: SimObserver[];
   private readonly samplers: Array<{ onSample(timeUs: number): void }>;
   private nextSampleUs: number;
@@ -62,8 +60,14 @@ export class Simulation {
         ...scenario.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
       ),
       warmupUs: msToUs(scenario.warmup),
+      emitters: scenario.consumers.some((c) => c.emit.length > 0),
+      deadLetters: scenario.channels.some(
+        (c) =>
+          (c.kind === 'queue' && c.deadLetter !== null) ||
+          (c.kind === 'topic' && c.subscriptions.some((sub) => sub.deadLetter !== null)),
+      ),
     });
-    this.observers = [this.collector, this.hasher, ...(options.observers ?? [])];
+    this.observers = [this.collector, ...(options.observers ?? [])];
     this.samplers = [...(options.samplers ?? [])];
     this.engine = new Engine(scenario, this.seed, this.observers, {
       checkInvariants: options.checkInvariants,
@@ -89,7 +93,7 @@ export class Simulation {
 
   /** The trace hash of the events so far (the report's traceHash once the run has finished). */
   get traceHash(): string {
-    return this.hasher.hex();
+    return this.engine.traceHex();
   }
 
   get done(): boolean {
@@ -170,7 +174,7 @@ export class Simulation {
       this.series,
       this.finishedAtUs,
       this.events,
-      this.hasher.hex(),
+      this.engine.traceHex(),
       wallMs,
     );
   }

@@ -64,15 +64,48 @@ export class QueueStats {
   lost = 0;
 }
 
+/**
+ * Per consumer definition. Its latency histograms are made on first use (a 10,000-consumer
+ * scenario must not pay for idle ones), and share storage with another histogram where the two
+ * are equal by construction (see Collector).
+ */
 export class ConsumerStats {
   processed = 0;
   duplicatesProcessed = 0;
   orderViolations = 0;
   crashes = 0;
-  readonly latency = new LatencyHistogram();
-  readonly latencyFromOrigin = new LatencyHistogram();
   /** Completions since the last sample, for the processedPerSec series. */
   sinceSample = 0;
+  private ownLatency: LatencyHistogram | null = null;
+  private ownFromOrigin: LatencyHistogram | null = null;
+
+  constructor(
+    /** The run's end-to-end histogram, when it is this consumer's latency too. */
+    private readonly sharedLatency: LatencyHistogram | null,
+    /** Whether latency from the chain's origin equals latency (no emitting consumers). */
+    private readonly originIsPublish: boolean,
+  ) {}
+
+  /** Publish → processed, per completion of this consumer (after warmup). */
+  get latency(): LatencyHistogram {
+    return this.sharedLatency ?? (this.ownLatency ??= new LatencyHistogram());
+  }
+
+  /** Chain origin → processed (equals latency outside event-driven chains). */
+  get latencyFromOrigin(): LatencyHistogram {
+    if (this.originIsPublish) return this.latency;
+    return (this.ownFromOrigin ??= new LatencyHistogram());
+  }
+
+  /** Whether recording a latency must also record it from the origin (in its own histogram). */
+  get tracksOrigin(): boolean {
+    return !this.originIsPublish;
+  }
+
+  /** Whether the run's end-to-end histogram already holds this consumer's latency. */
+  get sharesEndToEnd(): boolean {
+    return this.sharedLatency !== null;
+  }
 }
 
 /** What the collector must know of the run's shape: sizes only, no engine state. */
@@ -83,6 +116,10 @@ export interface RunShape {
   /** Keys are 0 .. keySlots − 1. */
   keySlots: number;
   warmupUs: number;
+  /** Some consumer emits onward (event-driven chains): origin and publish times differ. */
+  emitters: boolean;
+  /** Some queue dead-letters: dead-lettered copies reach consumers but not the totals. */
+  deadLetters: boolean;
 }
 
 /** The kinds the collector folds. */
@@ -107,6 +144,11 @@ const COLLECTED = eventMask(
   Ev.crashed,
 );
 
+/** Whether an event's message counts in the totals (not a dead-lettered copy). */
+function isPrimary(ev: SimEvent): boolean {
+  return (ev.flags & EventFlag.secondary) === 0;
+}
+
 export class Collector implements SimObserver {
   readonly kinds = COLLECTED;
   readonly totals = emptyTotals();
@@ -126,7 +168,14 @@ export class Collector implements SimObserver {
   constructor(shape: RunShape) {
     this.warmupUs = shape.warmupUs;
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
-    this.consumerStats = Array.from({ length: shape.consumers }, () => new ConsumerStats());
+    // Equal by construction, recorded once: with one consumer and no dead letters, every
+    // completion is that consumer's and a primary copy's, so its latency is the end-to-end one;
+    // without chains, latency from the origin is latency.
+    const shared = shape.consumers === 1 && !shape.deadLetters ? this.endToEnd : null;
+    this.consumerStats = Array.from(
+      { length: shape.consumers },
+      () => new ConsumerStats(shared, !shape.emitters),
+    );
     this.orderMax = Array.from({ length: shape.queues }, () =>
       Array.from({ length: shape.senders }, () => new Float64Array(shape.keySlots)),
     );
@@ -134,17 +183,16 @@ export class Collector implements SimObserver {
 
   onEvent(ev: SimEvent): void {
     const t = this.totals;
-    const primary = (ev.flags & EventFlag.secondary) === 0;
     switch (ev.kind) {
       case Ev.published:
         t.published++;
         if (ev.timeUs >= this.warmupUs) this.publishedInWindow++;
         return;
       case Ev.rejected:
-        if (primary) t.rejected++; // a dead-lettered copy refused downstream is not a publish
+        if (isPrimary(ev)) t.rejected++; // a dead-lettered copy refused downstream is not a publish
         return;
       case Ev.unrouted:
-        if (primary) t.unrouted++;
+        if (isPrimary(ev)) t.unrouted++;
         return;
       case Ev.publishFailed:
         t.publishFailed++;
@@ -158,36 +206,36 @@ export class Collector implements SimObserver {
         if (ev.aux === 0) t.enqueued++;
         return;
       case Ev.delivered:
-        if (!primary) return;
+        if (!isPrimary(ev)) return;
         t.delivered++;
         if (ev.aux > 1) t.redelivered++;
         return;
       case Ev.acked:
-        if (primary) t.acked++;
+        if (isPrimary(ev)) t.acked++;
         return;
       case Ev.nacked:
-        if (primary) t.nacked++;
+        if (isPrimary(ev)) t.nacked++;
         return;
       case Ev.processed:
-        return this.onProcessed(ev, primary);
+        return this.onProcessed(ev, isPrimary(ev));
       case Ev.reprocessed: {
         const cs = this.consumerStats[ev.consumer];
         cs.sinceSample++;
         cs.duplicatesProcessed++;
-        if (primary) t.duplicatesProcessed++;
+        if (isPrimary(ev)) t.duplicatesProcessed++;
         return;
       }
       case Ev.suppressed:
-        if (primary) t.duplicatesSuppressed++;
+        if (isPrimary(ev)) t.duplicatesSuppressed++;
         return;
       case Ev.deadLettered:
       case Ev.expired:
       case Ev.dropped:
       case Ev.lost:
-        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, primary);
+        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, isPrimary(ev));
         return;
       case Ev.settled:
-        return this.countFate(ev.aux, ev.where, primary);
+        return this.countFate(ev.aux, ev.where, isPrimary(ev));
       case Ev.crashed:
         if (ev.consumer >= 0) this.consumerStats[ev.consumer].crashes++;
         return;
@@ -223,9 +271,10 @@ export class Collector implements SimObserver {
     this.queueStats[q].processed++;
     const publishUs = ev.publishUs;
     const timeUs = ev.timeUs;
-    if (publishUs >= this.warmupUs) {
+    const measured = publishUs >= this.warmupUs;
+    if (measured && !cs.sharesEndToEnd) {
       cs.latency.record(timeUs - publishUs);
-      cs.latencyFromOrigin.record(timeUs - ev.originUs);
+      if (cs.tracksOrigin) cs.latencyFromOrigin.record(timeUs - ev.originUs);
     }
     if (!primary) return;
     this.totals.processed++;
@@ -238,7 +287,7 @@ export class Collector implements SimObserver {
         cs.orderViolations++;
       } else order[key] = ev.seq;
     }
-    if (publishUs < this.warmupUs) return;
+    if (!measured) return;
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     this.endToEnd.record(timeUs - publishUs);

@@ -95,7 +95,8 @@ function invalidValue(us: number): RangeError {
  * buckets below. Quantiles are within 0.4% relative error of the exact nearest-rank value.
  */
 export class LatencyHistogram {
-  private readonly counts = new Float64Array(BUCKET_COUNT);
+  /** Counts per bucket; promoted to 64-bit floats if a bucket ever passes 2^32 − 1. */
+  private counts: Uint32Array | Float64Array = new Uint32Array(BUCKET_COUNT);
   private n = 0;
   private total = 0;
   private lowest = Infinity;
@@ -104,11 +105,22 @@ export class LatencyHistogram {
   /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
   record(us: number): void {
     if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
-    this.counts[bucketIndex(us)]++;
+    const b = bucketIndex(us);
+    // A Uint32Array cell wraps to 0 past 2^32 − 1 (the stored value, read back, tells): then
+    // promote to doubles, once, in a run of over four billion values.
+    const c = this.counts;
+    c[b]++;
+    if (c[b] === 0) this.promote(b);
     this.n++;
     this.total += us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
+  }
+
+  private promote(bucket: number): void {
+    const wide = Float64Array.from(this.counts);
+    wide[bucket] = 4294967296;
+    this.counts = wide;
   }
 
   /** Number of recorded values. */
@@ -158,6 +170,8 @@ export class LatencyHistogram {
   /** Adds every value recorded in `other` to this histogram (as if recorded here too). */
   merge(other: LatencyHistogram): void {
     if (other.n === 0) return;
+    if (this.n + other.n >= 4294967295 && this.counts instanceof Uint32Array)
+      this.counts = Float64Array.from(this.counts); // a sum could pass 2^32 − 1 in one bucket
     const mine = this.counts;
     const theirs = other.counts;
     for (let i = 0; i < BUCKET_COUNT; i++) mine[i] += theirs[i];
@@ -169,6 +183,8 @@ export class LatencyHistogram {
 
   /** Makes this an exact copy of `other`. */
   copyFrom(other: LatencyHistogram): void {
+    if (other.counts instanceof Float64Array && this.counts instanceof Uint32Array)
+      this.counts = new Float64Array(BUCKET_COUNT);
     this.counts.set(other.counts);
     this.n = other.n;
     this.total = other.total;
@@ -183,6 +199,8 @@ export class LatencyHistogram {
    * quantiles at the extremes are within one bucket (< 0.8%) instead of exact.
    */
   setToDifference(later: LatencyHistogram, earlier: LatencyHistogram): void {
+    if (later.counts instanceof Float64Array && this.counts instanceof Uint32Array)
+      this.counts = new Float64Array(BUCKET_COUNT);
     const c = this.counts;
     let first = -1;
     let last = -1;

@@ -27,6 +27,9 @@ export function arriveAtConsumer(
     return;
   }
   cx.emit(Ev.received, s, inst.index, 0);
+  // A free server and nothing waiting ahead: straight to work (what the buffer would do).
+  if (inst.busy < inst.concurrency && inst.buffer.length === 0)
+    return startProcessing(st, cx, s, inst, token);
   inst.buffer.pushBack(s);
   inst.bufferTokens.pushBack(token);
   pump(st, cx, inst);
@@ -75,8 +78,8 @@ export function dropInProgress(st: State, cx: Ctx, inst: InstanceRt): void {
 function forgetLogDelivery(st: State, cx: Ctx, inst: InstanceRt, s: number, token: number): void {
   if ((st.msgs.flags[s] & MsgFlag.logRecord) === 0 || token <= inst.killToken) return;
   inst.logInFlight--;
-  logDeliveryDropped(st, inst, s, token);
   pumpMember(st, cx, inst);
+  logDeliveryDropped(st, cx, inst, s, token);
 }
 
 /** Starts buffered deliveries, oldest first, while the instance has a free server. */

@@ -7,10 +7,11 @@ import type { InvariantError } from '../kernel/errors';
 import type { Fault, Scenario } from '../scenario/types';
 import { compileFault } from './faults';
 import { msToUs } from '../time';
-import { EventFlag, MAX_EVENT_KIND, SimEvent, maskHas } from './events';
+import { TraceHash } from '../hash';
+import { eventWord } from '../metrics/trace-hash';
+import { MAX_EVENT_KIND, SimEvent, maskHas } from './events';
 import type { EventKind, SimObserver } from './events';
 import type { Ctx } from './context';
-import { MsgFlag } from './messages';
 import { State } from './state';
 import { Task } from './tasks';
 import type { TaskKind } from './tasks';
@@ -44,7 +45,9 @@ export class Engine implements Ctx {
   /** Observers per event kind (index = code): the hot path calls no one for unwanted kinds. */
   private readonly subscribers: SimObserver[][];
   /** The one event record handed to observers (reused for every event). */
-  private readonly ev = new SimEvent();
+  private readonly ev: SimEvent;
+  /** Every event folded in as it is announced: the report's traceHash. */
+  private readonly trace = new TraceHash();
 
   constructor(
     scenario: Scenario,
@@ -64,6 +67,7 @@ export class Engine implements Ctx {
       this.subscribers.push(observers.filter((o) => maskHas(o.kinds, k)));
     const st = new State(scenario, seed);
     this.state = st;
+    this.ev = new SimEvent(st.msgs);
     // The order of what is scheduled here decides ties at equal times: keep it.
     for (const g of st.groups) this.joinGroup(g.index);
     for (const p of st.producers) scheduleNextArrival(st, this, p);
@@ -109,18 +113,31 @@ export class Engine implements Ctx {
     this.handle(task, a, b, c);
   }
 
+  /** The trace hash of the events so far. */
+  traceHex(): string {
+    return this.trace.hex();
+  }
+
   emit(kind: EventKind, s: number, where: number, aux: number): void {
+    this.foldMessage(kind, s, where, aux);
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
-    this.fillMessage(kind, s, where, aux, 0);
+    this.ev.set(kind, this.kernel.nowUs, s, where, aux, false);
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(this.ev);
   }
 
   emitOutcome(kind: EventKind, s: number, where: number, aux: number): void {
+    this.foldMessage(kind, s, where, aux);
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
-    this.fillMessage(kind, s, where, aux, EventFlag.outcome);
+    this.ev.set(kind, this.kernel.nowUs, s, where, aux, true);
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(this.ev);
+  }
+
+  private foldMessage(kind: EventKind, s: number, where: number, aux: number): void {
+    const m = this.state.msgs;
+    const t = this.kernel.nowUs;
+    this.trace.mixInt(eventWord(kind, where, m.producer[s], m.seq[s], t, aux));
   }
 
   emitProcessing(
@@ -132,54 +149,29 @@ export class Engine implements Ctx {
     startUs: number,
     outcome: boolean,
   ): void {
+    this.foldMessage(kind, s, instance, startUs);
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
     const ev = this.ev;
     const m = this.state.msgs;
-    this.fillMessage(kind, s, instance, startUs, outcome ? EventFlag.outcome : 0);
+    ev.set(kind, this.kernel.nowUs, s, instance, startUs, outcome);
     ev.consumer = consumer;
     ev.queue = queue;
+    ev.startUs = startUs;
     ev.publishUs = m.publishUs[s];
     ev.originUs = m.originUs[s];
-    ev.startUs = startUs;
     ev.size = m.size[s];
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
   }
 
   emitPlain(kind: EventKind, where: number, aux: number, consumer: number): void {
+    this.trace.mixInt(eventWord(kind, where, -1, 0, this.kernel.nowUs, aux));
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
     const ev = this.ev;
-    ev.kind = kind;
-    ev.timeUs = this.kernel.nowUs;
-    ev.sender = -1;
-    ev.seq = 0;
-    ev.key = -1;
-    ev.where = where;
-    ev.aux = aux;
-    ev.flags = 0;
-    ev.instance = -1;
-    ev.partition = -1;
+    ev.set(kind, this.kernel.nowUs, -1, where, aux, false);
     ev.consumer = consumer;
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
-  }
-
-  private fillMessage(kind: EventKind, s: number, where: number, aux: number, flags: number): void {
-    const ev = this.ev;
-    const m = this.state.msgs;
-    const mf = m.flags[s];
-    ev.kind = kind;
-    ev.timeUs = this.kernel.nowUs;
-    ev.sender = m.producer[s];
-    ev.seq = m.seq[s];
-    ev.key = m.key[s];
-    ev.where = where;
-    ev.aux = aux;
-    ev.flags = flags | (mf & MsgFlag.secondary ? EventFlag.secondary : 0);
-    const record = (mf & MsgFlag.logRecord) !== 0;
-    ev.instance = record ? -1 : m.inst[s];
-    ev.partition = record ? m.queue[s] : -1;
-    ev.consumer = -1;
   }
 
   halt(): void {

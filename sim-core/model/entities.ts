@@ -181,9 +181,13 @@ export class InstanceRt {
   /** Log consumers: the group index, and records delivered to it and not yet finished. */
   group = -1;
   logInFlight = 0;
-  /** Log consumers: the partitions it owns, in partition order, and where to offer next. */
+  /** Log consumers: the partitions it owns, in partition order (for commits). */
   readonly owned: number[] = [];
-  logCursor = 0;
+  /**
+   * Log consumers: owned partitions with a record to fetch while every server was busy, in the
+   * order they became ready (each at most once; an entry may be stale after a rebalance).
+   */
+  readonly readyParts = new IntDeque(16);
   /** Traffic to and from the broker is held back until this time (a network partition). */
   partitionUntilUs = 0;
   slowFactor = 1;

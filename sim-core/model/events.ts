@@ -4,6 +4,9 @@
 // the EventKind type are derived from it. An event carries every fact an observer needs, so no
 // observer ever reads engine state.
 
+import { MsgFlag } from './messages';
+import type { MessageStore } from './messages';
+
 /** What an event's `where` index names (the broker is always -1). */
 export type EventWhere = 'producer' | 'queue' | 'instance' | 'channel';
 
@@ -223,37 +226,76 @@ export const EventFlag = {
 
 /**
  * One event, as observers receive it. The engine reuses one record for every event: read it
- * during the call, copy what you keep. Message fields are set for events about a message
- * (sender ≥ 0); `instance` and `partition` when the message has an outstanding delivery or is a
- * log record; the latency facts for `processed` and `reprocessed`; `consumer` also for an
- * instance's `crashed` and `recovered`.
+ * during the call, copy what you keep. Message fields (sender ≥ 0 when the event is about a
+ * message) are read on demand from the message they describe, as it is at the event; `instance`
+ * and `partition` are set when the message has an outstanding delivery or is a log record. The
+ * processing facts are set for `processed` and `reprocessed` only, `consumer` for those and an
+ * instance's `crashed` and `recovered` (−1 for the broker's).
  */
 export class SimEvent {
   kind: EventKind = Ev.published;
   timeUs = 0;
-  /** Message id: sender index and sequence number (`web:17`); sender −1 for no message. */
-  sender = -1;
-  seq = 0;
-  /** Ordering/partition key, or −1. */
-  key = -1;
   where = -1;
   aux = 0;
-  /** EventFlag bits. */
-  flags = 0;
-  /** The instance holding the message's current delivery, or −1. */
-  instance = -1;
-  /** A log record's partition, or −1. */
-  partition = -1;
   /** The consumer definition (processed, reprocessed, crashed, recovered), or −1. */
   consumer = -1;
   /** The internal queue the processing consumer reads (processed, reprocessed). */
   queue = -1;
-  /** First intended send, the chain origin's send, and the processing start (µs). */
+  /** Processing facts (processed, reprocessed): its start, the message's first intended send
+   * and its chain origin's (µs), and its payload bytes. */
+  startUs = 0;
   publishUs = 0;
   originUs = 0;
-  startUs = 0;
-  /** Payload bytes. */
   size = 0;
+  /** The message slot the event is about (−1: none) and whether it decides an outcome. */
+  private slot = -1;
+  private outcome = false;
+
+  constructor(private readonly msgs: MessageStore) {}
+
+  /** Engine only: points the record at an event. */
+  set(
+    kind: EventKind,
+    timeUs: number,
+    slot: number,
+    where: number,
+    aux: number,
+    outcome: boolean,
+  ): void {
+    this.kind = kind;
+    this.timeUs = timeUs;
+    this.slot = slot;
+    this.where = where;
+    this.aux = aux;
+    this.outcome = outcome;
+  }
+
+  /** Message id: sender index and sequence number (`web:17`); sender −1 for no message. */
+  get sender(): number {
+    return this.slot < 0 ? -1 : this.msgs.producer[this.slot];
+  }
+  get seq(): number {
+    return this.slot < 0 ? 0 : this.msgs.seq[this.slot];
+  }
+  /** Ordering/partition key, or −1. */
+  get key(): number {
+    return this.slot < 0 ? -1 : this.msgs.key[this.slot];
+  }
+  /** EventFlag bits. */
+  get flags(): number {
+    const secondary = this.slot >= 0 && (this.msgs.flags[this.slot] & MsgFlag.secondary) !== 0;
+    return (secondary ? EventFlag.secondary : 0) | (this.outcome ? EventFlag.outcome : 0);
+  }
+  /** The instance holding the message's current delivery, or −1. */
+  get instance(): number {
+    if (this.slot < 0 || (this.msgs.flags[this.slot] & MsgFlag.logRecord) !== 0) return -1;
+    return this.msgs.inst[this.slot];
+  }
+  /** A log record's partition, or −1. */
+  get partition(): number {
+    if (this.slot < 0 || (this.msgs.flags[this.slot] & MsgFlag.logRecord) === 0) return -1;
+    return this.msgs.queue[this.slot];
+  }
 }
 
 /** A set of event kinds as a bitmask over codes (bit k for code k; up to 52 kinds). */

@@ -26,6 +26,10 @@ export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
   m.enqueueUs[s] = now;
   m.state[s] = MsgState.ready;
   m.flags[s] |= MsgFlag.logRecord;
+  if (log.retentionUs > 0) {
+    log.appendedPart.pushBack(p);
+    log.appendedOffset.pushBack(offset);
+  }
   for (const g of log.groups) {
     const q = st.queues[g.target];
     st.gauges.touchQueue(q, now);
@@ -38,16 +42,26 @@ export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
   armRetention(st, cx, log);
 }
 
-/** Hands the partition's next record to its owner if both are free. */
+/**
+ * Hands the partition's next record to its owner if both are free; a partition with a record
+ * whose owner is busy waits in the owner's readyParts (so a member never scans its partitions).
+ */
 export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
   const owner = g.owner[p];
   if (owner < 0 || g.inflightToken[p] !== 0 || !st.brokerUp) return;
   const inst = st.instances[owner];
-  if (!inst.up || !inst.connected || inst.logInFlight >= inst.concurrency) return;
+  if (!inst.up || !inst.connected) return; // a rebalance kicks every partition when it is back
   const log = g.log;
   let offset = g.position[p];
   if (offset < log.base[p]) offset = log.base[p]; // deleted records were counted lost already
   if (offset >= log.end[p]) return;
+  if (inst.logInFlight >= inst.concurrency) {
+    if (g.queued[p] === 0) {
+      g.queued[p] = 1;
+      inst.readyParts.pushBack(p);
+    }
+    return;
+  }
   const m = st.msgs;
   const s = log.recordAt(p, offset);
   g.position[p] = offset + 1;
@@ -67,35 +81,31 @@ export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
 }
 
 /** A fetch its member never received (its connection died): the partition fetches it again. */
-export function logDeliveryDropped(st: State, inst: InstanceRt, s: number, token: number): void {
+export function logDeliveryDropped(
+  st: State,
+  cx: Ctx,
+  inst: InstanceRt,
+  s: number,
+  token: number,
+): void {
   if (inst.group < 0) return;
   const g = st.groups[inst.group];
   const p = st.msgs.queue[s];
   if (g.inflightToken[p] !== token) return;
   g.inflightToken[p] = 0;
   g.position[p] = st.msgs.enqueueOrder[s];
+  kick(st, cx, g, p);
 }
 
-/** Offers the member's owned partitions, round-robin from where it left off, while it has a free server. */
+/** Fetches for the member's waiting partitions, in the order they became ready, while it has a free server. */
 export function pumpMember(st: State, cx: Ctx, inst: InstanceRt): void {
   if (inst.group < 0) return;
   const g = st.groups[inst.group];
-  const owned = inst.owned;
-  const n = owned.length;
-  if (n === 0) return;
-  // Start at the first owned partition at or after the cursor (the lists are in partition order).
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (owned[mid] < inst.logCursor) lo = mid + 1;
-    else hi = mid;
-  }
-  const parts = g.log.partitions;
-  for (let i = 0; i < n && inst.logInFlight < inst.concurrency; i++) {
-    const p = owned[(lo + i) % n];
-    kick(st, cx, g, p);
-    if (g.inflightToken[p] !== 0) inst.logCursor = (p + 1) % parts;
+  const ready = inst.readyParts;
+  while (ready.length > 0 && inst.logInFlight < inst.concurrency) {
+    const p = ready.popFront();
+    g.queued[p] = 0;
+    kick(st, cx, g, p); // a stale entry (moved, or drained since) does nothing
   }
 }
 
@@ -135,6 +145,11 @@ export function finishRecord(
   }
   if (current) g.inflightToken[p] = 0;
   release(st, cx, s);
+  // Its partition's next record waits behind the partitions that were ready before it.
+  if (current && g.owner[p] === inst.index && g.queued[p] === 0 && g.position[p] < g.log.end[p]) {
+    g.queued[p] = 1;
+    inst.readyParts.pushBack(p);
+  }
   pumpMember(st, cx, inst);
   checkDrained(st, cx);
 }
@@ -238,24 +253,37 @@ export function loseFor(
 
 function armRetention(st: State, cx: Ctx, log: LogRt): void {
   if (log.retentionUs === 0 || log.retentionArmed) return;
-  let oldest = Infinity;
-  for (let p = 0; p < log.partitions; p++) {
-    if (log.records[p].length > 0)
-      oldest = Math.min(oldest, st.msgs.enqueueUs[log.records[p].peekFront()]);
-  }
-  if (oldest === Infinity) return;
+  const oldest = oldestRetained(st, log);
+  if (oldest < 0) return;
   log.retentionArmed = true;
-  cx.at(Math.max(oldest + log.retentionUs, cx.nowUs), Task.logRetention, log.index, 0, 0);
+  const dueUs = st.msgs.enqueueUs[oldest] + log.retentionUs;
+  cx.at(Math.max(dueUs, cx.nowUs), Task.logRetention, log.index, 0, 0);
 }
 
-/** Retention deletes old records whether or not every group has read them. */
+/** The oldest retained record (slot), skipping entries trimmed since; −1 if none. */
+function oldestRetained(st: State, log: LogRt): number {
+  const parts = log.appendedPart;
+  const offsets = log.appendedOffset;
+  while (parts.length > 0) {
+    const p = parts.peekFront();
+    const offset = offsets.peekFront();
+    if (offset >= log.base[p]) return log.recordAt(p, offset);
+    parts.popFront(); // freed by commits already
+    offsets.popFront();
+  }
+  return -1;
+}
+
+/** Retention deletes old records, oldest first, whether or not every group has read them. */
 export function retention(st: State, cx: Ctx, log: LogRt): void {
   log.retentionArmed = false;
   const now = cx.nowUs;
-  for (let p = 0; p < log.partitions; p++) {
-    const recs = log.records[p];
-    while (recs.length > 0 && st.msgs.enqueueUs[recs.peekFront()] + log.retentionUs <= now)
-      dropHead(st, cx, log, p, true);
+  for (;;) {
+    const s = oldestRetained(st, log);
+    if (s < 0 || st.msgs.enqueueUs[s] + log.retentionUs > now) break;
+    const p = log.appendedPart.popFront();
+    log.appendedOffset.popFront();
+    dropHead(st, cx, log, p, true);
   }
   armRetention(st, cx, log);
   checkDrained(st, cx);

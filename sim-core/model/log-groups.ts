@@ -41,9 +41,13 @@ export function rebalance(st: State, cx: Ctx, g: GroupRt): void {
   for (let p = 0; p < parts; p++) kick(st, cx, g, p);
 }
 
-/** Each member's owned partitions, in partition order (what pumpMember and commits walk). */
+/** Each member's owned partitions, in partition order (what commits walk); no one waits. */
 function rebuildOwned(st: State, g: GroupRt): void {
-  for (const i of g.members) st.instances[i].owned.length = 0;
+  for (const i of g.members) {
+    st.instances[i].owned.length = 0;
+    st.instances[i].readyParts.clear();
+  }
+  g.queued.fill(0);
   for (let p = 0; p < g.log.partitions; p++) {
     const owner = g.owner[p];
     if (owner >= 0) st.instances[owner].owned.push(p);

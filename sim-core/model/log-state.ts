@@ -26,6 +26,8 @@ export class GroupRt {
   readonly lostUpTo: Float64Array;
   /** First offset never fetched: fetching below it is a redelivery. */
   readonly fetchedUpTo: Float64Array;
+  /** Whether the partition waits in its owner's readyParts. */
+  readonly queued: Uint8Array;
   readonly commitEveryUs: number;
   readonly sessionTimeoutUs: number;
 
@@ -47,6 +49,7 @@ export class GroupRt {
     this.localDone = new Float64Array(p);
     this.lostUpTo = new Float64Array(p);
     this.fetchedUpTo = new Float64Array(p);
+    this.queued = new Uint8Array(p);
     this.commitEveryUs =
       commit.mode === 'interval' && commit.every !== undefined ? msToUs(commit.every) : 0;
     this.sessionTimeoutUs = msToUs(sessionTimeoutMs);
@@ -63,6 +66,9 @@ export class LogRt {
   readonly groups: GroupRt[] = [];
   roundRobin = 0;
   retentionArmed = false;
+  /** With retention: every retained record's partition and offset, in append (time) order. */
+  readonly appendedPart = new IntDeque(64);
+  readonly appendedOffset = new IntDeque(64);
   /** Records may be replayed from the start (a resetOffsets fault): keep them all. */
   replayable = false;
 

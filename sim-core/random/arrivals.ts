@@ -3,7 +3,7 @@
 // are sampled exactly by inverting the cumulative rate (no thinning loops); no allocation per call.
 
 import type { Rate } from '../scenario/types';
-import { ln } from './math';
+import { standardExponential } from './exponential';
 import type { Rng } from './prng';
 
 /** A stateful arrival process; compile one per producer. */
@@ -53,7 +53,7 @@ class PoissonArrivals implements Arrivals {
     private readonly meanGapUs: number,
   ) {}
   next(rng: Rng): number {
-    this.clockUs += this.meanGapUs * -ln(rng.nextFloat());
+    this.clockUs += this.meanGapUs * standardExponential(rng);
     return report(this.clockUs);
   }
 }
@@ -79,7 +79,7 @@ class BurstyArrivals implements Arrivals {
     this.perPeriod = burstRate * lenUs + baseRate * (everyUs - lenUs);
   }
   next(rng: Rng): number {
-    let e = -ln(rng.nextFloat());
+    let e = standardExponential(rng);
     for (;;) {
       if (this.clockUs > HORIZON_US) return Infinity; // also bounds the walk at absurd rates
       const periodStart = this.k * this.everyUs;
@@ -124,7 +124,7 @@ class StepsArrivals implements Arrivals {
   }
   next(rng: Rng): number {
     if (this.done) return Infinity;
-    let e = -ln(rng.nextFloat());
+    let e = standardExponential(rng);
     for (;;) {
       const endUs = this.seg + 1 < this.atUs.length ? this.atUs[this.seg + 1] : Infinity;
       const rate = this.seg >= 0 ? this.rates[this.seg] : 0;

@@ -5,6 +5,7 @@ import type { Dist } from '../scenario/types';
 import { US_PER_MS } from '../time';
 import { exp, ln } from './math';
 import type { Rng } from './prng';
+import { standardExponential } from './exponential';
 
 /** A compiled distribution. Samples are floats in the unit of the input (ms for durations). */
 export interface Sampler {
@@ -54,8 +55,7 @@ class ExponentialSampler implements Sampler {
     this.secondMoment = 2 * mean * mean;
   }
   sample(rng: Rng): number {
-    // u ≥ 2^-33, so a sample is at most ≈ 22.9 means: a tail cut with probability ≈ 1e-10.
-    return this.mean * -ln(rng.nextFloat());
+    return this.mean * standardExponential(rng);
   }
 }
 

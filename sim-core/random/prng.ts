@@ -5,6 +5,8 @@ import { fmix32, murmurStep, murmurString } from '../hash';
 import { ln } from './math';
 
 const TWO_POW_MINUS_32 = 1 / 4294967296;
+/** Outputs generated per refill. */
+const BLOCK = 64;
 
 /**
  * A xoshiro128** generator (Blackman & Vigna): 128-bit state, period 2^128 − 1, 32-bit outputs.
@@ -15,6 +17,9 @@ export class Rng {
   private s1: number;
   private s2: number;
   private s3: number;
+  /** Outputs generated ahead (see refill) and how many of them were handed out. */
+  private block: Int32Array | null = null;
+  private used = BLOCK;
   /** The second value of the last polar-method pair, owned by this stream (see nextNormal). */
   private normalSpare = 0;
   private hasNormalSpare = false;
@@ -32,17 +37,42 @@ export class Rng {
 
   /** The next 32-bit output as an unsigned integer in 0..2^32−1. */
   nextU32(): number {
-    const s1 = this.s1;
-    const x = Math.imul(s1, 5);
-    const result = Math.imul((x << 7) | (x >>> 25), 9);
-    const t = s1 << 9;
-    const s2 = this.s2 ^ this.s0;
-    const s3 = this.s3 ^ s1;
-    this.s1 = s1 ^ s2;
-    this.s0 ^= s3;
-    this.s2 = s2 ^ t;
-    this.s3 = (s3 << 11) | (s3 >>> 21);
-    return result >>> 0;
+    return this.nextI32() >>> 0;
+  }
+
+  /** The next 32-bit output as a signed int32 (the same bits as nextU32: cheaper to use as bits). */
+  nextI32(): number {
+    if (this.used === BLOCK) this.refill();
+    return this.block![this.used++];
+  }
+
+  /**
+   * The next BLOCK outputs at once, in order, with the state in locals: the same sequence as
+   * one at a time, for a fraction of the loads and stores. Made on first use: most streams of
+   * a run (crashes, ack loss...) draw rarely or never.
+   */
+  private refill(): void {
+    const out = (this.block ??= new Int32Array(BLOCK));
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < BLOCK; i++) {
+      const x = Math.imul(s1, 5);
+      out[i] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    this.used = 0;
   }
 
   /** Uniform in the open interval (0, 1): (u32 + 0.5)·2^-32, so never 0 or 1 (ln is finite). */

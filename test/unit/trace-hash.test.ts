@@ -39,14 +39,10 @@ describe('TraceHash', () => {
     h.mixInt(1);
     h.mixInt(-1);
     h.mixInt(0x7fffffff);
-    h.mixNumber(0);
-    h.mixNumber(2 ** 53 - 1);
-    h.mixNumber(1_234_567_890_123);
-    h.mixString('');
-    h.mixString('enqueued');
-    h.mixString('orders.dlq/é✓');
-    expect(h.hex()).toBe('4c1fab3800e85c3c');
-    expect(hashInts([1])).toBe('11a2b4c4dda36e26');
+    h.mixInt(0x80000000);
+    h.mixInt(2 ** 40 + 3); // reduced to its low 32 bits
+    expect(h.hex()).toBe('fdbb56d69a2eab3f');
+    expect(hashInts([1])).toBe('fa9fcb5bca214dfb');
   });
 
   test('hex is 16 lowercase hex digits and does not disturb the state', () => {
@@ -66,34 +62,6 @@ describe('TraceHash', () => {
     expect(hashInts([1, 2, 3])).not.toBe(hashInts([3, 2, 1]));
     const lengths = new Set([hashInts([]), hashInts([0]), hashInts([0, 0]), hashInts([0, 0, 0])]);
     expect(lengths.size).toBe(4);
-  });
-
-  test('mixNumber hashes a safe integer as its low then high 32-bit words', () => {
-    for (const x of [0, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, 1e12, 2 ** 53 - 1]) {
-      const h = new TraceHash();
-      h.mixNumber(x);
-      expect(h.hex()).toBe(hashInts([x >>> 0, Math.floor(x / 2 ** 32)]));
-    }
-    const negative = new TraceHash();
-    negative.mixNumber(-1); // 64-bit two's complement: all ones
-    expect(negative.hex()).toBe(hashInts([-1, -1]));
-    const a = new TraceHash();
-    a.mixNumber(2 ** 32);
-    const b = new TraceHash();
-    b.mixNumber(1);
-    expect(a.hex()).not.toBe(b.hex());
-  });
-
-  test('mixString separates strings by their lengths', () => {
-    const split = (parts: string[]) => {
-      const h = new TraceHash();
-      for (const p of parts) h.mixString(p);
-      return h.hex();
-    };
-    const variants = [['abc'], ['ab', 'c'], ['a', 'bc'], ['', 'abc'], ['abc', ''], ['a', 'b', 'c']];
-    expect(new Set(variants.map(split)).size).toBe(variants.length);
-    expect(split(['ab'])).not.toBe(split(['ba']));
-    expect(split(['\u0001'])).not.toBe(split(['\u0100']));
   });
 
   test('every single-bit change of an input changes about half of the 64 output bits', () => {
