@@ -71,3 +71,51 @@ export function backlogScenario(messages: number): Record<string, unknown> {
     consumers: [],
   };
 }
+
+/**
+ * A keyed log read by one group of 4 members (light load, so partitions never change who keeps
+ * up): its cost per record must not grow with the number of partitions.
+ */
+export function logReference(partitions: number, records: number): Record<string, unknown> {
+  return {
+    name: `Reference log, ${partitions} partitions`,
+    until: 'drained',
+    producers: [
+      {
+        id: 'web',
+        to: 'ledger',
+        rate: { kind: 'poisson', perSecond: 3000 },
+        count: records,
+        keys: { kind: 'uniform', count: 100_000 },
+      },
+    ],
+    channels: [{ id: 'ledger', kind: 'log', partitions }],
+    consumers: [
+      {
+        id: 'audit',
+        from: 'ledger',
+        instances: 4,
+        service: { kind: 'exponential', mean: 0.05 },
+      },
+    ],
+  };
+}
+
+/** A topic fanned out to `subscriptions` queues, one consumer each: cost per copy. */
+export function topicReference(subscriptions: number, publishes: number): Record<string, unknown> {
+  const ids = Array.from({ length: subscriptions }, (_, i) => `s${i + 1}`);
+  return {
+    name: `Reference topic, ${subscriptions} subscriptions`,
+    until: 'drained',
+    producers: [
+      { id: 'web', to: 'events', rate: { kind: 'poisson', perSecond: 3000 }, count: publishes },
+    ],
+    channels: [{ id: 'events', kind: 'topic', subscriptions: ids.map((id) => ({ id })) }],
+    consumers: ids.map((id) => ({
+      id: `c-${id}`,
+      from: `events/${id}`,
+      instances: 1,
+      service: { kind: 'exponential', mean: 0.2 },
+    })),
+  };
+}

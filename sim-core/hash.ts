@@ -1,5 +1,5 @@
 // Every hash and bit mixer of the engine, in one place: the Murmur3 block step and finalizer,
-// stream keys, per-message uniforms, the partition hash and the trace hash. Integer-only 32-bit
+// stream keys, per-message uniforms, the partition hash, the trace hash and its event fold. Integer-only 32-bit
 // arithmetic (Math.imul, shifts), so every JavaScript engine gives the same bits. Changing a
 // constant here changes random streams or golden trace hashes: bump the hash version if you do.
 
@@ -115,4 +115,34 @@ export class TraceHash {
     this.b = SEED_B;
     this.words = 0;
   }
+}
+
+/**
+ * One event as one 32-bit word (trace hash format v2, see CHANGELOG.md): every field enters through a bijection of its own bits
+ * (multiplication by an odd constant), so any single differing field changes the word; times
+ * and aux above 32 bits fold their high word in first. `sender` −1: no message.
+ */
+export function eventWord(
+  kind: number,
+  where: number,
+  sender: number,
+  seq: number,
+  timeUs: number,
+  aux: number,
+): number {
+  let w = Math.imul(kind, 0x9e3779b1) ^ Math.imul(where + 1, 0x85ebca77);
+  if (sender >= 0) w ^= Math.imul(sender + 1, 0xc2b2ae3d) ^ Math.imul(seq, 0x27d4eb2f);
+  const tw =
+    timeUs < TWO_POW_32
+      ? timeUs >>> 0
+      : (timeUs >>> 0) ^ Math.imul(Math.floor(timeUs / TWO_POW_32), 0x165667b1);
+  w ^= Math.imul(tw, 0x2c1b3c6d);
+  if (aux !== 0) {
+    const aw =
+      aux >= 0 && aux < TWO_POW_32
+        ? aux >>> 0
+        : (aux >>> 0) ^ Math.imul(Math.floor(aux / TWO_POW_32), 0xfd7046c5);
+    w ^= Math.imul(aw, 0xd3a2646d);
+  }
+  return w;
 }

@@ -58,3 +58,5 @@ export { walk } from './scenario/walk';
 export { SCENARIO } from './scenario/spec';
 export type { Node as SpecNode } from './scenario/spec-nodes';
 export { standardExponential } from './random/exponential';
+export { GroupedReady } from './model/fifo-groups';
+export { MessageStore } from './model/messages';

@@ -1,81 +1,83 @@
 // Measures the engine at the working tree against the engine at an earlier git ref, in one
-// process and one run: both are loaded side by side and timed alternately on the reference
-// scenarios, so machine noise hits both alike. Usage: npx tsx bench/tools/compare-engines.ts REF
-// (REF defaults to the commit before the broker-semantics work).
+// process: each side is bundled with esbuild (as the CLI and the lab ship it; TypeScript run
+// through a loader is several times slower and would measure the loader) and timed by CPU time
+// on the reference scenarios in alternating rounds; the median and range of per-round ratios
+// are printed. Usage: npx tsx bench/tools/compare-engines.ts [REF] [MESSAGES] (ROUNDS=5)
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mm4Reference, mm4WithLatency, prefetchReference } from '../reference';
-import { runBaselineMmc } from '../baseline-mmc';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { ratioOf } from '../cli/bench';
 
-interface EngineModules {
-  Simulation: new (s: unknown) => { run(): { totals: { processed: number }; traceHash: string } };
-  validateScenario: (v: unknown) => { ok: boolean; scenario?: unknown; errors?: unknown };
-}
-
-const REF = process.argv[2] ?? '3e4790b';
+const REF = process.argv[2] ?? 'HEAD';
 const MESSAGES = Number(process.argv[3] ?? 1_000_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
-async function load(root: string): Promise<EngineModules> {
-  const core = await import(resolve(root, 'sim-core/index.ts'));
-  const scenario = await import(resolve(root, 'sim-core/scenario/index.ts'));
-  return { Simulation: core.Simulation, validateScenario: scenario.validateScenario };
+interface Side {
+  /** CPU ms of one run of the named reference case. */
+  time(caseName: string, messages: number): number;
 }
 
-function timeRun(m: EngineModules, raw: unknown): number {
-  const v = m.validateScenario(raw);
+/** An entry that imports one tree's engine and reference scenarios, bundled to one file. */
+async function bundle(root: string, out: string): Promise<Side> {
+  const entry = resolve(out, '..', `entry-${Math.random().toString(36).slice(2)}.ts`);
+  writeFileSync(
+    entry,
+    `import { Simulation, validateScenario } from ${JSON.stringify(`${root}/sim-core/index`)};
+import * as ref from ${JSON.stringify(`${root}/bench/reference`)};
+export function time(name, messages) {
+  const raw = { mm4: ref.mm4Reference, hops: ref.mm4WithLatency, prefetch: ref.prefetchReference }[name](messages);
+  const v = validateScenario(raw);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
-  const t0 = performance.now();
-  const r = new m.Simulation(v.scenario).run();
-  const ms = performance.now() - t0;
-  if (r.totals.processed <= 0) throw new Error('nothing processed');
-  return ms;
+  const u0 = process.cpuUsage();
+  const r = new Simulation(v.scenario).run();
+  const u = process.cpuUsage(u0);
+  if (r.totals.processed !== messages) throw new Error('not every message was processed');
+  return (u.user + u.system) / 1000;
+}
+`,
+  );
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  rmSync(entry);
+  return (await import(pathToFileURL(out).href)) as Side;
 }
 
 async function main(): Promise<void> {
   const dir = resolve('.bench-ref');
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   execFileSync('git', ['worktree', 'add', '--detach', dir, REF], { stdio: 'ignore' });
+  const outDir = resolve('out/compare-engines');
+  mkdirSync(outDir, { recursive: true });
   try {
-    const before = await load(dir);
-    const now = await load('.');
-    const cases: Array<[string, unknown]> = [
-      ['M/M/4 reference', mm4Reference(MESSAGES)],
-      ['M/M/4 with 1 ms hops', mm4WithLatency(MESSAGES)],
-      ['prefetch 10, keyed', prefetchReference(MESSAGES)],
-    ];
-    timeRun(before, mm4Reference(50_000));
-    timeRun(now, mm4Reference(50_000));
-    let base = Infinity;
-    for (let i = 0; i < ROUNDS; i++)
-      base = Math.min(base, runBaselineMmc(3600, 1, 4, MESSAGES, () => performance.now()).wallMs);
-    console.log(`baseline loop: ${((MESSAGES / base) * 1000).toFixed(0)} msg/s`);
+    const before = await bundle(dir, `${outDir}/before.mjs`);
+    const now = await bundle(resolve('.'), `${outDir}/now.mjs`);
+    before.time('mm4', 50_000);
+    now.time('mm4', 50_000);
     console.log(
-      `scenario | ${REF} msg/s (best) | now msg/s (best) | now/before (median of rounds) | now/baseline`,
+      `${REF} → working tree, ${MESSAGES} messages, ${ROUNDS} alternating rounds, CPU time`,
     );
-    for (const [name, raw] of cases) {
-      // Alternate which engine runs first, and take the median of the per-round ratios: on a
-      // noisy machine a best-of comparison of two series drifts with whoever ran first.
+    console.log(
+      'scenario | before ÷ now CPU time: median (range) — above 1, the working tree is faster',
+    );
+    for (const name of ['mm4', 'hops', 'prefetch']) {
       const ratios: number[] = [];
-      let bestBefore = Infinity;
-      let bestNow = Infinity;
       for (let i = 0; i < ROUNDS; i++) {
-        const first = i % 2 === 0;
-        const a1 = first ? timeRun(before, raw) : 0;
-        const b = timeRun(now, raw);
-        const a = first ? a1 : timeRun(before, raw);
-        ratios.push(a / b);
-        bestBefore = Math.min(bestBefore, a);
-        bestNow = Math.min(bestNow, b);
+        const a = i % 2 === 0 ? before.time(name, MESSAGES) : 0;
+        const b = now.time(name, MESSAGES);
+        ratios.push((i % 2 === 0 ? a : before.time(name, MESSAGES)) / b);
       }
-      ratios.sort((x, y) => x - y);
-      const median = ratios[Math.floor(ratios.length / 2)];
-      const rate = (ms: number) => (MESSAGES / ms) * 1000;
-      console.log(
-        `${name} | ${rate(bestBefore).toFixed(0)} | ${rate(bestNow).toFixed(0)} | ${median.toFixed(3)} | ${(base / bestNow).toFixed(3)}`,
-      );
+      const r = ratioOf(ratios);
+      console.log(`${name} | ${r.median.toFixed(3)} (${r.min.toFixed(3)}–${r.max.toFixed(3)})`);
     }
   } finally {
     execFileSync('git', ['worktree', 'remove', '--force', dir], { stdio: 'ignore' });

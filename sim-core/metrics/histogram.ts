@@ -170,8 +170,8 @@ export class LatencyHistogram {
   /** Adds every value recorded in `other` to this histogram (as if recorded here too). */
   merge(other: LatencyHistogram): void {
     if (other.n === 0) return;
-    if (this.n + other.n >= 4294967295 && this.counts instanceof Uint32Array)
-      this.counts = Float64Array.from(this.counts); // a sum could pass 2^32 − 1 in one bucket
+    const wide = other.counts instanceof Float64Array || this.n + other.n >= 4294967295;
+    if (wide && this.counts instanceof Uint32Array) this.counts = Float64Array.from(this.counts); // a sum could pass 2^32 − 1 in one bucket
     const mine = this.counts;
     const theirs = other.counts;
     for (let i = 0; i < BUCKET_COUNT; i++) mine[i] += theirs[i];

@@ -7,7 +7,7 @@ import type { Ctx } from './context';
 import { MsgState } from './messages';
 import type { InstanceRt, QueueRt } from './entities';
 import type { State } from './state';
-import { firstFreeGroup, holdGroup } from './fifo-groups';
+import { holdGroup } from './fifo-groups';
 import { linkSlot } from './slot-lists';
 import { holdCopy, letGo } from './copies';
 import { endCopy, makeReady, retryIsCurrent } from './fates';
@@ -31,13 +31,12 @@ export function dispatch(st: State, cx: Ctx, q: QueueRt): void {
     inst.inRing = false;
     if (!inst.connected || inst.credit <= 0) continue;
     let s: number;
-    if (q.groupBusy !== null) {
-      const i = firstFreeGroup(m, q);
-      if (i < 0) {
+    if (q.grouped !== null) {
+      s = q.grouped.takeFree();
+      if (s < 0) {
         offerCredit(st, inst); // every waiting message's group is busy: wait for an ack
         break;
       }
-      s = q.ready.removeAt(i);
     } else s = q.ready.popFront();
     if (q.ttlUs > 0 && cx.nowUs - m.enqueueUs[s] >= q.ttlUs) {
       st.gauges.touchQueue(q, cx.nowUs);

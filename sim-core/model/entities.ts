@@ -11,6 +11,9 @@ import { msToUs } from '../time';
 import { IntDeque } from './ring';
 import { DeadlineFifo } from './deadline-fifo';
 import type { SlotListHead } from './slot-lists';
+import type { MessageStore } from './messages';
+import { GroupedReady } from './fifo-groups';
+import type { ReadyQueue } from './fifo-groups';
 
 /** A publish awaiting its confirm: retried with the same message id until confirmed or given up. */
 export interface PendingPublish {
@@ -88,7 +91,10 @@ export class ProducerRt {
  * calls, or a log group's counters (a log group uses only `unacked` as its lag).
  */
 export class QueueRt {
-  readonly ready = new IntDeque(1024);
+  /** Ready messages, oldest first: a deque, or per group with FIFO groups (see fifo-groups.ts). */
+  readonly ready: ReadyQueue;
+  /** The same object as `ready` when the queue has FIFO groups, else null. */
+  readonly grouped: GroupedReady | null;
   unacked = 0;
   /** Instances with prefetch credit, in round-robin order (each at most once). */
   readonly credit = new IntDeque(16);
@@ -128,11 +134,14 @@ export class QueueRt {
     readonly name: string,
     options: QueueOptions,
     seed: number,
+    msgs: MessageStore,
     keyCount = 0,
     directTimeoutMs: number | null = null,
   ) {
     this.ackTimeoutUs = options.ackTimeout === null ? 0 : msToUs(options.ackTimeout);
     this.groupBusy = options.fifoGroups ? new Uint8Array(keyCount + 1) : null;
+    this.grouped = this.groupBusy === null ? null : new GroupedReady(msgs, this.groupBusy);
+    this.ready = this.grouped ?? new IntDeque(1024);
     this.directTimeoutUs = directTimeoutMs === null ? -1 : msToUs(directTimeoutMs);
     const ttlMs = directTimeoutMs ?? options.ttl;
     this.ttlUs = ttlMs === null ? 0 : Math.max(1, msToUs(ttlMs));

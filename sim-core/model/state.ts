@@ -77,7 +77,7 @@ export class State {
       ...s.producers.map((p) => (p.keys.kind === 'none' ? 0 : p.keys.count)),
     );
     this.queues = topo.queues.map(
-      (q, i) => new QueueRt(i, q.name, q.options, seed, keyCount, q.directTimeout),
+      (q, i) => new QueueRt(i, q.name, q.options, seed, this.msgs, keyCount, q.directTimeout),
     );
     this.instances = topo.instances.map(
       (inst, i) =>

@@ -199,6 +199,23 @@ describe('LatencyHistogram', () => {
     },
   );
 
+  test('a bucket past 2^32 − 1 values keeps counting (32-bit counts widen, not wrap)', () => {
+    const h = new LatencyHistogram();
+    h.record(1000);
+    // Four billion records take minutes; start the bucket one short of the 32-bit limit instead.
+    const counts = (h as unknown as { counts: Uint32Array }).counts;
+    counts[bucketIndex(1000)] = 0xffffffff;
+    h.record(1000);
+    h.record(1000);
+    const after = (h as unknown as { counts: ArrayLike<number> }).counts;
+    expect(after[bucketIndex(1000)]).toBe(2 ** 32 + 1);
+    const other = new LatencyHistogram();
+    other.merge(h);
+    expect((other as unknown as { counts: ArrayLike<number> }).counts[bucketIndex(1000)]).toBe(
+      2 ** 32 + 1,
+    );
+  });
+
   test('reset forgets everything', () => {
     const h = histogramOf([5, 500, 5_000_000]);
     h.reset();
