@@ -49,6 +49,8 @@ export { erlangC, mg1, mmc, mmcSojournSurvival, mmcCdf } from './metrics/theory'
 
 // Building blocks below the engine, exported for their own unit tests and for tools.
 export { EventHeap } from './kernel/event-heap';
+export { Kernel } from './kernel/kernel';
+export type { Handler, KernelOptions, StopReason } from './kernel/kernel';
 export { IntDeque } from './model/ring';
 export { DeadlineFifo } from './model/deadline-fifo';
 export { MAX_RECORDABLE_US, bucketIndex, nearestRank } from './metrics/histogram';
