@@ -58,9 +58,10 @@ export class Kernel {
       }
       if (steps >= maxSteps) return 'steps';
       if (t > this.options.maxSimTimeUs) this.overTime(t);
+      if (this.events >= maxEvents) this.overEvents(t); // the books stay at the last event run
       const slot = heap.pop();
       this.nowUs = t;
-      if (++this.events > maxEvents) this.overEvents();
+      this.events++;
       steps++;
       handler.handle(heap.kind[slot], heap.argA[slot], heap.argB[slot], heap.argC[slot]);
     }
@@ -76,11 +77,11 @@ export class Kernel {
     return this.invariant(`task ${kind} scheduled at ${timeUs} µs, before now (${this.nowUs} µs)`);
   }
 
-  private overEvents(): never {
+  private overEvents(t: number): never {
     throw new BudgetExceededError(
       'maxEvents',
       `${this.options.maxEvents} events`,
-      `at simulated time ${this.nowUs / 1000} ms`,
+      `at simulated time ${t / 1000} ms`,
     );
   }
 

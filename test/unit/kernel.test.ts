@@ -253,8 +253,10 @@ describe('Kernel budgets', () => {
     expect(e.message).toBe(
       'budget maxEvents (3 events) exceeded: at simulated time 0.04 ms; raise it with --max-events N or limits.maxEvents in the scenario',
     );
-    // The fourth event was not handled.
+    // The fourth event was not handled, and the books stay at the last event that ran.
     expect(h.ids()).toEqual([1, 2, 3]);
+    expect(k.events).toBe(3);
+    expect(k.nowUs).toBe(30);
   });
 
   it('throws BudgetExceededError naming maxSimTime and --max-sim-time at the first event beyond it', () => {
