@@ -84,7 +84,10 @@ export class ConsumerStats {
     private readonly sharedLatency: LatencyHistogram | null,
     /** Whether latency from the chain's origin equals latency (no emitting consumers). */
     private readonly originIsPublish: boolean,
-  ) {}
+  ) {
+    this.tracksOrigin = !originIsPublish;
+    this.sharesEndToEnd = sharedLatency !== null;
+  }
 
   /** Publish → processed, per completion of this consumer (after warmup). */
   get latency(): LatencyHistogram {
@@ -98,14 +101,9 @@ export class ConsumerStats {
   }
 
   /** Whether recording a latency must also record it from the origin (in its own histogram). */
-  get tracksOrigin(): boolean {
-    return !this.originIsPublish;
-  }
-
+  readonly tracksOrigin: boolean;
   /** Whether the run's end-to-end histogram already holds this consumer's latency. */
-  get sharesEndToEnd(): boolean {
-    return this.sharedLatency !== null;
-  }
+  readonly sharesEndToEnd: boolean;
 }
 
 /** What the collector must know of the run's shape: sizes only, no engine state. */
@@ -143,11 +141,6 @@ const COLLECTED = eventMask(
   Ev.settled,
   Ev.crashed,
 );
-
-/** Whether an event's message counts in the totals (not a dead-lettered copy). */
-function isPrimary(ev: SimEvent): boolean {
-  return (ev.flags & EventFlag.secondary) === 0;
-}
 
 export class Collector implements SimObserver {
   readonly kinds = COLLECTED;
@@ -189,10 +182,10 @@ export class Collector implements SimObserver {
         if (ev.timeUs >= this.warmupUs) this.publishedInWindow++;
         return;
       case Ev.rejected:
-        if (isPrimary(ev)) t.rejected++; // a dead-lettered copy refused downstream is not a publish
+        if (ev.primary) t.rejected++; // a dead-lettered copy refused downstream is not a publish
         return;
       case Ev.unrouted:
-        if (isPrimary(ev)) t.unrouted++;
+        if (ev.primary) t.unrouted++;
         return;
       case Ev.publishFailed:
         t.publishFailed++;
@@ -206,36 +199,36 @@ export class Collector implements SimObserver {
         if (ev.aux === 0) t.enqueued++;
         return;
       case Ev.delivered:
-        if (!isPrimary(ev)) return;
+        if (!ev.primary) return;
         t.delivered++;
         if (ev.aux > 1) t.redelivered++;
         return;
       case Ev.acked:
-        if (isPrimary(ev)) t.acked++;
+        if (ev.primary) t.acked++;
         return;
       case Ev.nacked:
-        if (isPrimary(ev)) t.nacked++;
+        if (ev.primary) t.nacked++;
         return;
       case Ev.processed:
-        return this.onProcessed(ev, isPrimary(ev));
+        return this.onProcessed(ev, ev.primary);
       case Ev.reprocessed: {
         const cs = this.consumerStats[ev.consumer];
         cs.sinceSample++;
         cs.duplicatesProcessed++;
-        if (isPrimary(ev)) t.duplicatesProcessed++;
+        if (ev.primary) t.duplicatesProcessed++;
         return;
       }
       case Ev.suppressed:
-        if (isPrimary(ev)) t.duplicatesSuppressed++;
+        if (ev.primary) t.duplicatesSuppressed++;
         return;
       case Ev.deadLettered:
       case Ev.expired:
       case Ev.dropped:
       case Ev.lost:
-        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, isPrimary(ev));
+        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, ev.primary);
         return;
       case Ev.settled:
-        return this.countFate(ev.aux, ev.where, isPrimary(ev));
+        return this.countFate(ev.aux, ev.where, ev.primary);
       case Ev.crashed:
         if (ev.consumer >= 0) this.consumerStats[ev.consumer].crashes++;
         return;

@@ -247,6 +247,8 @@ export class SimEvent {
   publishUs = 0;
   originUs = 0;
   size = 0;
+  /** The message is not a dead-lettered copy (it counts in the totals); true for no message. */
+  primary = true;
   /** The message slot the event is about (−1: none) and whether it decides an outcome. */
   private slot = -1;
   private outcome = false;
@@ -268,6 +270,7 @@ export class SimEvent {
     this.where = where;
     this.aux = aux;
     this.outcome = outcome;
+    this.primary = slot < 0 || (this.msgs.flags[slot] & MsgFlag.secondary) === 0;
   }
 
   /** Message id: sender index and sequence number (`web:17`); sender −1 for no message. */
@@ -283,8 +286,7 @@ export class SimEvent {
   }
   /** EventFlag bits. */
   get flags(): number {
-    const secondary = this.slot >= 0 && (this.msgs.flags[this.slot] & MsgFlag.secondary) !== 0;
-    return (secondary ? EventFlag.secondary : 0) | (this.outcome ? EventFlag.outcome : 0);
+    return (this.primary ? 0 : EventFlag.secondary) | (this.outcome ? EventFlag.outcome : 0);
   }
   /** The instance holding the message's current delivery, or −1. */
   get instance(): number {
