@@ -25,7 +25,9 @@ async function bundle(root: string, out: string): Promise<Side> {
   const entry = resolve(out, '..', `entry-${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(
     entry,
-    `import { Simulation, validateScenario } from ${JSON.stringify(`${root}/sim-core/index`)};
+    // validateScenario from the scenario layer's own index: older trees do not re-export it.
+    `import { Simulation } from ${JSON.stringify(`${root}/sim-core/index`)};
+import { validateScenario } from ${JSON.stringify(`${root}/sim-core/scenario/index`)};
 import * as ref from ${JSON.stringify(`${root}/bench/reference`)};
 export function time(name, messages) {
   const raw = { mm4: ref.mm4Reference, hops: ref.mm4WithLatency, prefetch: ref.prefetchReference }[name](messages);
