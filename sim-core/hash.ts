@@ -118,9 +118,10 @@ export class TraceHash {
 }
 
 /**
- * One event as one 32-bit word (trace hash format v2, see CHANGELOG.md): every field enters through a bijection of its own bits
- * (multiplication by an odd constant), so any single differing field changes the word; times
- * and aux above 32 bits fold their high word in first. `sender` −1: no message.
+ * One event as one 32-bit word (trace hash format v2, see CHANGELOG.md): every field enters
+ * through a bijection of its own bits (multiplication by an odd constant), so any single
+ * differing field changes the word; times and aux above 32 bits fold their high word in first.
+ * `sender` −1: no message.
  */
 export function eventWord(
   kind: number,

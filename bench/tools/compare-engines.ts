@@ -22,7 +22,7 @@ interface Side {
 
 /** An entry that imports one tree's engine and reference scenarios, bundled to one file. */
 async function bundle(root: string, out: string): Promise<Side> {
-  const entry = resolve(out, '..', `entry-${Math.random().toString(36).slice(2)}.ts`);
+  const entry = out.replace(/\.mjs$/, '.entry.ts');
   writeFileSync(
     entry,
     // validateScenario from the scenario layer's own index: older trees do not re-export it.

@@ -118,18 +118,19 @@ export class Engine implements Ctx {
   }
 
   emit(kind: EventKind, s: number, where: number, aux: number): void {
-    this.foldMessage(kind, s, where, aux);
-    const subs = this.subscribers[kind];
-    if (subs.length === 0) return;
-    this.ev.set(kind, this.kernel.nowUs, s, where, aux, false);
-    for (let i = 0; i < subs.length; i++) subs[i].onEvent(this.ev);
+    this.announce(kind, s, where, aux, false);
   }
 
   emitOutcome(kind: EventKind, s: number, where: number, aux: number): void {
+    this.announce(kind, s, where, aux, true);
+  }
+
+  /** Folds an event about slot s into the trace hash and hands it to whoever wants its kind. */
+  private announce(kind: EventKind, s: number, where: number, aux: number, outcome: boolean): void {
     this.foldMessage(kind, s, where, aux);
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
-    this.ev.set(kind, this.kernel.nowUs, s, where, aux, true);
+    this.ev.set(kind, this.kernel.nowUs, s, where, aux, outcome);
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(this.ev);
   }
 

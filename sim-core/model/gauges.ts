@@ -28,14 +28,19 @@ export class Gauges {
     this.instanceSince = new Float64Array(instances);
   }
 
+  /** µs since `last` (a level's last change) that count: after warmup, up to nowUs. */
+  private counted(last: number, nowUs: number): number {
+    const from = last > this.warmupUs ? last : this.warmupUs;
+    return nowUs > from ? nowUs - from : 0;
+  }
+
   touchQueue(q: QueueRt, nowUs: number): void {
     const i = q.index;
-    const last = this.queueSince[i];
-    const from = last > this.warmupUs ? last : this.warmupUs;
-    if (nowUs > from) {
+    const dt = this.counted(this.queueSince[i], nowUs);
+    if (dt > 0) {
       const ready = q.ready.length;
-      this.depthArea[i] += (ready + q.unacked) * (nowUs - from);
-      this.readyArea[i] += ready * (nowUs - from);
+      this.depthArea[i] += (ready + q.unacked) * dt;
+      this.readyArea[i] += ready * dt;
     }
     this.queueSince[i] = nowUs;
   }
@@ -47,30 +52,23 @@ export class Gauges {
 
   touchInstance(inst: InstanceRt, nowUs: number): void {
     const i = inst.index;
-    const last = this.instanceSince[i];
-    const from = last > this.warmupUs ? last : this.warmupUs;
-    if (nowUs > from) this.busyArea[i] += inst.busy * (nowUs - from);
+    this.busyArea[i] += inst.busy * this.counted(this.instanceSince[i], nowUs);
     this.instanceSince[i] = nowUs;
   }
 
   /** ∫ busy dt up to nowUs without folding (a live reading that must not change the run). */
   busyAreaAt(inst: InstanceRt, nowUs: number): number {
-    const last = this.instanceSince[inst.index];
-    const from = last > this.warmupUs ? last : this.warmupUs;
-    return this.busyArea[inst.index] + (nowUs > from ? inst.busy * (nowUs - from) : 0);
+    const dt = this.counted(this.instanceSince[inst.index], nowUs);
+    return this.busyArea[inst.index] + inst.busy * dt;
   }
 
   /** ∫ ready dt up to nowUs without folding. */
   readyAreaAt(q: QueueRt, nowUs: number): number {
-    const last = this.queueSince[q.index];
-    const from = last > this.warmupUs ? last : this.warmupUs;
-    return this.readyArea[q.index] + (nowUs > from ? q.ready.length * (nowUs - from) : 0);
+    return this.readyArea[q.index] + q.ready.length * this.counted(this.queueSince[q.index], nowUs);
   }
 
   /** ∫ depth dt up to nowUs without folding. */
   depthAreaAt(q: QueueRt, nowUs: number): number {
-    const last = this.queueSince[q.index];
-    const from = last > this.warmupUs ? last : this.warmupUs;
-    return this.depthArea[q.index] + (nowUs > from ? q.depth * (nowUs - from) : 0);
+    return this.depthArea[q.index] + q.depth * this.counted(this.queueSince[q.index], nowUs);
   }
 }

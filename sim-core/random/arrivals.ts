@@ -3,6 +3,7 @@
 // are sampled exactly by inverting the cumulative rate (no thinning loops); no allocation per call.
 
 import type { Rate } from '../scenario/types';
+import { msToUs, US_PER_SEC } from '../time';
 import { standardExponential } from './exponential';
 import type { Rng } from './prng';
 
@@ -12,20 +13,12 @@ export interface Arrivals {
   next(rng: Rng): number;
 }
 
-const US_PER_MS = 1000;
-const US_PER_S = 1e6;
-
 /** Beyond this no time is an exact integer µs (285 years): reported as "no more arrivals". */
 const HORIZON_US = Number.MAX_SAFE_INTEGER;
 
 /** The integer µs to report for a floating clock. */
 function report(clockUs: number): number {
   return clockUs <= HORIZON_US ? Math.round(clockUs) : Infinity;
-}
-
-/** ms → integer µs: the engine's clock is integer µs, so scenario times are rounded once, here. */
-function toUs(ms: number): number {
-  return Math.round(ms * US_PER_MS);
 }
 
 class NoArrivals implements Arrivals {
@@ -167,26 +160,26 @@ function checkRate(perSecond: number, what: string): void {
  * are skipped. Invalid parameters throw RangeError.
  */
 export function compileArrivals(rate: Rate, startMs: number): Arrivals {
-  const startUs = toUs(startMs);
+  const startUs = msToUs(startMs);
   switch (rate.kind) {
     case 'constant':
       checkRate(rate.perSecond, 'constant.perSecond');
       if (rate.perSecond === 0) return new NoArrivals();
-      return new ConstantArrivals(startUs, US_PER_S / rate.perSecond);
+      return new ConstantArrivals(startUs, US_PER_SEC / rate.perSecond);
     case 'poisson':
       checkRate(rate.perSecond, 'poisson.perSecond');
       if (rate.perSecond === 0) return new NoArrivals();
-      return new PoissonArrivals(startUs, US_PER_S / rate.perSecond);
+      return new PoissonArrivals(startUs, US_PER_SEC / rate.perSecond);
     case 'bursty': {
       checkRate(rate.perSecond, 'bursty.perSecond');
       checkRate(rate.burstPerSecond, 'bursty.burstPerSecond');
-      const everyUs = toUs(rate.burstEvery);
+      const everyUs = msToUs(rate.burstEvery);
       if (!(everyUs > 0) || !(rate.burstLength >= 0)) {
         throw new RangeError('bursty: burstEvery must be > 0 and burstLength ≥ 0');
       }
-      const lenUs = Math.min(toUs(rate.burstLength), everyUs);
-      const base = rate.perSecond / US_PER_S;
-      const burst = rate.burstPerSecond / US_PER_S;
+      const lenUs = Math.min(msToUs(rate.burstLength), everyUs);
+      const base = rate.perSecond / US_PER_SEC;
+      const burst = rate.burstPerSecond / US_PER_SEC;
       if (base * (everyUs - lenUs) + burst * lenUs === 0) return new NoArrivals();
       return new BurstyArrivals(startUs, base, burst, everyUs, lenUs);
     }
@@ -194,7 +187,7 @@ export function compileArrivals(rate: Rate, startMs: number): Arrivals {
       const steps = rate.steps.map(([at, perSecond]) => {
         checkRate(perSecond, 'steps[].perSecond');
         if (!Number.isFinite(at)) throw new RangeError(`steps: time must be finite, got ${at}`);
-        return [toUs(at), perSecond / US_PER_S] as const;
+        return [msToUs(at), perSecond / US_PER_SEC] as const;
       });
       steps.sort((a, b) => a[0] - b[0]); // stable: equal times keep their listed order
       const atUs = Float64Array.from(steps, (s) => s[0]);
@@ -206,7 +199,7 @@ export function compileArrivals(rate: Rate, startMs: number): Arrivals {
     }
     case 'trace': {
       if (!rate.at.every(Number.isFinite)) throw new RangeError('trace: times must be finite');
-      const atUs = Float64Array.from(rate.at, toUs).sort();
+      const atUs = Float64Array.from(rate.at, (ms) => msToUs(ms)).sort();
       const first = atUs.findIndex((t) => t >= startUs);
       return new TraceArrivals(first < 0 ? new Float64Array(0) : atUs.subarray(first));
     }
