@@ -201,7 +201,9 @@ export class RunView {
     this.epoch++;
     this.pending = [];
     this.inFlight = 0;
-    const r = await this.engine.api.addFault(fault, atUs);
+    // A fault read from reactive state (a lesson's Try button) is a proxy, which postMessage
+    // cannot clone: send a plain copy.
+    const r = await this.engine.api.addFault($state.snapshot(fault) as LiveFault, atUs);
     if (!r.ok) {
       this.errors = r.errors;
       return false;

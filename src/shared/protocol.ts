@@ -66,6 +66,8 @@ export interface NodeState {
   busy: Int32Array;
   buffered: Int32Array;
   slow: Float32Array;
+  /** Per producer: 1 while cut off from the broker by a network partition, else 0. */
+  producerCutOff: Uint8Array;
   /** Per group, per partition (flattened by group): owner instance (-1 none) and lag. */
   partitionOwner: Int32Array;
   partitionLag: Float64Array;

@@ -80,9 +80,18 @@ export function drawScene(
 
   m.producers.forEach((p, i) => {
     const box = L.producers[i];
-    card(ctx, box, th, th.border);
+    const cut = s?.producerCutOff[i] === 1;
+    card(ctx, box, th, cut ? th.cutOff : th.border);
     label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
-    label(ctx, 'producer', box.x + 8, box.y + 30, th.muted, SMALL, box.w - 16);
+    label(
+      ctx,
+      cut ? 'producer · cut off' : 'producer',
+      box.x + 8,
+      box.y + 30,
+      cut ? th.cutOff : th.muted,
+      SMALL,
+      box.w - 16,
+    );
   });
 
   m.channels.forEach((ch, ci) => {

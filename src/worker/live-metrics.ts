@@ -123,6 +123,8 @@ export function nodeState(e: State, nowUs: number): NodeState {
     buffered[i] = inst.buffer.length;
     slow[i] = inst.slowFactor;
   }
+  const producerCutOff = new Uint8Array(e.producers.length);
+  e.producers.forEach((p, i) => (producerCutOff[i] = p.partitionUntilUs > nowUs ? 1 : 0));
   let np = 0;
   for (const g of e.groups) np += g.log.partitions;
   const partitionOwner = new Int32Array(np);
@@ -142,6 +144,7 @@ export function nodeState(e: State, nowUs: number): NodeState {
     busy,
     buffered,
     slow,
+    producerCutOff,
     partitionOwner,
     partitionLag,
   };

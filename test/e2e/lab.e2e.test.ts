@@ -2,12 +2,13 @@
 // and proof that the browser's numbers are the CLI's numbers.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Simulation, parseScenarioText, validateScenario } from '../../sim-core/index';
+import { Simulation, applySet, parseScenarioText, validateScenario } from '../../sim-core/index';
+import type { LessonTry } from '../../sim-core/index';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
 import type { Lab } from '../../bench/browser/lab-browser';
 
@@ -34,7 +35,7 @@ async function traceHash(page: Page): Promise<string> {
 async function runToEnd(page: Page): Promise<string> {
   const max = page.getByRole('button', { name: 'Max speed' });
   if ((await max.getAttribute('aria-pressed')) !== 'true') await max.click();
-  const play = page.getByRole('button', { name: 'Play' });
+  const play = page.getByRole('button', { name: 'Play', exact: true });
   // Already playing (a Pause button instead), or already finished (Play disabled): just wait.
   if ((await play.count()) > 0 && (await play.isEnabled())) await play.click();
   await page.waitForSelector('[data-testid="trace-hash"][data-done="true"]', { timeout: 60_000 });
@@ -65,6 +66,33 @@ async function openFaults(page: Page, instance: string): Promise<void> {
   await page.getByRole('dialog', { name: `Faults for ${instance}` }).waitFor();
 }
 
+function parseRaw(text: string, fileName = 'scenario.yaml'): unknown {
+  const parsed = parseScenarioText(text, fileName);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.value;
+}
+
+/** Every example whose lesson card has Try buttons, with its raw scenario. */
+function lessonsWithTries(): Array<{ slug: string; raw: unknown; tries: LessonTry[] }> {
+  return readdirSync('examples')
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const raw = parseRaw(readFileSync(join('examples', f), 'utf8'), f);
+      const lesson = (raw as { lesson?: { try?: LessonTry[] } }).lesson;
+      return { slug: f.replace(/\.yaml$/, ''), raw, tries: lesson?.try ?? [] };
+    })
+    .filter((l) => l.tries.length > 0);
+}
+
+/** What the canvas's live summary says is down once a fault of this kind has started. */
+function downText(fault: Record<string, unknown>): string | null {
+  if (fault.crash === 'broker') return 'The broker is down.';
+  if (typeof fault.crash === 'string') return 'Crashed or cut off:';
+  if (Array.isArray(fault.partition)) return 'cut off:'; // instances, or producers
+  return null;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
 }
@@ -75,10 +103,10 @@ describe('the lab in Chromium', () => {
     await expect
       .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
       .toBe('competing-consumers');
-    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
     for (const name of ['Step', 'Reset']) await page.getByRole('button', { name }).waitFor();
     expect(await page.locator('[data-testid="clock"]').innerText()).toContain('00:00.000');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(0);
     await shot(page, 'first-contact-1440');
     expect(errors).toEqual([]);
@@ -87,7 +115,7 @@ describe('the lab in Chromium', () => {
 
   it('crashing a consumer mid-run makes redeliveries rise and is recorded in the scenario', async () => {
     const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(50);
     expect(await counter(page, 'redelivered')).toBe(0);
     await openFaults(page, 'workers#1');
@@ -97,7 +125,7 @@ describe('the lab in Chromium', () => {
       .click();
     await expect.poll(() => counter(page, 'redelivered'), { timeout: 20_000 }).toBeGreaterThan(0);
     await shot(page, 'after-crash-1440');
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
     expect(await scenarioText(page)).toMatch(/crash: "?workers#1"?, restart: 5000ms/);
     expect(errors).toEqual([]);
     await page.close();
@@ -134,7 +162,7 @@ describe('the lab in Chromium', () => {
     const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
     await page.getByRole('textbox', { name: 'Seed' }).fill('7');
     await page.getByRole('textbox', { name: 'Seed' }).press('Enter');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(20);
     await openFaults(page, 'workers#2');
     await page.getByRole('dialog').getByRole('button', { name: 'Crash' }).click();
@@ -217,7 +245,7 @@ describe('the lab in Chromium', () => {
   it('fits a 1280×720 projector', async () => {
     const { page, errors } = await openPage(lab, '#lesson=kafka-rebalance-replay');
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(0);
     const overflow = await page.evaluate(() => ({
       x: document.documentElement.scrollWidth - window.innerWidth,
@@ -228,4 +256,78 @@ describe('the lab in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a #lesson= link pasted into the open tab loads that lesson', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    await page.evaluate(() => {
+      location.hash = '#lesson=crash-duplicates';
+    });
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
+      .toBe('crash-duplicates');
+    expect(await scenarioText(page)).toContain('name: At-least-once duplicates on consumer crash');
+    await page.goBack();
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
+      .toBe('competing-consumers');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('every Try button of every lesson', () => {
+  const lessons = lessonsWithTries();
+
+  it('finds the lessons that have them', () => {
+    expect(lessons.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const l of lessons) {
+    it(`${l.slug}: ${l.tries.map((t) => t.label).join(' · ')}`, async () => {
+      const { page, errors } = await openPage(lab, `#lesson=${l.slug}`);
+      const card = page.getByTestId('lesson-card');
+      const status = page.locator('.toast[role=status]');
+      for (const t of l.tries) {
+        if ('fault' in t) {
+          // A fault is injected mid-run, where the student presses it.
+          await page.getByRole('button', { name: 'Play', exact: true }).click();
+          await expect
+            .poll(() => page.locator('[data-testid="clock"]').innerText(), { timeout: 10_000 })
+            .not.toMatch(/00:0[01]\./);
+          const before = await counter(page, 'processed');
+          await card.getByRole('button', { name: t.label, exact: true }).click();
+          await expect.poll(() => status.innerText()).toMatch(/^Recorded: /);
+          const fault = t.fault as Record<string, unknown>;
+          const kind = Object.keys(fault)[0];
+          expect(await scenarioText(page)).toMatch(new RegExp(`${kind}:`));
+          const down = downText(fault);
+          const summary = page.getByTestId('topology').locator('p.sr-only');
+          if (down) await expect.poll(() => summary.innerText()).toContain(down);
+          // Playing goes on with the fault: the counters move.
+          if ((await page.getByRole('button', { name: 'Play', exact: true }).count()) > 0)
+            await page.getByRole('button', { name: 'Play', exact: true }).click();
+          await expect
+            .poll(() => counter(page, 'processed'), { timeout: 20_000 })
+            .toBeGreaterThan(before);
+          await page.getByRole('button', { name: 'Pause', exact: true }).click();
+        } else {
+          const expected = applySet(parseRaw(await scenarioText(page)), t.set);
+          if (!expected.ok) throw new Error(JSON.stringify(expected.errors));
+          await card.getByRole('button', { name: t.label, exact: true }).click();
+          await expect.poll(() => status.innerText()).toMatch(/applied; the run starts again/);
+          expect(parseRaw(await scenarioText(page))).toEqual(expected.value);
+          await expect
+            .poll(() => page.locator('[data-testid="clock"]').innerText())
+            .toContain('00:00.000');
+          await page.getByRole('button', { name: 'Play', exact: true }).click();
+          await expect
+            .poll(() => counter(page, 'processed'), { timeout: 20_000 })
+            .toBeGreaterThan(0);
+          await page.getByRole('button', { name: 'Pause', exact: true }).click();
+        }
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
 });
