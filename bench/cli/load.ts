@@ -52,8 +52,13 @@ export function withOverrides(value: unknown, o: Overrides): unknown {
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   if (o.duration !== undefined) out.duration = asValue(o.duration);
   const given = Object.entries(o.limits ?? {}).filter(([, v]) => v !== undefined);
-  if (given.length > 0) {
-    const limits = typeof out.limits === 'object' && out.limits !== null ? out.limits : {};
+  const limits = out.limits;
+  const mergeable =
+    limits === undefined ||
+    (typeof limits === 'object' && limits !== null && !Array.isArray(limits));
+  // A `limits` that is not an object stays as written, for the validator to refuse: a flag must
+  // not hide a broken field.
+  if (given.length > 0 && mergeable) {
     out.limits = {
       ...limits,
       ...Object.fromEntries(given.map(([k, v]) => [k, asValue(v as string)])),

@@ -13,6 +13,8 @@ export interface Handler {
 export interface KernelOptions {
   maxEvents: number;
   maxSimTimeUs: number;
+  /** Events at one instant; more means a zero-time loop, which would never end. */
+  maxEventsAtInstant: number;
   /** For the reproduction recipe of an invariant error. */
   seed: number;
 }
@@ -27,6 +29,8 @@ export class Kernel {
   readonly heap = new EventHeap();
   /** Set by the model to end the run early (e.g. drained). */
   halted = false;
+  /** Events handled at the current instant so far. */
+  private atInstant = 0;
 
   constructor(private readonly options: KernelOptions) {}
 
@@ -59,6 +63,8 @@ export class Kernel {
       if (steps >= maxSteps) return 'steps';
       if (t > this.options.maxSimTimeUs) this.overTime(t);
       if (this.events >= maxEvents) this.overEvents(t); // the books stay at the last event run
+      if (t !== this.nowUs) this.atInstant = 1;
+      else if (++this.atInstant > this.options.maxEventsAtInstant) this.overInstant(t);
       const slot = heap.pop();
       this.nowUs = t;
       this.events++;
@@ -82,6 +88,14 @@ export class Kernel {
       'maxEvents',
       `${this.options.maxEvents} events`,
       `at simulated time ${t / 1000} ms`,
+    );
+  }
+
+  private overInstant(t: number): never {
+    throw new BudgetExceededError(
+      'maxEventsAtInstant',
+      `${this.options.maxEventsAtInstant} events`,
+      `simulated time stood still at ${t / 1000} ms: a loop that takes no time (a message failing for ever with zero service time and zero network latency?)`,
     );
   }
 

@@ -142,6 +142,9 @@ const COLLECTED = eventMask(
   Ev.crashed,
 );
 
+/** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
+const DENSE_KEYS = 65_536;
+
 export class Collector implements SimObserver {
   readonly kinds = COLLECTED;
   readonly totals = emptyTotals();
@@ -155,8 +158,14 @@ export class Collector implements SimObserver {
   processedInWindow = 0;
   processedBytesInWindow = 0;
   private readonly warmupUs: number;
-  /** Highest completed sequence per (queue, sender, key). */
-  private readonly orderMax: Float64Array[][];
+  /**
+   * Highest completed sequence per (queue, sender, key): a dense array per (queue, sender)
+   * made on its first keyed completion, or a map of the keys seen when there are too many keys
+   * for an array (up to 2^31).
+   */
+  private readonly orderMax: Array<Array<Float64Array | null>>;
+  private readonly orderMaxSparse: Array<Array<Map<number, number> | null>>;
+  private readonly keySlots: number;
 
   constructor(shape: RunShape) {
     this.warmupUs = shape.warmupUs;
@@ -169,8 +178,12 @@ export class Collector implements SimObserver {
       { length: shape.consumers },
       () => new ConsumerStats(shared, !shape.emitters),
     );
+    this.keySlots = shape.keySlots;
     this.orderMax = Array.from({ length: shape.queues }, () =>
-      Array.from({ length: shape.senders }, () => new Float64Array(shape.keySlots)),
+      new Array<Float64Array | null>(shape.senders).fill(null),
+    );
+    this.orderMaxSparse = Array.from({ length: shape.queues }, () =>
+      new Array<Map<number, number> | null>(shape.senders).fill(null),
     );
   }
 
@@ -274,11 +287,21 @@ export class Collector implements SimObserver {
     const key = ev.key;
     if (key >= 0) {
       // Keyless messages promise no order (like Kafka's keyless records): only keys are checked.
-      const order = this.orderMax[q][ev.sender];
-      if (ev.seq < order[key]) {
+      const seq = ev.seq;
+      let violated: boolean;
+      if (this.keySlots <= DENSE_KEYS) {
+        const order = (this.orderMax[q][ev.sender] ??= new Float64Array(this.keySlots));
+        violated = seq < order[key];
+        if (!violated) order[key] = seq;
+      } else {
+        const order = (this.orderMaxSparse[q][ev.sender] ??= new Map());
+        violated = seq < (order.get(key) ?? 0);
+        if (!violated) order.set(key, seq);
+      }
+      if (violated) {
         this.totals.orderViolations++;
         cs.orderViolations++;
-      } else order[key] = ev.seq;
+      }
     }
     if (!measured) return;
     this.processedInWindow++;

@@ -10,7 +10,7 @@ import { MsgFlag, MsgState } from './messages';
 import type { InstanceRt } from './entities';
 import type { State } from './state';
 import { dealFate, decideProcessed, letGo, release } from './copies';
-import { finishRecord, logDeliveryDropped, pumpMember } from './log-delivery';
+import { fetchEnded, finishRecord, logDeliveryDropped, pumpMember } from './log-delivery';
 import { sideEffect } from './side-effects';
 import { inlineHop, lostAck, toBrokerArrival } from './network';
 
@@ -23,7 +23,7 @@ export function arriveAtConsumer(
 ): void {
   if (!inst.up || token <= inst.connToken) {
     if (inst.up) forgetLogDelivery(st, cx, inst, s, token);
-    dropDelivery(st, cx, s); // sent to a process or connection that died on the way
+    dropDelivery(st, cx, s, inst, token); // sent to a process or connection that died on the way
     return;
   }
   cx.emit(Ev.received, s, inst.index, 0);
@@ -40,9 +40,10 @@ export function arriveAtConsumer(
  * holds the message (it comes back on redelivery); under auto ack the broker forgot it on
  * delivery, so this instance of the copy is lost.
  */
-function dropDelivery(st: State, cx: Ctx, s: number): void {
+function dropDelivery(st: State, cx: Ctx, s: number, inst: InstanceRt, token: number): void {
   const m = st.msgs;
-  if ((m.flags[s] & MsgFlag.logRecord) === 0) {
+  if ((m.flags[s] & MsgFlag.logRecord) !== 0) fetchEnded(st, cx, st.groups[inst.group], s, token);
+  else {
     const forgotten = m.state[s] === MsgState.gone && (m.flags[s] & MsgFlag.ended) === 0;
     if (forgotten && m.outcome[m.copyOf[s]] === 0) {
       m.flags[s] |= MsgFlag.ended;
@@ -58,7 +59,7 @@ export function dropBuffer(st: State, cx: Ctx, inst: InstanceRt): void {
     const token = inst.bufferTokens.popFront();
     const s = inst.buffer.popFront();
     forgetLogDelivery(st, cx, inst, s, token);
-    dropDelivery(st, cx, s);
+    dropDelivery(st, cx, s, inst, token);
   }
 }
 
@@ -68,7 +69,7 @@ export function dropInProgress(st: State, cx: Ctx, inst: InstanceRt): void {
     if (inst.procSlot[k] < 0) continue;
     const s = inst.procSlot[k];
     inst.procSlot[k] = -1;
-    dropDelivery(st, cx, s);
+    dropDelivery(st, cx, s, inst, inst.procToken[k]);
   }
   inst.busy = 0;
   inst.logInFlight = 0;
@@ -145,7 +146,7 @@ export function serviceDone(st: State, cx: Ctx, s: number, inst: InstanceRt, tok
   pump(st, cx, inst);
   if (inst.autoAck) {
     if (failed)
-      dropDelivery(st, cx, s); // the broker no longer has it: lost
+      dropDelivery(st, cx, s, inst, token); // the broker no longer has it: lost
     else {
       letGo(st, cx, s);
       release(st, cx, s);

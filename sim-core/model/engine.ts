@@ -58,6 +58,7 @@ export class Engine implements Ctx {
     this.kernel = new Kernel({
       maxEvents: lim.maxEvents,
       maxSimTimeUs: msToUs(lim.maxSimTime),
+      maxEventsAtInstant: lim.maxEventsAtInstant,
       seed,
     });
     this.checking = options.checkInvariants ?? false;

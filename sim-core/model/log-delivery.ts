@@ -67,6 +67,7 @@ export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
   g.position[p] = offset + 1;
   const token = ++st.tokenSeq;
   g.inflightToken[p] = token;
+  g.inflightSlot[p] = s;
   inst.logInFlight++;
   m.refs[s]++;
   const now = cx.nowUs;
@@ -91,10 +92,53 @@ export function logDeliveryDropped(
   if (inst.group < 0) return;
   const g = st.groups[inst.group];
   const p = st.msgs.queue[s];
-  if (g.inflightToken[p] !== token) return;
+  if (fetchEnded(st, cx, g, s, token)) kick(st, cx, g, p);
+}
+
+/**
+ * A delivery of record s to a member of g ends unprocessed (it failed, was dropped, or its
+ * process died). If it was the partition's current fetch, the partition may fetch that offset
+ * again: true. Retention skips a record while it is being processed; if it deleted this one
+ * meanwhile, nothing can read it any more, and the group's copy is lost now.
+ */
+export function fetchEnded(st: State, cx: Ctx, g: GroupRt, s: number, token: number): boolean {
+  const m = st.msgs;
+  const p = m.queue[s];
+  const offset = m.enqueueOrder[s];
+  const current = g.inflightToken[p] === token;
+  if (current) {
+    g.inflightToken[p] = 0;
+    g.position[p] = offset;
+  }
+  if (offset < g.log.base[p]) loseDeleted(st, cx, g, p, s, offset);
+  return current;
+}
+
+/** A deleted record's copy for g is lost, unless it was decided already (processed or lost). */
+function loseDeleted(st: State, cx: Ctx, g: GroupRt, p: number, s: number, offset: number): void {
+  const decided =
+    offset < g.processedUpTo[p] || (offset > g.processedUpTo[p] && offset < g.lostUpTo[p]);
+  if (decided) return;
+  const q = st.queues[g.target];
+  st.gauges.touchQueue(q, cx.nowUs);
+  g.processedUpTo[p] = Math.max(offset + 1, g.lostUpTo[p]);
+  if (g.position[p] < offset + 1) g.position[p] = offset + 1;
+  q.unacked--;
+  st.logLag--;
+  cx.emitOutcome(Ev.lost, s, g.target, 0);
+}
+
+/**
+ * The group gives up the partition's fetch in flight (a rebalance, an offset reset, a broker
+ * crash): that delivery is stale from now on. If retention deleted its record while it was out,
+ * the copy is lost now; the stale delivery may still finish, as a processing again.
+ */
+export function abandonInFlight(st: State, cx: Ctx, g: GroupRt, p: number): void {
+  if (g.inflightToken[p] === 0) return;
+  const s = g.inflightSlot[p];
   g.inflightToken[p] = 0;
-  g.position[p] = st.msgs.enqueueOrder[s];
-  kick(st, cx, g, p);
+  const offset = st.msgs.enqueueOrder[s];
+  if (offset < g.log.base[p]) loseDeleted(st, cx, g, p, s, offset);
 }
 
 /** Fetches for the member's waiting partitions, in the order they became ready, while it has a free server. */
@@ -127,7 +171,8 @@ export function finishRecord(
   const current = g.inflightToken[p] === token;
   if (failed) {
     cx.emit(Ev.failed, s, inst.index, 0);
-    if (current) g.position[p] = offset; // retried in place: a poison record blocks its partition
+    // Retried in place (a poison record blocks its partition), unless retention deleted it.
+    fetchEnded(st, cx, g, s, token);
   } else {
     const first = offset >= g.processedUpTo[p];
     if (first) {

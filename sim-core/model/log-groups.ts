@@ -4,7 +4,7 @@
 import type { Ctx } from './context';
 import type { GroupRt } from './log-state';
 import type { State } from './state';
-import { dropHead, inFlightOffset, kick, loseFor } from './log-delivery';
+import { abandonInFlight, dropHead, inFlightOffset, kick, loseFor } from './log-delivery';
 
 /**
  * Sticky rebalance: live members keep their partitions up to an even share; partitions of
@@ -35,7 +35,7 @@ export function rebalance(st: State, cx: Ctx, g: GroupRt): void {
     const next = live.find((m) => held.get(m)! < quota.get(m)!) ?? -1;
     if (next >= 0) held.set(next, held.get(next)! + 1);
     g.owner[p] = next;
-    resume(g, p, g.committed[p]);
+    resume(st, cx, g, p, g.committed[p]);
   }
   if (orphans.length > 0) rebuildOwned(st, g);
   for (let p = 0; p < parts; p++) kick(st, cx, g, p);
@@ -54,10 +54,10 @@ function rebuildOwned(st: State, g: GroupRt): void {
   }
 }
 
-function resume(g: GroupRt, p: number, offset: number): void {
+function resume(st: State, cx: Ctx, g: GroupRt, p: number, offset: number): void {
+  abandonInFlight(st, cx, g, p); // a delivery still being processed elsewhere is now stale
   g.position[p] = offset;
   g.localDone[p] = offset;
-  g.inflightToken[p] = 0; // a delivery still being processed elsewhere is now stale
 }
 
 /** Replay (event sourcing) or skip ahead: every partition of the group moves to one end. */
@@ -73,7 +73,7 @@ export function resetOffsets(st: State, cx: Ctx, name: string, to: 'earliest' | 
       }
       const offset = to === 'earliest' ? log.base[p] : log.end[p];
       g.committed[p] = offset;
-      resume(g, p, offset);
+      resume(st, cx, g, p, offset);
     }
     for (let p = 0; p < log.partitions; p++) kick(st, cx, g, p);
   }
@@ -95,8 +95,8 @@ export function logsBrokerCrashed(st: State, cx: Ctx, durable: boolean): void {
   for (const g of st.groups) {
     for (let p = 0; p < g.log.partitions; p++) {
       const busy = inFlightOffset(g, p);
-      if (busy >= 0) resume(g, p, busy);
-      if (!durable) resume(g, p, g.log.end[p]);
+      if (busy >= 0) resume(st, cx, g, p, busy);
+      if (!durable) resume(st, cx, g, p, g.log.end[p]);
     }
   }
 }

@@ -20,6 +20,11 @@ export class GroupRt {
   readonly processedUpTo: Float64Array;
   /** Token of the delivery being processed on each partition (0: none). */
   readonly inflightToken: Int32Array;
+  /**
+   * Its message slot, valid while the token is set: every way that delivery ends clears the
+   * token, and the delivery holds a reference on the slot until it ends.
+   */
+  readonly inflightSlot: Int32Array;
   /** First offset the current owner has finished, for interval commits. */
   readonly localDone: Float64Array;
   /** Records deleted unread while an earlier one was in flight: the watermark jumps here after it. */
@@ -46,6 +51,7 @@ export class GroupRt {
     this.committed = new Float64Array(p);
     this.processedUpTo = new Float64Array(p);
     this.inflightToken = new Int32Array(p);
+    this.inflightSlot = new Int32Array(p).fill(-1);
     this.localDone = new Float64Array(p);
     this.lostUpTo = new Float64Array(p);
     this.fetchedUpTo = new Float64Array(p);

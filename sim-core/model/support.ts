@@ -17,10 +17,6 @@ const LATER = 'is not modelled yet';
 export function runnableProblems(s: Scenario): ValidationError[] {
   const errors: ValidationError[] = [];
   const no = (path: string, what: string) => errors.push({ path, message: `${what} ${LATER}` });
-  s.channels.forEach((c, i) => {
-    if (c.kind === 'log' && c.partitions > 65535)
-      errors.push({ path: `channels[${i}].partitions`, message: 'must be ≤ 65535' });
-  });
   s.producers.forEach((p, i) => {
     const target = s.channels.find((ch) => ch.id === p.to);
     if (p.confirm !== null && target?.kind === 'log')

@@ -245,13 +245,18 @@ export interface DurationSampler {
 }
 
 /** Samples in ms, rounded once to integer µs: the engine's clock never sees a fraction. */
+/** 10^15 µs (about 31 years): the longest duration a scenario may name (MAX_DURATION_MS). */
+const MAX_SAMPLE_US = 1e15;
+
 class MicrosecondSampler implements DurationSampler {
   constructor(
     private readonly ms: Sampler,
     readonly isZero: boolean,
   ) {}
   sampleUs(rng: Rng, factor = 1): number {
-    return Math.round(this.ms.sample(rng) * factor * US_PER_MS);
+    // A heavy tail times a slow-down factor can exceed any run's end by far; capped there, the
+    // time stays an exact integer (now + a sample < 2^53) and the event still never runs.
+    return Math.min(MAX_SAMPLE_US, Math.round(this.ms.sample(rng) * factor * US_PER_MS));
   }
 }
 

@@ -19,6 +19,8 @@ interface Index {
   known: Set<string>;
   /** Consumer groups of log consumers, once consumers have been checked. */
   groups: Set<string>;
+  /** Each topic's subscriptions as `topic/subscription`, made on first use. */
+  subscriptionNames: Map<string, { list: string[]; set: Set<string> }>;
 }
 
 const isObj = (v: unknown): v is Out => typeof v === 'object' && v !== null;
@@ -78,6 +80,7 @@ function indexIds(s: Out, raw: unknown, p: Problems): Index {
     unresolved: new Set(),
     known: new Set(GROUPS.filter((group) => Array.isArray(s[group]))),
     groups: new Set(),
+    subscriptionNames: new Map(),
   };
   const seen = new Map<string, Seg[]>();
   for (const group of GROUPS) {
@@ -163,10 +166,10 @@ function resolveFrom(from: unknown, at: Seg[], index: Index, p: Problems): strin
     p.add(at, `unknown channel ${show(channelId)}${p.hint(from, sources(index))}`);
     return undefined;
   }
-  const subs = list(channel.subscriptions).filter(isObj);
-  const names = subs.map((sub) => `${channelId}/${String(sub.id)}`);
+  const names = subscriptionNames(index, channelId, channel);
   if (slash < 0 && channel.kind === 'topic') {
-    const example = names.length > 0 ? `, e.g. "${names[0]}"` : ` (add one to channel "${from}")`;
+    const example =
+      names.list.length > 0 ? `, e.g. "${names.list[0]}"` : ` (add one to channel "${from}")`;
     p.add(at, `"${from}" is a topic: consume from one of its subscriptions${example}`);
     return undefined;
   }
@@ -175,10 +178,27 @@ function resolveFrom(from: unknown, at: Seg[], index: Index, p: Problems): strin
     p.add(at, `"${channelId}" is a ${String(channel.kind)}, not a topic: use "${channelId}"`);
     return undefined;
   }
-  if (names.includes(from)) return 'subscription';
-  const hint = p.hint(from, names);
+  if (names.set.has(from)) return 'subscription';
+  const hint = p.hint(from, names.list);
   p.add(at, `unknown subscription ${show(from.slice(slash + 1))} of topic "${channelId}"${hint}`);
   return undefined;
+}
+
+/** A channel's subscriptions by full name, once per validation (consumers look them up). */
+function subscriptionNames(
+  index: Index,
+  channelId: string,
+  channel: Out,
+): { list: string[]; set: Set<string> } {
+  let names = index.subscriptionNames.get(channelId);
+  if (!names) {
+    const all = list(channel.subscriptions)
+      .filter(isObj)
+      .map((sub) => `${channelId}/${String(sub.id)}`);
+    names = { list: all, set: new Set(all) };
+    index.subscriptionNames.set(channelId, names);
+  }
+  return names;
 }
 
 function sources(index: Index): string[] {

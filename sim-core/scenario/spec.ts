@@ -77,7 +77,10 @@ function distribution(durations: boolean): TaggedNode {
       ),
       pareto: obj({
         min: req(positive, `${unit}: the scale (smallest value).`),
-        alpha: req(num({ gt: 0 }), 'The shape; smaller means heavier tail.'),
+        alpha: req(
+          num({ gt: 1, max: 100 }),
+          'The shape; smaller means heavier tail (> 1: at or below 1 the mean is infinite).',
+        ),
       }),
       empirical: obj({
         values: req(arr(value, { minItems: 1 }), `${unit}: draws pick one uniformly.`),
@@ -149,13 +152,19 @@ const rate = tagged(
   },
 );
 
-const keyCount = req(int(1), 'Number of distinct keys.');
+/** Keys are 32-bit integers in the engine. */
+const keyCount = req(int(1, { max: 2 ** 31 - 1 }), 'Number of distinct keys.');
+/** Zipf keys keep a table of one probability per key (8 bytes each). */
+const zipfKeyCount = req(int(1, { max: 1_000_000 }), 'Number of distinct keys.');
 const keys = tagged(
   'kind',
   {
     none: obj({}),
     uniform: obj({ count: keyCount }),
-    zipf: obj({ count: keyCount, s: req(num({ gt: 0 }), 'Zipf exponent; larger is more skewed.') }),
+    zipf: obj({
+      count: zipfKeyCount,
+      s: req(num({ gt: 0 }), 'Zipf exponent; larger is more skewed.'),
+    }),
     roundRobin: obj({ count: keyCount }),
   },
   { defName: 'keys', desc: 'How ordering/partition keys are picked, chosen by "kind".' },
@@ -215,7 +224,7 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
     'Unacked deliveries become ready again after this (visibility timeout); "none": never.',
   ),
   maxDeliveries: opt(
-    orNone(int(1)),
+    orNone(int(1, { max: 2 ** 31 - 1 })),
     null,
     'A message delivered this many times without an ack is dead-lettered; "none": unlimited.',
   ),
@@ -263,7 +272,7 @@ const channel = tagged(
     }),
     log: obj({
       id: req(id, 'Channel id.'),
-      partitions: opt(int(1), 1, 'Partitions; key → partition by a stable hash.'),
+      partitions: opt(int(1, { max: 65535 }), 1, 'Partitions; key → partition by a stable hash.'),
       retention: opt(orNone(posDur), null, 'Records older than this are deleted; "none": kept.'),
     }),
     direct: obj({
@@ -299,9 +308,17 @@ const consumer = obj(
     id: req(id, 'Consumer id; instances are "<id>#1", "<id>#2"...'),
     from: req(ref, 'A queue id, "topic/subscription", a log id or a direct channel id.'),
     group: derived(nullable(id), 'the consumer id', 'Log only: the consumer group.'),
-    instances: opt(int(1), 1, 'Identical instances.'),
-    prefetch: derived(int(1), 'concurrency', 'Max unacked deliveries per instance.'),
-    concurrency: opt(int(1), 1, 'Messages processed in parallel per instance.'),
+    instances: opt(int(1, { max: 100_000 }), 1, 'Identical instances.'),
+    prefetch: derived(
+      int(1, { max: 2 ** 31 - 1 }),
+      'concurrency',
+      'Max unacked deliveries per instance.',
+    ),
+    concurrency: opt(
+      int(1, { max: 10_000 }),
+      1,
+      'Messages processed in parallel per instance (each has its own server slot).',
+    ),
     service: req(durationDist, 'Processing time.'),
     ack: opt(
       oneOf(['manual', 'auto']),
@@ -357,7 +374,7 @@ const FAULT_VERBS: Record<string, Record<string, Field>> = {
   },
   slow: {
     slow: req(ref, 'A consumer id or an instance id.'),
-    factor: req(num({ gt: 0 }), 'Service times are multiplied by this.'),
+    factor: req(num({ gt: 0, max: 1_000_000 }), 'Service times are multiplied by this.'),
     for: req(posDur, 'How long it lasts.'),
   },
   resetOffsets: {
@@ -383,6 +400,11 @@ const limits = obj(
     maxEvents: opt(int(1), 1_000_000_000, 'Stop with an error after this many events.'),
     maxSimTime: opt(posDur, 2_592_000_000, 'Longest simulated time (default 30 days).'),
     maxMessagesHeld: opt(int(1), 10_000_000, 'Most messages held at once in the whole system.'),
+    maxEventsAtInstant: opt(
+      int(1),
+      10_000_000,
+      'Most events at one simulated instant: more means a loop that takes no time (a poison message with zero service and network latency, retried for ever).',
+    ),
   },
   { desc: 'Extension: run budgets; a run that would exceed one stops with an error naming it.' },
 );

@@ -182,6 +182,8 @@ export interface Limits {
   /** ms of simulated time */
   maxSimTime: number;
   maxMessagesHeld: number;
+  /** Events at one simulated instant: more is a loop that takes no time. */
+  maxEventsAtInstant: number;
 }
 
 export interface Scenario {

@@ -62,6 +62,12 @@ export function walk(node: Node, raw: unknown, loc: Loc, p: Problems): unknown {
   }
 }
 
+/**
+ * The longest duration a scenario may name: the engine counts time in whole µs, and 10^15 µs
+ * keeps every sum of a few of them an exact integer (below 2^53).
+ */
+export const MAX_DURATION_MS = 1e12;
+
 const patterns = new Map<string, RegExp>();
 
 function walkString(node: StringNode, v: unknown, loc: Loc, p: Problems): unknown {
@@ -113,6 +119,8 @@ function walkNumber(node: NumberNode | DurationNode, v: unknown, loc: Loc, p: Pr
   if (int && !Number.isInteger(v)) return fail(p, loc, `must be an integer (got ${show(v)})`);
   if (int && !Number.isSafeInteger(v)) return fail(p, loc, `must be ≤ ${Number.MAX_SAFE_INTEGER}`);
   if (!inRange(node, v)) return fail(p, loc, `must be ${rangeWords(node)}`);
+  if (node.t === 'duration' && v > MAX_DURATION_MS)
+    return fail(p, loc, `must be ≤ ${MAX_DURATION_MS} ms (about 31 years)`);
   return v === 0 ? 0 : v;
 }
 

@@ -243,17 +243,27 @@ const orderedKeysArb = fc.record({
 
 /**
  * A log scenario: 1–3 producers into one partitioned log read by 1–2 consumer groups of 1–4
- * members (commit after processing or on an interval), with transient failures.
+ * members (commit after processing or on an interval), with transient failures. `retention`:
+ * the log deletes records after 1–300 ms, and consumers may meet poison records (which block
+ * their partition until retention deletes them).
  */
-export function logScenarioArb(opts: { keyed?: boolean } = {}) {
+export function logScenarioArb(opts: { keyed?: boolean; retention?: boolean } = {}) {
   const consumer = (j: number) =>
     fc.record({
       id: fc.constant(`g${j}`),
       from: fc.constant('ledger'),
       instances: fc.integer({ min: 1, max: 4 }),
       concurrency: fc.integer({ min: 1, max: 3 }),
-      service: distArb(5),
+      // A poison record is retried in place until retention deletes it: service takes time,
+      // or the retries would be a loop at one instant.
+      service: opts.retention
+        ? fc.record({
+            kind: fc.constant('exponential'),
+            mean: fc.double({ min: 0.5, max: 5, noNaN: true }),
+          })
+        : distArb(5),
       failRate: fc.constantFrom(0, 0, 0.1, 0.3),
+      poison: opts.retention ? fc.constantFrom(0, 0.005, 0.05, 0.3) : fc.constant(0),
       commit: fc.oneof(
         fc.constant({ mode: 'afterProcessing' }),
         fc.record({ mode: fc.constant('interval'), every: fc.integer({ min: 1, max: 300 }) }),
@@ -287,6 +297,7 @@ export function logScenarioArb(opts: { keyed?: boolean } = {}) {
           id: fc.constant('ledger'),
           kind: fc.constant('log'),
           partitions: fc.integer({ min: 1, max: 6 }),
+          retention: opts.retention ? fc.integer({ min: 1, max: 300 }) : fc.constant(undefined),
         }),
       ),
       consumers: fc

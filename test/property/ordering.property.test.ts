@@ -55,4 +55,18 @@ describe('log guarantees', () => {
       expect({ ...b, wallMs: 0 }, why(raw)).toEqual({ ...a, wallMs: 0 });
     },
   );
+
+  test.prop(
+    [withFaults(logScenarioArb({ retention: true }), { brokerCrashes: true, durableOnly: true })],
+    { numRuns },
+  )(
+    'with retention and poison records, under faults: every copy is processed or lost, once',
+    (raw) => {
+      const s = valid(raw);
+      const a = new Simulation(s, { checkInvariants: true }).run();
+      expect(a.totals.pendingAtEnd, why(raw)).toBe(0);
+      expect(a.totals.processed + a.totals.lost, why(raw)).toBe(a.totals.enqueued);
+      expect(a.checks.conservation, why(raw)).toBe(true);
+    },
+  );
 });

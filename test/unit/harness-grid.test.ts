@@ -93,7 +93,7 @@ describe('planSweep', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).lines).toEqual([
       expect.stringMatching(/^duration: .*not a duration.* \(--vary duration=abc\)$/),
-      'consumers[0].prefetch: must be ≥ 1 (--vary consumers.w.prefetch=0)',
+      'consumers[0].prefetch: must be between 1 and 2147483647 (--vary consumers.w.prefetch=0)',
       expect.stringMatching(
         /^consumers\[0\].prefetch: must be an integer .*\(--vary consumers.w.prefetch=x\)$/,
       ),

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, InvariantError, Kernel } from '../../sim-core/index';
 import type { Handler, KernelOptions } from '../../sim-core/index';
 
-const OPTIONS: KernelOptions = { maxEvents: 1_000_000, maxSimTimeUs: 1e12, seed: 1234 };
+const OPTIONS: KernelOptions = {
+  maxEvents: 1_000_000,
+  maxSimTimeUs: 1e12,
+  maxEventsAtInstant: 1_000_000,
+  seed: 1234,
+};
 
 /** A handled event: the clock when it ran and its four integers. */
 interface Seen {
@@ -280,5 +285,23 @@ describe('Kernel budgets', () => {
     expect(k.nowUs).toBe(30_000);
     expect(k.events).toBe(2);
     expect(k.heap.length).toBe(2);
+  });
+
+  it('throws BudgetExceededError naming maxEventsAtInstant when time stands still for too long', () => {
+    const k = kernel({ maxEventsAtInstant: 3 });
+    // Three events at 0 and three at 7 are fine; a handler that reschedules itself with no delay is not.
+    for (const t of [0, 0, 0, 7, 7, 7]) k.at(t, 1, 1, 0, 0);
+    const h = recorder(k);
+    expect(k.run(h, 7, Infinity)).toBe('idle');
+    expect(h.seen.length).toBe(6);
+    const loop = recorder(k, { 2: () => k.after(0, 1, 2, 0, 0) });
+    k.at(9, 1, 2, 0, 0);
+    const e = thrown(() => k.run(loop, Infinity, Infinity));
+    expect(e).toBeInstanceOf(BudgetExceededError);
+    expect((e as BudgetExceededError).budget).toBe('maxEventsAtInstant');
+    expect(e.message).toMatch(
+      /^budget maxEventsAtInstant \(3 events\) exceeded: simulated time stood still at 0\.009 ms: .*; raise it with limits\.maxEventsAtInstant in the scenario$/,
+    );
+    expect(loop.seen.length).toBe(3);
   });
 });

@@ -276,7 +276,7 @@ const distArb = (durations: boolean): fc.Arbitrary<Record<string, unknown>> => {
     fc.tuple(positive, positive).map(([mean, stddev]) => ({ kind: 'normal', mean, stddev })),
     fc.tuple(positive, positive).map(([m, d]) => ({ kind: 'lognormal', median: m, p99: m + d })),
     fc
-      .tuple(positive, fc.double({ min: 0.1, max: 5, noNaN: true }))
+      .tuple(positive, fc.double({ min: 1.01, max: 5, noNaN: true }))
       .map(([min, alpha]) => ({ kind: 'pareto', min, alpha })),
     fc
       .array(value, { minLength: 1, maxLength: 4 })

@@ -102,7 +102,12 @@ describe('valid scenarios', () => {
     expect(s.consumers[4].service).toEqual({ kind: 'empirical', values: [1, 2, 3] });
     expect(s.faults[0]).toEqual({ at: 10_000, crash: 'c1#2', restart: null });
     expect(s.network).toMatchObject({ loss: 0.01, confirmLoss: 0.01, ackLoss: 0.02 });
-    expect(s.limits).toEqual({ maxEvents: 1e7, maxSimTime: 3_600_000, maxMessagesHeld: 1e6 });
+    expect(s.limits).toEqual({
+      maxEvents: 1e7,
+      maxSimTime: 3_600_000,
+      maxMessagesHeld: 1e6,
+      maxEventsAtInstant: 10_000_000,
+    });
     expect(s).not.toHaveProperty('$schema');
     expect(s).not.toHaveProperty('version');
   });
@@ -171,7 +176,12 @@ describe('valid scenarios', () => {
       broker: { durable: true, crashes: null },
       network: { latency: { kind: 'constant', value: 0 }, loss: 0, confirmLoss: 0, ackLoss: 0 },
       faults: [],
-      limits: { maxEvents: 1_000_000_000, maxSimTime: 2_592_000_000, maxMessagesHeld: 10_000_000 },
+      limits: {
+        maxEvents: 1_000_000_000,
+        maxSimTime: 2_592_000_000,
+        maxMessagesHeld: 10_000_000,
+        maxEventsAtInstant: 10_000_000,
+      },
       lesson: null,
     });
   });
@@ -408,7 +418,7 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'zero keys',
     (s) => (s.producers[0].keys = { kind: 'uniform', count: 0 }),
     'producers[0].keys.count',
-    'must be ≥ 1',
+    'must be between 1 and 2147483647',
   ],
   [
     'a zipf without s',
@@ -460,7 +470,7 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'a zero maxDeliveries',
     (s) => (s.channels[0].maxDeliveries = 0),
     'channels[0].maxDeliveries',
-    'must be ≥ 1',
+    'must be between 1 and 2147483647',
   ],
   [
     'a bad requeue',
@@ -506,7 +516,7 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'a zero partition count',
     (s) => s.channels.push({ id: 'l', kind: 'log', partitions: 0 }),
     'channels[1].partitions',
-    'must be ≥ 1',
+    'must be between 1 and 65535',
   ],
   [
     'a misspelled consumer field',
@@ -514,7 +524,12 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'consumers[0].prefetchh',
     'unknown field "prefetchh" (did you mean "prefetch"?)',
   ],
-  ['a zero prefetch', (s) => (s.consumers[0].prefetch = 0), 'consumers[0].prefetch', 'must be ≥ 1'],
+  [
+    'a zero prefetch',
+    (s) => (s.consumers[0].prefetch = 0),
+    'consumers[0].prefetch',
+    'must be between 1 and 2147483647',
+  ],
   [
     'a missing service',
     (s) => delete s.consumers[0].service,
@@ -691,7 +706,7 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'slowing by zero',
     (s) => (s.faults = [{ at: 1, slow: 'w', factor: 0, for: 5 }]),
     'faults[0].factor',
-    'must be a positive number',
+    'must be > 0 and ≤ 1000000',
   ],
   [
     'resetting a queue consumer',
