@@ -10,7 +10,14 @@ import type { CompareSide } from '../harness/compare-results';
 import { seedList } from '../harness/grid';
 import { RunError, UsageError } from './errors';
 import { loadScenario } from './load';
-import { EXIT_INTERRUPTED, outKind, parsePoolSettings, parseSeeds, runJobs } from './run-jobs';
+import {
+  EXIT_INTERRUPTED,
+  outKind,
+  jobBudgets,
+  parsePoolSettings,
+  parseSeeds,
+  runJobs,
+} from './run-jobs';
 import { checkWritable } from './writable';
 import type { HarnessOptions } from './run-jobs';
 
@@ -51,7 +58,11 @@ export async function compareCommand(cmd: CompareCommand): Promise<number> {
       `seeds start at A's seed ${a.scenario.seed} (B's own seed ${b.scenario.seed} is not used; --seed sets it)\n`,
     );
 
-  const { outcomes, interrupted } = await runJobs(compareJobs(a, b, seeds), settings, 'compare');
+  const { outcomes, interrupted } = await runJobs(
+    compareJobs(a, b, seeds, jobBudgets(cmd.maxWall, settings)),
+    settings,
+    'compare',
+  );
   const results = compareResults(a, b, seeds, outcomes, !interrupted);
   if (cmd.out !== undefined) {
     writeFileSync(cmd.out, kind === 'html' ? compareHtml(results) : compareJson(results));

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { RunError, UsageError } from './errors';
 import { runCommand, validateCommand } from './run';
+import { parseMaxMemory, parseMaxWall } from './run-jobs';
 import type { Format } from './run';
 import { benchCommand } from './bench';
 import { sweepCommand } from './sweep';
@@ -14,14 +15,15 @@ import { version } from '../../package.json';
 
 const USAGE = `Usage:
   brokerlab run <scenario> [--seed N] [--duration D] [--format table|json|csv] [--out FILE] [--trace FILE.ndjson]
-                           [--max-events N] [--max-sim-time D] [--max-messages N]
+                           [--max-events N] [--max-sim-time D] [--max-messages N] [--max-wall D]
+                           [--max-memory MB] [--progress]
   brokerlab validate <scenario>
   brokerlab sweep <scenario> --vary PATH=v1,v2,... [--vary ...] [--seeds K] [--seed N] [--workers N]
                              [--duration D] [--out FILE.csv|.json|.html] [--summary FILE.csv]
-                             [--format table|csv|json] [--worker-memory MB]
+                             [--format table|csv|json] [--worker-memory MB] [--max-wall D]
   brokerlab sweep <scenario> --list-paths
   brokerlab compare <a> <b> [--seeds K] [--seed N] [--workers N] [--duration D] [--out FILE.json|.html]
-                            [--format table|json] [--worker-memory MB]
+                            [--format table|json] [--worker-memory MB] [--max-wall D]
   brokerlab bench [--quick] [--out FILE.json]
   brokerlab help
   brokerlab --version
@@ -29,6 +31,10 @@ const USAGE = `Usage:
 PATH names a field by ids: consumers.workers.prefetch, channels.orders.ackTimeout,
 producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds from --seed N
 (default: the scenario's seed), the same at every point and on both sides of a compare.
+--max-wall D: the most wall-clock time one run may take (default 10m; per run in sweep and compare).
+--max-memory MB: the most memory a run may hold (default 4096; in sweeps: --worker-memory).
+--progress: a progress line on stderr every second (without it: redrawn on a terminal, else a
+line every 10 s).
 
 Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 1 anything else
 (for sweep and compare: a run failed), 130 interrupted (Ctrl-C; finished runs are still written).
@@ -70,6 +76,7 @@ function harnessOptions(v: {
   seed?: string;
   workers?: string;
   'worker-memory'?: string;
+  'max-wall'?: string;
   duration?: string;
   out?: string;
 }) {
@@ -78,6 +85,7 @@ function harnessOptions(v: {
     seed: parseSeed(v.seed),
     workers: v.workers,
     workerMemory: v['worker-memory'],
+    maxWall: v['max-wall'],
     duration: v.duration,
     out: v.out,
   };
@@ -131,6 +139,7 @@ const HARNESS_OPTIONS = {
   seed: { type: 'string' },
   workers: { type: 'string' },
   'worker-memory': { type: 'string' },
+  'max-wall': { type: 'string' },
   duration: { type: 'string' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -157,10 +166,19 @@ function dispatch(argv: string[]): number | Promise<number> {
       'max-events': { type: 'string' },
       'max-sim-time': { type: 'string' },
       'max-messages': { type: 'string' },
+      'max-wall': { type: 'string' },
+      'max-memory': { type: 'string' },
+      progress: { type: 'boolean' },
     });
-    const str = (k: keyof typeof v) => v[k];
+    const str = (k: Exclude<keyof typeof v, 'progress'>) => v[k];
     return runCommand({
       file: oneFile(positionals, 'run'),
+      budgets: {
+        maxWallMs: parseMaxWall(str('max-wall')),
+        maxMemoryMb: parseMaxMemory(str('max-memory')),
+        memoryFlag: '--max-memory MB',
+      },
+      progress: v.progress === true,
       seed: parseSeed(str('seed')),
       format: parseFormat(str('format')),
       out: str('out'),

@@ -8,6 +8,9 @@ import type { PoolResult } from '../harness/pool';
 import type { RunJob } from '../harness/run-job';
 import { RunProgress } from '../harness/run-progress';
 import { UsageError } from './errors';
+import { parseDuration } from '../../sim-core/index';
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_WALL_MS } from '../harness/run-budgets';
+import type { RunBudgets } from '../harness/run-budgets';
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
 export const EXIT_INTERRUPTED = 130;
@@ -43,6 +46,22 @@ export function parsePoolSettings(workers?: string, memory?: string): PoolSettin
   return { workers: n, memoryMb };
 }
 
+/** --max-memory MB for `run` (default 4096). */
+export function parseMaxMemory(text: string | undefined): number {
+  return text === undefined
+    ? DEFAULT_MAX_MEMORY_MB
+    : integerOption('--max-memory', text, 32, 1 << 20);
+}
+
+/** Each worker's run: --max-wall, and its share of memory (--worker-memory). */
+export function jobBudgets(maxWall: string | undefined, settings: PoolSettings): RunBudgets {
+  return {
+    maxWallMs: parseMaxWall(maxWall),
+    maxMemoryMb: settings.memoryMb,
+    memoryFlag: '--worker-memory MB',
+  };
+}
+
 /** The options sweep and compare share. */
 export interface HarnessOptions {
   seeds?: string;
@@ -51,6 +70,20 @@ export interface HarnessOptions {
   workerMemory?: string;
   duration?: string;
   out?: string;
+  /** --max-wall: wall-clock budget per run. */
+  maxWall?: string;
+}
+
+/** --max-wall D: a duration (`90s`, `30m`, or ms); default 10 minutes. */
+export function parseMaxWall(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_WALL_MS;
+  const n = Number(text);
+  const ms = text.trim() !== '' && Number.isFinite(n) ? n : parseDuration(text);
+  if (ms === null || !(ms > 0))
+    throw new UsageError([
+      `--max-wall: must be a positive duration such as 90s or 30m (got "${text}")`,
+    ]);
+  return ms;
 }
 
 /** The extension of --out, checked against what the command can write. */
@@ -76,7 +109,10 @@ export async function runJobs(
   };
   // once: a second Ctrl-C falls back to Node's default and ends the process at once.
   process.once('SIGINT', onSigint);
-  const progress = new RunProgress(process.stderr.isTTY === true, jobs.length);
+  const progress = new RunProgress(
+    process.stderr.isTTY === true ? 'terminal' : 'slow-lines',
+    jobs.length,
+  );
   // For tests, whose stderr is not a terminal (so no bar): one line per finished run, so a test
   // can press Ctrl-C once a run has finished instead of after a guessed delay.
   const progressLines = process.env.BROKERLAB_TEST_PROGRESS === '1';

@@ -19,7 +19,14 @@ import { checkWritable } from './writable';
 import { Progress } from './progress';
 import { TraceWriter } from './trace-writer';
 import { reportTable } from './report-table';
-import { count, sig3 } from './format';
+import { count } from './format';
+import {
+  DEFAULT_BUDGETS,
+  ResourceBudgetError,
+  advanceToEnd,
+  simulatedSoFar,
+} from '../harness/run-budgets';
+import type { RunBudgets } from '../harness/run-budgets';
 
 export type Format = 'table' | 'json' | 'csv';
 
@@ -30,10 +37,11 @@ export interface RunCommand {
   out?: string;
   trace?: string;
   overrides: Overrides;
+  /** Wall-clock and memory budgets of the run. */
+  budgets: RunBudgets;
+  /** --progress: a line every second even when stderr is not a terminal. */
+  progress: boolean;
 }
-
-/** Events per slice between progress checks: small enough to redraw often, big enough to be free. */
-const SLICE_EVENTS = 250_000;
 
 /** Runs a validated scenario to the end; budget and runnability problems become CLI errors. */
 export function runSimulation(
@@ -41,26 +49,24 @@ export function runSimulation(
   seed: number | undefined,
   trace?: string,
   progress?: Progress,
+  budgets: RunBudgets = DEFAULT_BUDGETS,
 ): Report {
   let sim: Simulation;
   let writer: TraceWriter | undefined;
   try {
     writer = trace ? new TraceWriter(trace, runNames(scenario)) : undefined;
     sim = new Simulation(scenario, { seed, observers: writer ? [writer] : [] });
-    const t0 = performance.now();
-    while (!sim.advance(Infinity, SLICE_EVENTS)) {
-      progress?.update(
-        () =>
-          `simulated ${sig3(sim.nowUs / 1e6)} s${sim.endUs < Infinity ? ` of ${sig3(sim.endUs / 1e6)} s` : ''} · ${count(sim.events)} events`,
-      );
-    }
+    const wallMs = advanceToEnd(sim, budgets, () =>
+      progress?.update(() => `${simulatedSoFar(sim)} · ${count(sim.events)} events`),
+    );
     progress?.done();
-    return sim.report(performance.now() - t0);
+    return sim.report(wallMs);
   } catch (e) {
     progress?.done();
     if (e instanceof NotRunnableError)
       throw new UsageError(e.errors.map((x) => `${x.path}: ${x.message}`));
-    if (e instanceof BudgetExceededError) throw new RunError(`run stopped: ${e.message}`);
+    if (e instanceof BudgetExceededError || e instanceof ResourceBudgetError)
+      throw new RunError(`run stopped: ${e.message}`);
     throw e;
   } finally {
     writer?.close();
@@ -81,7 +87,10 @@ export function runCommand(cmd: RunCommand): number {
     scenario,
     cmd.seed,
     cmd.trace,
-    new Progress(process.stderr.isTTY === true),
+    new Progress(
+      cmd.progress ? 'lines' : process.stderr.isTTY === true ? 'terminal' : 'slow-lines',
+    ),
+    cmd.budgets,
   );
   const text = formatReport(report, cmd.format);
   if (cmd.out) {

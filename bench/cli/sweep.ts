@@ -12,7 +12,14 @@ import type { SweepResults } from '../harness/sweep-results';
 import { parseAxes } from '../harness/vary';
 import { UsageError } from './errors';
 import { readScenarioValue, withOverrides } from './load';
-import { EXIT_INTERRUPTED, outKind, parsePoolSettings, parseSeeds, runJobs } from './run-jobs';
+import {
+  EXIT_INTERRUPTED,
+  outKind,
+  jobBudgets,
+  parsePoolSettings,
+  parseSeeds,
+  runJobs,
+} from './run-jobs';
 import { checkWritable } from './writable';
 import type { HarnessOptions } from './run-jobs';
 
@@ -69,7 +76,11 @@ export async function sweepCommand(cmd: SweepCommand): Promise<number> {
   checkWritable('--out', cmd.out);
   checkWritable('--summary', cmd.summary);
 
-  const { outcomes, interrupted } = await runJobs(sweepJobs(plan), settings, 'sweep');
+  const { outcomes, interrupted } = await runJobs(
+    sweepJobs(plan, jobBudgets(cmd.maxWall, settings)),
+    settings,
+    'sweep',
+  );
   const results = sweepResults(plan, outcomes, !interrupted);
   if (cmd.out !== undefined && kind !== undefined) {
     writeFileSync(cmd.out, render(results, kind));

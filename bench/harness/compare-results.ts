@@ -2,6 +2,8 @@
 // mean per side and the paired difference B − A with its interval, and the latency CDFs.
 
 import type { Scenario } from '../../sim-core/index';
+import { DEFAULT_BUDGETS } from './run-budgets';
+import type { RunBudgets } from './run-budgets';
 import { averageQuantiles, cdfPoints } from './latency-cdf';
 import { METRICS } from './metrics';
 import type { MetricDef, MetricValues } from './metrics';
@@ -55,13 +57,19 @@ export interface CompareResults {
 }
 
 /** Jobs for both sides on the same seeds: all of A's, then all of B's. */
-export function compareJobs(a: CompareSide, b: CompareSide, seeds: readonly number[]): RunJob[] {
+export function compareJobs(
+  a: CompareSide,
+  b: CompareSide,
+  seeds: readonly number[],
+  budgets: RunBudgets = DEFAULT_BUDGETS,
+): RunJob[] {
   return [a, b].flatMap((side, s) =>
     seeds.map((seed, i) => ({
       index: s * seeds.length + i,
       scenario: side.scenario,
       seed,
       withLatencyQuantiles: true,
+      budgets,
     })),
   );
 }

@@ -6,6 +6,8 @@ import type { Scenario } from '../../sim-core/index';
 import { readMetrics } from './metrics';
 import type { MetricValues } from './metrics';
 import { latencyQuantilesMs } from './latency-cdf';
+import { ResourceBudgetError, advanceToEnd } from './run-budgets';
+import type { RunBudgets } from './run-budgets';
 
 export interface RunJob {
   /** Position of the run in the plan; results are put back in this order. */
@@ -14,6 +16,8 @@ export interface RunJob {
   seed: number;
   /** Also return the end-to-end latency quantiles (compare draws CDFs from them). */
   withLatencyQuantiles: boolean;
+  /** Wall-clock and memory budgets of this run. */
+  budgets: RunBudgets;
 }
 
 export type RunOutcome =
@@ -32,7 +36,8 @@ export type RunOutcome =
 export function runJob(job: RunJob): RunOutcome {
   try {
     const sim = new Simulation(job.scenario, { seed: job.seed });
-    const report = sim.run();
+    const wallMs = advanceToEnd(sim, job.budgets);
+    const report = sim.report(wallMs);
     return {
       index: job.index,
       ok: true,
@@ -45,7 +50,8 @@ export function runJob(job: RunJob): RunOutcome {
     };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const error = e instanceof BudgetExceededError ? `run stopped: ${message}` : message;
+    const budget = e instanceof BudgetExceededError || e instanceof ResourceBudgetError;
+    const error = budget ? `run stopped: ${message}` : message;
     return { index: job.index, ok: false, error };
   }
 }

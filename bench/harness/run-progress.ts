@@ -1,8 +1,9 @@
-// A progress bar for sweeps and compares on stderr (only when it is a terminal): runs done of
-// the total, failures, and an ETA from the pace so far. Redrawn on every result and on a timer,
-// so a long run between results still shows time passing.
+// A progress bar for sweeps and compares on stderr (a plain line every 10 s when it is not a
+// terminal): runs done of the total, failures, and an ETA from the pace so far. Redrawn on every
+// result and on a timer, so a long run between results still shows time passing.
 
 import { Progress } from '../cli/progress';
+import type { ProgressMode } from '../cli/progress';
 import type { PoolProgress } from './pool';
 
 const BAR_WIDTH = 24;
@@ -14,10 +15,10 @@ export class RunProgress {
   private readonly timer: NodeJS.Timeout | null;
   private closed = false;
 
-  constructor(enabled: boolean, total: number) {
-    this.progress = new Progress(enabled);
+  constructor(mode: ProgressMode, total: number) {
+    this.progress = new Progress(mode);
     this.state = { done: 0, failed: 0, total };
-    this.timer = enabled ? setInterval(() => this.draw(), 500) : null;
+    this.timer = setInterval(() => this.draw(), 500);
     this.timer?.unref();
   }
 

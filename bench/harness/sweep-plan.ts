@@ -3,6 +3,8 @@
 // point-major, seed-minor, which is also the order of the output rows.
 
 import { BudgetExceededError, checkEventBudget, runnableProblems } from '../../sim-core/index';
+import { DEFAULT_BUDGETS } from './run-budgets';
+import type { RunBudgets } from './run-budgets';
 import type { Scenario, SetResult } from '../../sim-core/index';
 import { applySet, validateScenario } from '../../sim-core/index';
 import { UsageError } from '../cli/errors';
@@ -159,13 +161,14 @@ export function planSweep(o: PlanOptions): SweepPlan {
 }
 
 /** The run list: point-major, seed-minor; job i is row i of the output. */
-export function sweepJobs(plan: SweepPlan): RunJob[] {
+export function sweepJobs(plan: SweepPlan, budgets: RunBudgets = DEFAULT_BUDGETS): RunJob[] {
   return plan.points.flatMap((p) =>
     plan.seeds.map((seed, s) => ({
       index: p.index * plan.seeds.length + s,
       scenario: p.scenario,
       seed,
       withLatencyQuantiles: false,
+      budgets,
     })),
   );
 }

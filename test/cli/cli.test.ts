@@ -453,6 +453,28 @@ describe('bad input exits 2 with `path: message` lines, fast and without a stack
   });
 });
 
+/** Every delivery fails, so nothing is ever done: 60 s of simulated time take minutes. */
+const FAIL_FOREVER = `name: fail forever
+duration: 60s
+producers:
+  - {id: web, to: orders, rate: {kind: poisson, perSecond: 1000}}
+channels:
+  - {id: orders, kind: queue}
+consumers:
+  - {id: w, from: orders, instances: 4, prefetch: 50, failRate: 1, service: {kind: constant, value: 0.001}}
+`;
+
+/** A queue that grows by 100,000 messages a second. */
+const BACKLOG = `name: backlog
+duration: 20s
+producers:
+  - {id: web, to: orders, rate: {kind: constant, perSecond: 100000}}
+channels:
+  - {id: orders, kind: queue}
+consumers:
+  - {id: w, from: orders, service: {kind: constant, value: 10}}
+`;
+
 describe('budgets stop a run with exit 1, naming the budget and how to raise it', () => {
   const budgetCases: Array<{ name: string; budget: string; args: () => string[] }> = [
     {
@@ -504,6 +526,17 @@ consumers: []
         '--format',
         'json',
       ],
+    },
+    {
+      // Was: failRate 1 for 60 s ran 89 s of wall time to process nothing.
+      name: 'a run that takes longer than --max-wall',
+      budget: 'maxWall (1 s)',
+      args: () => ['run', file('failing.yaml', FAIL_FOREVER), '--max-wall', '1s'],
+    },
+    {
+      name: 'a run that needs more memory than --max-memory',
+      budget: 'out of memory: budget maxMemory (100 MB)',
+      args: () => ['run', file('backlog.yaml', BACKLOG), '--max-memory', '100'],
     },
   ];
 
@@ -634,4 +667,52 @@ describe('output files the CLI cannot write', () => {
       expect(r.stderr, show(r)).not.toMatch(/internal error|bug in Brokerlab/i);
     },
   );
+});
+
+describe('long runs are never silent, and a closed pipe is not an error', () => {
+  it('--progress prints a progress line every second on a stderr that is not a terminal', () => {
+    const r = cli(['run', file('failing.yaml', FAIL_FOREVER), '--max-wall', '3s', '--progress']);
+    expect(r.status, show(r)).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('progress: '));
+    expect(lines.length, show(r)).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(
+      /^progress: [\d.]+ s of 60\.0 s simulated · [\d,]+ events · [\d.]+ s$/,
+    );
+  });
+
+  it('a sweep whose worker outgrows --worker-memory fails that run as out of memory', () => {
+    const r = cli([
+      'sweep',
+      file('backlog.yaml', BACKLOG),
+      '--vary',
+      'consumers.w.instances=1,2',
+      '--seeds',
+      '1',
+      '--worker-memory',
+      '64',
+    ]);
+    expect(r.status, show(r)).toBe(1);
+    expectNoStack(r);
+    const failures = r.stderr.split('\n').filter((l) => l.includes('out of memory'));
+    expect(failures.length, show(r)).toBe(2);
+    expect(failures[0]).toMatch(
+      /budget maxMemory \(64 MB\) exceeded.*raise it with --worker-memory MB/,
+    );
+  });
+
+  it('stops quietly with exit 0 when the reader of stdout goes away', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'run', COMPETING, '--format', 'json'], {
+      cwd: ROOT,
+      env: ENV,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe, as `| head -c 100` does.
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(status).toBe(0);
+  });
 });

@@ -158,7 +158,7 @@ describe('brokerlab sweep', () => {
       /valid paths near it:\n(\s+consumers\.w\.\S+\n)*\s+consumers\.w\.prefetch\n/,
     );
     expect(value.stderr).toBe(
-      'consumers[0].prefetch: must be ≥ 1 (--vary consumers.w.prefetch=0)\n',
+      'consumers[0].prefetch: must be between 1 and 2147483647 (--vary consumers.w.prefetch=0)\n',
     );
     expect(seeds.stderr).toMatch(/^--seeds: must be an integer from 1 to/);
     expect(workers.stderr).toMatch(/^--workers: must be an integer from 1 to/);

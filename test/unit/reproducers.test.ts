@@ -60,7 +60,7 @@ describe('reproducers', () => {
       name: 'zero-time poison loop',
       until: 'drained',
       producers: [{ id: 'web', to: 'orders', rate: { kind: 'constant', perSecond: 10 }, count: 3 }],
-      channels: [{ id: 'orders', kind: 'queue', maxDeliveries: 1_000_000_000 }],
+      channels: [{ id: 'orders', kind: 'queue' }],
       consumers: [{ id: 'w', from: 'orders', poison: 1, service: { kind: 'constant', value: 0 } }],
       limits: { maxEventsAtInstant: 10_000 },
     };
@@ -150,4 +150,56 @@ describe('reproducers', () => {
     };
     expect(problems(raw)).toEqual([]);
   }, 30_000);
+  it('refuses up front a run whose redeliveries or emit cycle would blow the event budget', () => {
+    const refusal = (raw: Record<string, unknown>): string => {
+      const v = validateScenario(raw);
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      try {
+        new Simulation(v.scenario);
+      } catch (e) {
+        if (e instanceof BudgetExceededError) return e.message;
+        throw e;
+      }
+      return 'ran';
+    };
+    // Was: past 150 s of wall time. 1,000 poison messages × 10^9 deliveries each.
+    const poison = {
+      ...base(),
+      duration: undefined,
+      until: 'drained',
+      producers: [
+        { id: 'web', to: 'orders', rate: { kind: 'poisson', perSecond: 100 }, count: 1000 },
+      ],
+      channels: [{ id: 'orders', kind: 'queue', maxDeliveries: 1_000_000_000 }],
+      consumers: [
+        { id: 'w', from: 'orders', poison: 1, service: { kind: 'exponential', mean: 1 } },
+      ],
+    };
+    expect(refusal(poison)).toMatch(
+      /^budget maxEvents \(1000000000 events\) exceeded: .*--max-events/,
+    );
+    // Was: past 120 s. Two consumers emitting to each other never drain.
+    const cycle = {
+      ...base(),
+      duration: undefined,
+      until: 'drained',
+      producers: [{ id: 'web', to: 'a', rate: { kind: 'poisson', perSecond: 100 }, count: 10 }],
+      channels: [
+        { id: 'a', kind: 'queue' },
+        { id: 'b', kind: 'queue' },
+      ],
+      consumers: [
+        { id: 'ca', from: 'a', service: { kind: 'exponential', mean: 1 }, emit: [{ to: 'b' }] },
+        { id: 'cb', from: 'b', service: { kind: 'exponential', mean: 1 }, emit: [{ to: 'a' }] },
+      ],
+    };
+    expect(refusal(cycle)).toMatch(/^budget maxEvents .*emits and redeliveries counted/);
+    // The same cycle for 2 s of simulated time is a fine run; so is a chain that ends.
+    expect(refusal({ ...cycle, until: undefined, duration: '2s' })).toBe('ran');
+    const chain = {
+      ...cycle,
+      consumers: [cycle.consumers[0], { ...cycle.consumers[1], emit: [] }],
+    };
+    expect(refusal(chain)).toBe('ran');
+  });
 });
