@@ -3,6 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,6 +272,51 @@ describe('the lab in Chromium', () => {
       .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
       .toBe('competing-consumers');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a hardened page', () => {
+  it('has a Content-Security-Policy that allows no eval and no foreign script', async () => {
+    const { page, errors } = await openPage(lab);
+    const csp = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .getAttribute('content');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    // Script put into the page (as an injection would) does not run, and is reported.
+    const injected = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        violations.push(e.effectiveDirective),
+      );
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true;';
+      document.head.append(script);
+      await new Promise((r) => setTimeout(r, 100));
+      return {
+        ran: (window as unknown as { __injected?: boolean }).__injected === true,
+        violations,
+      };
+    });
+    expect(injected).toEqual({ ran: false, violations: ['script-src-elem'] });
+    // The lab works under it: the engine's worker runs.
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(errors.filter((e) => !e.includes('Executing inline script violates'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a share link that would inflate past 8 MB is refused with a message', async () => {
+    const bomb = deflateRawSync(Buffer.alloc(64 * 2 ** 20)).toString('base64url');
+    const { page } = await openPage(lab, `#scenario=${bomb}&name=bomb.yaml`);
+    await expect
+      .poll(() => page.locator('.toast[role=status]').innerText())
+      .toMatch(/larger than 8\.0 MB once unpacked: not opened\. Opening the default lesson\./);
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
+      .toBe('competing-consumers');
     await page.close();
   });
 });
