@@ -75,7 +75,7 @@ export const ANOMALIES: readonly Anomaly[] = [
     causes: [
       'competing consumers (instances > 1) or concurrency > 1 on a queue',
       'redeliveries after a nack, an ack timeout or a crash, more so with requeue: back and a retryDelay',
-      'fifoGroups or a partitioned log prevent them; keyless messages are never checked',
+      'fifoGroups or a partitioned log prevent them, except after producer retries (confirm with retries), which re-send a message after later ones; keyless messages are never checked',
     ],
     mirrors:
       'RabbitMQ and SQS standard queues are FIFO only towards a single consumer processing one message at a time; Kafka orders per partition.',

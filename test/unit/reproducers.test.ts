@@ -202,4 +202,34 @@ describe('reproducers', () => {
     };
     expect(refusal(chain)).toBe('ran');
   });
+  it('fifoGroups keep order without producer retries, and not with them, as the docs say', () => {
+    const raw = (confirm: boolean) => ({
+      name: 'fifo groups and producer retries',
+      duration: '10s',
+      producers: [
+        {
+          id: 'web',
+          to: 'orders',
+          rate: { kind: 'poisson', perSecond: 300 },
+          keys: { kind: 'uniform', count: 4 },
+          ...(confirm ? { confirm: { timeout: '50ms', retries: 5, backoff: '20ms' } } : {}),
+        },
+      ],
+      channels: [{ id: 'orders', kind: 'queue', fifoGroups: true }],
+      consumers: [
+        {
+          id: 'w',
+          from: 'orders',
+          instances: 3,
+          prefetch: 5,
+          failRate: 0.05,
+          service: { kind: 'exponential', mean: 2 },
+        },
+      ],
+      network: { latency: { kind: 'exponential', mean: 5 }, confirmLoss: 0.2 },
+      faults: [{ at: '3s', crash: 'broker', restart: '1s' }],
+    });
+    expect(run(raw(false)).totals.orderViolations).toBe(0);
+    expect(run(raw(true)).totals.orderViolations).toBeGreaterThan(0);
+  });
 });
