@@ -3,7 +3,8 @@
 export type * from './scenario/types';
 export { Simulation } from './simulation';
 export type { RunOptions } from './simulation';
-export type { Report, ChannelReport, ConsumerReport } from './report';
+export type { Report, ChannelReport, ConsumerReport, ExchangeReport } from './report';
+export { isExchangeReport, queueReport } from './report';
 export { reportCsv } from './report-csv';
 export type { Totals } from './metrics/collector';
 export type { LatencySummaryMs } from './metrics/histogram';
@@ -61,4 +62,5 @@ export { SCENARIO } from './scenario/spec';
 export type { Node as SpecNode } from './scenario/spec-nodes';
 export { standardExponential } from './random/exponential';
 export { GroupedReady } from './model/fifo-groups';
+export { topicMatches, headersMatch, filterMatches } from './model/routing';
 export { MessageStore } from './model/messages';

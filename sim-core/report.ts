@@ -22,6 +22,25 @@ export interface ChannelReport {
   lost: number;
 }
 
+/** An exchange's line in `channels` (contract v2): publishes passed on, and unroutable ones. */
+export interface ExchangeReport {
+  routed: number;
+  unroutable: number;
+}
+
+/** A queue's, subscription's or log group's line of `channels` (throws for an exchange's). */
+export function queueReport(r: Report, name: string): ChannelReport {
+  const c = r.channels[name];
+  if (c === undefined || isExchangeReport(c))
+    throw new Error(`${name} is not a queue, subscription or log group of this report`);
+  return c;
+}
+
+/** Whether a `channels` entry is an exchange's. */
+export function isExchangeReport(c: ChannelReport | ExchangeReport): c is ExchangeReport {
+  return !('depthMax' in c);
+}
+
 export interface ConsumerReport {
   processed: number;
   utilization: number;
@@ -43,7 +62,7 @@ export interface Report {
   totals: Totals;
   latency: { endToEnd: LatencySummaryMs; queueWait: LatencySummaryMs; service: LatencySummaryMs };
   throughput: { publishedPerSec: number; processedPerSec: number; bytesPerSec: number };
-  channels: Record<string, ChannelReport>;
+  channels: Record<string, ChannelReport | ExchangeReport>;
   consumers: Record<string, ConsumerReport>;
   checks: { conservation: boolean };
   theory: TheoryBlock | null;
@@ -66,7 +85,11 @@ export function buildReport(
   const windowSec = windowUs / 1e6;
   const perSec = (n: number) => (windowSec > 0 ? n / windowSec : 0);
   const g = st.gauges;
-  const channels: Record<string, ChannelReport> = {};
+  const channels: Record<string, ChannelReport | ExchangeReport> = {};
+  st.scenario.channels.forEach((ch, ci) => {
+    if (ch.kind === 'exchange')
+      channels[ch.id] = { routed: c.routed[ci], unroutable: c.unroutable[ci] };
+  });
   for (const q of st.queues) {
     const qs = c.queueStats[q.index];
     channels[q.name] = {

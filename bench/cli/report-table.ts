@@ -1,7 +1,8 @@
 // The `--format table` report: a summary a person can read at a glance, with the theory
 // comparison when the scenario has a closed form.
 
-import type { Report, LatencySummaryMs } from '../../sim-core/index';
+import type { ChannelReport, ExchangeReport, LatencySummaryMs, Report } from '../../sim-core/index';
+import { isExchangeReport } from '../../sim-core/index';
 import { columns, count, percent, sig3 } from './format';
 
 export function reportTable(r: Report): string {
@@ -76,18 +77,31 @@ export function reportTable(r: Report): string {
     '',
     `Throughput  published ${sig3(tp.publishedPerSec)} msg/s · processed ${sig3(tp.processedPerSec)} msg/s · ${sig3(tp.bytesPerSec / 1e6)} MB/s`,
   );
+  const entries = Object.entries(r.channels);
+  const exchanges = entries.filter((e): e is [string, ExchangeReport] => isExchangeReport(e[1]));
+  if (exchanges.length > 0) {
+    out.push('', 'Exchanges');
+    out.push(
+      columns([
+        ['', 'routed', 'unroutable'],
+        ...exchanges.map(([id, x]) => [id, count(x.routed), count(x.unroutable)]),
+      ]),
+    );
+  }
   out.push('', 'Channels');
   out.push(
     columns([
       ['', 'depth max', 'depth mean', 'enqueued', 'processed', 'dead-lettered'],
-      ...Object.entries(r.channels).map(([id, c]) => [
-        id,
-        count(c.depthMax),
-        sig3(c.depthMean),
-        count(c.enqueued),
-        count(c.processed),
-        count(c.deadLettered),
-      ]),
+      ...entries
+        .filter((e): e is [string, ChannelReport] => !isExchangeReport(e[1]))
+        .map(([id, c]) => [
+          id,
+          count(c.depthMax),
+          sig3(c.depthMean),
+          count(c.enqueued),
+          count(c.processed),
+          count(c.deadLettered),
+        ]),
     ]),
   );
   out.push('', 'Consumers');

@@ -2,6 +2,7 @@
 // across seeds, print, chart and write to CSV/JSON (in this order, under these keys).
 
 import type { Report } from '../../sim-core/index';
+import { isExchangeReport } from '../../sim-core/index';
 
 export interface MetricDef {
   /** Column and JSON key; units last (`latencyP99Ms`). */
@@ -87,7 +88,8 @@ export type MetricValues = Record<string, number>;
 /** The deepest any channel got (depth counts ready and unacked copies). */
 function maxDepth(r: Report): number {
   let max = 0;
-  for (const c of Object.values(r.channels)) if (c.depthMax > max) max = c.depthMax;
+  for (const c of Object.values(r.channels))
+    if (!isExchangeReport(c) && c.depthMax > max) max = c.depthMax;
   return max;
 }
 

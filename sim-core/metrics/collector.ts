@@ -27,7 +27,7 @@ export interface Totals {
   lost: number;
   pendingAtEnd: number;
   /** Publishes to a topic with no subscriptions: gone, and not copies (extension). */
-  unrouted: number;
+  unroutable: number;
 }
 
 export function emptyTotals(): Totals {
@@ -51,7 +51,7 @@ export function emptyTotals(): Totals {
     dropped: 0,
     lost: 0,
     pendingAtEnd: 0,
-    unrouted: 0,
+    unroutable: 0,
   };
 }
 
@@ -118,13 +118,14 @@ export interface RunShape {
   emitters: boolean;
   /** Some queue dead-letters: dead-lettered copies reach consumers but not the totals. */
   deadLetters: boolean;
+  channels: number;
 }
 
 /** The kinds the collector folds. */
 const COLLECTED = eventMask(
   Ev.published,
   Ev.rejected,
-  Ev.unrouted,
+  Ev.unroutable,
   Ev.publishFailed,
   Ev.deduplicated,
   Ev.enqueued,
@@ -140,6 +141,7 @@ const COLLECTED = eventMask(
   Ev.lost,
   Ev.settled,
   Ev.crashed,
+  Ev.routed,
 );
 
 /** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
@@ -153,6 +155,9 @@ export class Collector implements SimObserver {
   readonly service = new LatencyHistogram();
   readonly queueStats: QueueStats[];
   readonly consumerStats: ConsumerStats[];
+  /** Per channel: publishes an exchange passed on, and publishes that reached no one. */
+  readonly routed: Float64Array;
+  readonly unroutable: Float64Array;
   /** Post-warmup counts for throughput. */
   publishedInWindow = 0;
   processedInWindow = 0;
@@ -169,6 +174,8 @@ export class Collector implements SimObserver {
 
   constructor(shape: RunShape) {
     this.warmupUs = shape.warmupUs;
+    this.routed = new Float64Array(shape.channels);
+    this.unroutable = new Float64Array(shape.channels);
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
     // Equal by construction, recorded once: with one consumer and no dead letters, every
     // completion is that consumer's and a primary copy's, so its latency is the end-to-end one;
@@ -197,8 +204,12 @@ export class Collector implements SimObserver {
       case Ev.rejected:
         if (ev.primary) t.rejected++; // a dead-lettered copy refused downstream is not a publish
         return;
-      case Ev.unrouted:
-        if (ev.primary) t.unrouted++;
+      case Ev.unroutable:
+        this.unroutable[ev.where]++;
+        if (ev.primary) t.unroutable++;
+        return;
+      case Ev.routed:
+        this.routed[ev.where]++;
         return;
       case Ev.publishFailed:
         t.publishFailed++;

@@ -155,15 +155,16 @@ export const ANOMALIES: readonly Anomaly[] = [
       'A RabbitMQ publisher that stops retrying unconfirmed messages; a Kafka producer whose retries or delivery timeout run out.',
   },
   {
-    field: 'unrouted',
-    title: 'Unrouted',
+    field: 'unroutable',
+    title: 'Unroutable',
     meaning:
-      'Publishes to a topic with no subscriptions: nobody receives them, and they are not copies (outside the conservation check).',
+      'Publishes that reached no queue, topic subscription or log: nobody receives them, and they are not copies (outside the conservation check).',
     causes: [
-      'a topic with no subscriptions, as a producer target, an emit target or a deadLetter target',
+      'an exchange whose bindings match nothing and no alternate',
+      'a topic with no subscriptions, or whose subscription filters all refuse the message',
     ],
     mirrors:
-      'RabbitMQ drops an unroutable message (without the mandatory flag); Google Pub/Sub drops messages published to a topic without subscriptions.',
+      'RabbitMQ drops an unroutable message (without the mandatory flag, after the alternate exchange); SNS and Google Pub/Sub drop messages no subscription takes.',
   },
   {
     field: 'redelivered',

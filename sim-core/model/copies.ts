@@ -23,6 +23,8 @@ export function newMessage(
   size: number,
   publishUs: number,
   originUs: number,
+  /** Routing label (router.ts); 0 without exchanges. */
+  label: number,
 ): number {
   const m = st.msgs;
   if (m.live >= st.maxHeld) overHeld(st, cx);
@@ -33,6 +35,7 @@ export function newMessage(
   m.size[s] = size;
   m.publishUs[s] = publishUs;
   m.originUs[s] = originUs;
+  m.label[s] = label;
   return s;
 }
 

@@ -6,6 +6,8 @@
 
 import type { Consumer, Producer, QueueOptions } from '../scenario/types';
 import { compileArrivals, compileDist, compileDurationUs, compileKeys, streamFor } from '../random';
+import { LabelPicker } from './routing';
+import type { Router } from './routing';
 import type { Arrivals, DurationSampler, KeyPicker, Rng, Sampler } from '../random';
 import { msToUs } from '../time';
 import { IntDeque } from './ring';
@@ -20,6 +22,7 @@ export interface PendingPublish {
   seq: number;
   key: number;
   size: number;
+  label: number;
   publishUs: number;
   attempts: number;
   /** Attempts still travelling to the broker. */
@@ -54,6 +57,10 @@ export class ProducerRt {
   readonly rngKeys: Rng;
   readonly rngSize: Rng;
   readonly rngNet: Rng;
+  /** Routing labels (only when some channel routes by label): picker and its streams. */
+  labels: LabelPicker | null = null;
+  rngRoutingKey: Rng | null = null;
+  rngHeaders: Rng | null = null;
   /** Arrival time of the last message on the producer→broker link (links are FIFO, like TCP). */
   linkUs = 0;
   /** Publishes are held back until this time (a network partition). */
@@ -83,6 +90,18 @@ export class ProducerRt {
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
     this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
+  }
+
+  /** Gives messages routing labels; streams of their own, so no other draw moves. */
+  routeBy(router: Router, def: Producer, seed: number): void {
+    this.labels = new LabelPicker(router, def.routingKey, def.id, def.headers);
+    this.rngRoutingKey = streamFor(seed, def.id, 'routing-key');
+    this.rngHeaders = streamFor(seed, def.id, 'headers');
+  }
+
+  /** The next message's routing label (only with labels). */
+  nextLabel(): number {
+    return this.labels!.next(this.rngRoutingKey!, this.rngHeaders!);
   }
 }
 
@@ -268,6 +287,8 @@ export class ConsumerRt {
   /** Sender index of its emitted messages (message ids `consumerId:seq`), or -1. */
   sender = -1;
   emitSeq = 0;
+  /** Routing label of its emitted messages (routing key: the consumer id). */
+  label = 0;
   constructor(
     readonly index: number,
     def: Consumer,

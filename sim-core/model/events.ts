@@ -162,11 +162,12 @@ export const EVENTS = {
     aux: 'the processing start time in µs',
     meaning: 'a copy was processed again: a duplicate',
   },
-  unrouted: {
+  unroutable: {
     code: 24,
     where: 'channel',
     aux: null,
-    meaning: 'a topic with no subscriptions dropped a publish',
+    meaning:
+      'a publish matched no binding, subscription filter or subscription: nobody receives it (not a copy)',
   },
   settled: {
     code: 25,
@@ -174,6 +175,12 @@ export const EVENTS = {
     aux: 'the outcome: the code of deadLettered, expired, dropped or lost',
     meaning:
       'a copy the broker had ended while a consumer still held it was let go unprocessed: its outcome is final',
+  },
+  routed: {
+    code: 26,
+    where: 'channel',
+    aux: 'the number of queues, subscriptions and logs it reached',
+    meaning: 'an exchange passed a publish on to its matching bindings (or its alternate)',
   },
 } as const satisfies Record<string, EventSpec>;
 

@@ -29,17 +29,48 @@ export function arriveAtBroker(st: State, cx: Ctx, s: number, channel: number): 
     release(st, cx, s);
     return;
   }
+  if (st.routedChannel[channel]) return arriveRouted(st, cx, s, channel);
   const log = st.logByChannel[channel];
   if (log !== undefined) return appendToLog(st, cx, log, s);
   const targets = st.topo.channelTargets[channel];
   if (targets.length === 0) {
-    cx.emit(Ev.unrouted, s, channel, 0);
+    cx.emit(Ev.unroutable, s, channel, 0);
     release(st, cx, s);
     return;
   }
   for (let i = 1; i < targets.length; i++)
     enqueue(st, cx, st.queues[targets[i]], cloneMessage(st, s), copyAux(m, s));
   enqueue(st, cx, st.queues[targets[0]], s, copyAux(m, s));
+}
+
+/** The internal queues a publish of this label to this channel reaches (logs aside). */
+export function queueTargets(st: State, channel: number, label: number): ArrayLike<number> {
+  return st.routedChannel[channel]
+    ? st.router!.route(channel, label).queues
+    : st.topo.channelTargets[channel];
+}
+
+/** A publish to an exchange or a filtered topic: a copy per matching queue and log, once each. */
+function arriveRouted(st: State, cx: Ctx, s: number, channel: number): void {
+  const m = st.msgs;
+  const route = st.router!.route(channel, m.label[s]);
+  const copies = route.queues.length + route.logs.length;
+  if (copies === 0) {
+    cx.emit(Ev.unroutable, s, channel, 0);
+    release(st, cx, s);
+    return;
+  }
+  if (st.exchangeChannel[channel]) cx.emit(Ev.routed, s, channel, copies);
+  const aux = copyAux(m, s);
+  // The original slot goes to the last destination; every other one gets a clone.
+  for (let i = 0; i < route.logs.length; i++) {
+    const last = i === route.logs.length - 1 && route.queues.length === 0;
+    appendToLog(st, cx, st.logs[route.logs[i]], last ? s : cloneMessage(st, s));
+  }
+  for (let i = 0; i < route.queues.length; i++) {
+    const last = i === route.queues.length - 1;
+    enqueue(st, cx, st.queues[route.queues[i]], last ? s : cloneMessage(st, s), aux);
+  }
 }
 
 /**
@@ -113,8 +144,9 @@ function arriveTracked(
     release(st, cx, s);
     return retire(st, cx, p, rec);
   }
-  const targets = st.topo.channelTargets[channel];
-  if (targets.length === 0) cx.emit(Ev.unrouted, s, channel, 0);
+  const targets = queueTargets(st, channel, m.label[s]);
+  if (targets.length === 0) cx.emit(Ev.unroutable, s, channel, 0);
+  else if (st.exchangeChannel[channel]) cx.emit(Ev.routed, s, channel, targets.length);
   let refused = false;
   for (let i = 0; i < targets.length; i++) {
     const q = st.queues[targets[i]];

@@ -41,6 +41,8 @@ export class MessageStore {
   seq = new Int32Array(INITIAL);
   key = new Int32Array(INITIAL);
   size = new Int32Array(INITIAL);
+  /** Routing label (routing key and headers, interned by the router); 0 without exchanges. */
+  label = new Int32Array(INITIAL);
   /** Internal queue index holding it, or -1. */
   queue = new Int32Array(INITIAL);
   copyOf = new Int32Array(INITIAL);
@@ -120,6 +122,7 @@ export class MessageStore {
     this.seq[to] = this.seq[from];
     this.key[to] = this.key[from];
     this.size[to] = this.size[from];
+    this.label[to] = this.label[from];
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
     this.flags[to] = this.flags[from];
@@ -134,6 +137,7 @@ export class MessageStore {
     this.seq = growI32(this.seq, n);
     this.key = growI32(this.key, n);
     this.size = growI32(this.size, n);
+    this.label = growI32(this.label, n);
     this.queue = growI32(this.queue, n);
     this.copyOf = growI32(this.copyOf, n);
     this.refs = growI32(this.refs, n);

@@ -10,6 +10,7 @@ import type { State } from './state';
 import { checkDrained, newMessage } from './copies';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop } from './network';
+import { queueTargets } from './intake';
 
 export function scheduleNextArrival(st: State, cx: Ctx, p: ProducerRt): void {
   const t = p.remaining > 0 ? p.arrivals.next(p.rngArrivals) : Infinity;
@@ -32,13 +33,15 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const seq = ++p.seq;
   const key = p.keys.next(p.rngKeys);
   const size = p.size.sample(p.rngSize);
+  const label = p.labels === null ? 0 : p.nextLabel();
   const now = cx.nowUs;
   if (p.tracked) {
-    const targets = st.topo.channelTargets[p.channel].length;
+    const targets = queueTargets(st, p.channel, label).length;
     const rec: PendingPublish = {
       seq,
       key,
       size,
+      label,
       publishUs: now,
       attempts: 0,
       inFlight: 0,
@@ -49,7 +52,9 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
     p.pending.set(seq, rec);
     st.pendingPublishes++;
     attempt(st, cx, p, rec);
-  } else send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, now, now));
+  } else {
+    send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, now, now, label));
+  }
 }
 
 /** One publish attempt on the producer's FIFO link to the broker. */
@@ -68,8 +73,8 @@ function attempt(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
   rec.attempts++;
   rec.inFlight++;
   cx.after(p.confirmTimeoutUs, Task.confirmTimeout, p.index, rec.attempts, rec.seq);
-  const s = newMessage(st, cx, p.index, rec.seq, rec.key, rec.size, rec.publishUs, rec.publishUs);
-  send(st, cx, p, s);
+  const { seq, key, size, publishUs, label } = rec;
+  send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, publishUs, publishUs, label));
 }
 
 export function confirmAtProducer(

@@ -48,7 +48,8 @@ function emitOnward(st: State, cx: Ctx, s: number, inst: InstanceRt, c: Consumer
   for (let i = 0; i < c.emitChannels.length; i++) {
     const pr = c.emitProbabilities[i];
     if (pr < 1 && inst.rngEmit.nextFloat() >= pr) continue;
-    const x = newMessage(st, cx, c.sender, ++c.emitSeq, m.key[s], m.size[s], now, m.originUs[s]);
+    const seq = ++c.emitSeq;
+    const x = newMessage(st, cx, c.sender, seq, m.key[s], m.size[s], now, m.originUs[s], c.label);
     cx.emit(Ev.published, x, c.sender, 0);
     if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.atBroker, x, c.emitChannels[i], 0);
     else {

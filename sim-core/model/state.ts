@@ -17,6 +17,7 @@ import type { GroupRt, LogRt } from './log-state';
 import { compileFaults } from './faults';
 import type { CompiledFault } from './faults';
 import { Gauges } from './gauges';
+import { Router, routesByLabel } from './routing';
 
 export class State {
   readonly msgs = new MessageStore();
@@ -30,6 +31,12 @@ export class State {
   readonly logByChannel: Array<LogRt | undefined>;
   /** Channels of kind direct: calls that never touch the broker. */
   readonly directChannel: boolean[];
+  /** Content-based routing (exchanges, filtered topics), or null if no channel routes by label. */
+  readonly router: Router | null;
+  /** Per channel: a publish to it is routed by its label (exchange, filtered topic). */
+  readonly routedChannel: boolean[];
+  /** Per channel of kind exchange: whether it is one (its publishes are counted routed). */
+  readonly exchangeChannel: boolean[];
   readonly faults: CompiledFault[];
   readonly gauges: Gauges;
   readonly warmupUs: number;
@@ -111,6 +118,21 @@ export class State {
     this.groups = lt.groups;
     this.logByChannel = lt.logByChannel;
     this.directChannel = s.channels.map((c) => c.kind === 'direct');
+    this.routedChannel = s.channels.map(routesByLabel);
+    this.exchangeChannel = s.channels.map((c) => c.kind === 'exchange');
+    this.router = this.routedChannel.some(Boolean)
+      ? new Router(
+          s,
+          topo.channelIndex,
+          topo.channelTargets,
+          s.channels.map((_, ci) => this.logByChannel[ci]?.index ?? -1),
+        )
+      : null;
+    if (this.router !== null) {
+      const router = this.router;
+      s.producers.forEach((def, i) => this.producers[i].routeBy(router, def, seed));
+      s.consumers.forEach((def, i) => (this.consumers[i].label = router.intern(def.id, null)));
+    }
     this.faults = compileFaults(s, topo);
     this.gauges = new Gauges(this.queues.length, this.instances.length, this.warmupUs);
     this.hop = compileDurationUs(s.network.latency);

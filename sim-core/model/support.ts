@@ -18,12 +18,22 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   const errors: ValidationError[] = [];
   const no = (path: string, what: string) => errors.push({ path, message: `${what} ${LATER}` });
   s.producers.forEach((p, i) => {
-    const target = s.channels.find((ch) => ch.id === p.to);
-    if (p.confirm !== null && target?.kind === 'log')
-      no(`producers[${i}].confirm`, 'publisher confirms to a log');
+    if (p.confirm !== null && reachesLog(s, p.to, new Set()))
+      no(`producers[${i}].confirm`, 'publisher confirms to a log (or an exchange bound to one)');
   });
   errors.push(...endlessRunProblems(s));
   return errors;
+}
+
+/** Whether a publish to this channel can end up in a log (through exchanges' bindings). */
+function reachesLog(s: Scenario, id: string, seen: Set<string>): boolean {
+  const ch = s.channels.find((c) => c.id === id);
+  if (ch === undefined || seen.has(id)) return false;
+  seen.add(id);
+  if (ch.kind === 'log') return true;
+  if (ch.kind !== 'exchange') return false;
+  const next = [...ch.bindings.map((b) => b.to), ...(ch.alternate === null ? [] : [ch.alternate])];
+  return next.some((to) => reachesLog(s, to, seen));
 }
 
 /** A drained run with no duration needs every producer to stop by itself. */

@@ -186,6 +186,58 @@ class EmpiricalSampler implements Sampler {
   }
 }
 
+/**
+ * Picks an index with the given relative weights (null: all equal, one integer draw as
+ * `empirical` makes), by one uniform draw and a search of the cumulative weights.
+ */
+export class WeightedPick {
+  private readonly cumulative: Float64Array | null;
+  constructor(
+    readonly size: number,
+    weights: readonly number[] | null,
+  ) {
+    if (weights === null || weights.every((w) => w === weights[0])) {
+      this.cumulative = null;
+      return;
+    }
+    this.cumulative = new Float64Array(size);
+    let total = 0;
+    weights.forEach((w, i) => (this.cumulative![i] = total += w));
+  }
+  pick(rng: Rng): number {
+    const c = this.cumulative;
+    if (c === null) return rng.nextInt(this.size);
+    const u = rng.nextFloat() * c[c.length - 1];
+    let lo = 0;
+    let hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (c[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+class ChoiceSampler implements Sampler {
+  readonly mean: number;
+  readonly secondMoment: number;
+  private readonly pickIndex: WeightedPick;
+  constructor(
+    private readonly values: readonly number[],
+    weights: readonly number[] | null,
+  ) {
+    this.pickIndex = new WeightedPick(values.length, weights);
+    const w = weights ?? values.map(() => 1);
+    const total = w.reduce((a, b) => a + b, 0);
+    this.mean = values.reduce((a, v, i) => a + (v * w[i]) / total, 0);
+    this.secondMoment = values.reduce((a, v, i) => a + (v * v * w[i]) / total, 0);
+  }
+  sample(rng: Rng): number {
+    return this.values[this.pickIndex.pick(rng)];
+  }
+}
+
 function check(ok: boolean, d: Dist, rule: string): void {
   if (!ok) throw new RangeError(`${d.kind} distribution: ${rule} (got ${JSON.stringify(d)})`);
 }
@@ -233,6 +285,9 @@ export function compileDist(d: Dist): Sampler {
     case 'empirical':
       check(d.values.length > 0 && d.values.every(Number.isFinite), d, 'need finite values');
       return new EmpiricalSampler(d.values);
+    case 'choice':
+      check(d.values.length > 0 && d.values.every(Number.isFinite), d, 'need finite values');
+      return new ChoiceSampler(d.values, d.weights);
   }
 }
 
@@ -244,10 +299,10 @@ export interface DurationSampler {
   readonly isZero: boolean;
 }
 
-/** Samples in ms, rounded once to integer µs: the engine's clock never sees a fraction. */
 /** 10^15 µs (about 31 years): the longest duration a scenario may name (MAX_DURATION_MS). */
 const MAX_SAMPLE_US = 1e15;
 
+/** Samples in ms, rounded once to integer µs: the engine's clock never sees a fraction. */
 class MicrosecondSampler implements DurationSampler {
   constructor(
     private readonly ms: Sampler,

@@ -7,6 +7,7 @@ export {
   compileDist,
   compileDurationUs,
   truncatedNormalMoments,
+  WeightedPick,
   type DurationSampler,
   type Sampler,
 } from './distributions';

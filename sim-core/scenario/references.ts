@@ -38,6 +38,7 @@ export function checkReferences(s: Out, raw: unknown, p: Problems): void {
   list(s.channels).forEach((channel, i) => {
     if (isObj(channel)) checkChannel(channel, i, index, p);
   });
+  if (index.known.has('channels')) checkExchangeCycles(s, index, p);
   list(s.consumers).forEach((consumer, i) => {
     if (isObj(consumer)) checkConsumer(consumer, i, raw, index, p);
     if (isObj(consumer) && typeof consumer.group === 'string') index.groups.add(consumer.group);
@@ -124,7 +125,70 @@ function channelRef(value: unknown, at: Seg[], index: Index, p: Problems): Out |
   return undefined;
 }
 
+/** A topic pattern: `.`-separated words, none empty (`a..b`, a leading or trailing dot). */
+function checkPattern(pattern: unknown, at: Seg[], p: Problems): void {
+  if (typeof pattern !== 'string' || pattern === '') return;
+  if (pattern.split('.').some((w) => w === ''))
+    p.add(at, `${show(pattern)} has an empty word: words are separated by single dots`);
+}
+
+function checkExchange(x: Out, i: number, index: Index, p: Problems): void {
+  const at = (...more: Seg[]): Seg[] => ['channels', i, ...more];
+  list(x.bindings).forEach((b, j) => {
+    if (!isObj(b)) return;
+    const here = (field: string) => at('bindings', j, field);
+    const target = channelRef(b.to, here('to'), index, p);
+    if (target?.kind === 'direct')
+      p.add(
+        here('to'),
+        `cannot bind direct channel ${show(b.to)}: bind a queue, topic, log or exchange`,
+      );
+    if (x.type === 'direct' || x.type === 'topic') {
+      if (b.key === null) p.add(here('key'), `is required by a ${String(x.type)} exchange`);
+      if (x.type === 'topic') checkPattern(b.key, here('key'), p);
+      if (b.headers !== null)
+        p.add(here('headers'), `only for a headers exchange (this one is ${String(x.type)})`);
+    } else if (x.type === 'fanout') {
+      if (b.key !== null) p.add(here('key'), 'a fanout exchange ignores keys: remove it');
+      if (b.headers !== null)
+        p.add(here('headers'), 'only for a headers exchange (this one is fanout)');
+    } else {
+      if (b.headers === null) p.add(here('headers'), 'is required by a headers exchange');
+      if (b.key !== null)
+        p.add(here('key'), 'a headers exchange matches headers, not keys: remove it');
+    }
+  });
+  if (x.alternate !== null) {
+    const alt = channelRef(x.alternate, at('alternate'), index, p);
+    if (alt?.kind === 'direct') p.add(at('alternate'), 'must be a queue, topic, log or exchange');
+    else if (x.alternate === x.id) p.add(at('alternate'), 'cannot be the exchange itself');
+  }
+}
+
+/** Exchanges that route into themselves through bindings or alternates: every cycle, once. */
+function checkExchangeCycles(s: Out, index: Index, p: Problems): void {
+  const next = (x: Out): string[] =>
+    [...list(x.bindings).map((b) => (isObj(b) ? b.to : null)), x.alternate].filter(
+      (to): to is string => typeof to === 'string' && index.channels.get(to)?.kind === 'exchange',
+    );
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'open') {
+      const cycle = [...path.slice(path.indexOf(id)), id].join(' → ');
+      const at = list(s.channels).findIndex((c) => isObj(c) && c.id === id);
+      p.add(['channels', at], `exchange cycle: ${cycle} (a message would be routed for ever)`);
+      return;
+    }
+    state.set(id, 'open');
+    for (const to of next(index.channels.get(id)!)) visit(to, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const [id, ch] of index.channels) if (ch.kind === 'exchange') visit(id, []);
+}
+
 function checkChannel(channel: Out, i: number, index: Index, p: Problems): void {
+  if (channel.kind === 'exchange') return checkExchange(channel, i, index, p);
   if (channel.kind === 'queue') {
     checkDeadLetter(channel.deadLetter, ['channels', i, 'deadLetter'], channel.id, index, p);
   }
@@ -141,6 +205,11 @@ function checkChannel(channel: Out, i: number, index: Index, p: Problems): void 
       } else seen.set(sub.id, j);
     }
     checkDeadLetter(sub.deadLetter, [...at, 'deadLetter'], channel.id, index, p);
+    if (isObj(sub.filter)) {
+      checkPattern(sub.filter.key, [...at, 'filter', 'key'], p);
+      if (sub.filter.key === null && sub.filter.headers === null)
+        p.add([...at, 'filter'], 'needs a key pattern or headers (or remove it: all messages)');
+    }
   });
 }
 
@@ -171,6 +240,10 @@ function resolveFrom(from: unknown, at: Seg[], index: Index, p: Problems): strin
     const example =
       names.list.length > 0 ? `, e.g. "${names.list[0]}"` : ` (add one to channel "${from}")`;
     p.add(at, `"${from}" is a topic: consume from one of its subscriptions${example}`);
+    return undefined;
+  }
+  if (slash < 0 && channel.kind === 'exchange') {
+    p.add(at, `"${from}" is an exchange: consume from a queue bound to it`);
     return undefined;
   }
   if (slash < 0) return String(channel.kind);

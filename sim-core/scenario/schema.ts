@@ -49,8 +49,9 @@ function toSchema(node: Node, defs: Defs): Schema {
 }
 
 function withAliases(node: Node, schema: Schema): Schema {
-  if (!node.aliases?.length) return compact({ description: node.desc, ...schema });
-  const shorthands = node.aliases.map((alias) => ({ const: alias.raw }));
+  const shorthands: Schema[] = (node.aliases ?? []).map((alias) => ({ const: alias.raw }));
+  if (node.stringAs) shorthands.push({ type: 'string' });
+  if (shorthands.length === 0) return compact({ description: node.desc, ...schema });
   return compact({ description: node.desc, anyOf: [...shorthands, schema] });
 }
 

@@ -15,6 +15,8 @@ interface Base {
   defName?: string;
   /** Literal shorthands replaced by a longer form before validation (`true` → `{}`). */
   aliases?: ReadonlyArray<{ raw: unknown; as: unknown }>;
+  /** Any string is shorthand for an object: `"a.b"` → `{...with, [field]: "a.b"}`. */
+  stringAs?: { field: string; with: Record<string, unknown> };
 }
 
 export interface StringNode extends Base {
@@ -108,6 +110,8 @@ export interface MapNode extends Base {
   minEntries?: number;
   /** Description of every value (JSON Schema `additionalProperties.description`). */
   valueDesc: string;
+  /** Rules on the values; runs when the map itself is valid. */
+  check?: (out: Out, report: Report) => void;
 }
 
 export type Node =

@@ -20,6 +20,7 @@ import {
   tuple,
   type ArrayNode,
   type Field,
+  type Node,
   type ObjectNode,
   type TaggedNode,
 } from './spec-nodes';
@@ -46,6 +47,60 @@ const minMax: ObjectNode['check'] = (o, report) => {
 const medianP99: ObjectNode['check'] = (o, report) => {
   if ((o.p99 as number) <= (o.median as number)) report('p99', 'must be greater than median');
 };
+
+/** Weights of a choice: one per value, not all zero. */
+const choiceWeights: ObjectNode['check'] = (o, report) => {
+  const values = o.values as unknown[];
+  const weights = o.weights as number[] | null;
+  if (weights === null) return;
+  if (weights.length !== values.length)
+    report('weights', `must have one weight per value (${values.length}, got ${weights.length})`);
+  else if (!weights.some((w) => w > 0)) report('weights', 'must not all be 0');
+};
+
+/** `{kind: choice, values, weights}`: one of the values, drawn with the given weights. */
+function choiceOf(value: Node, what: string): ObjectNode {
+  return obj(
+    {
+      values: req(arr(value, { minItems: 1 }), `${what}: the values to choose from.`),
+      weights: opt(
+        nullable(arr(num({ min: 0 }))),
+        null,
+        'Relative weight of each value (null: equal).',
+      ),
+    },
+    { check: choiceWeights },
+  );
+}
+
+/** Header values a message may carry. */
+const headerValue: ObjectNode['check'] = (o, report) => {
+  for (const [name, v] of Object.entries(o)) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      report(name, `must be a string, number or boolean (got ${JSON.stringify(v)})`);
+  }
+};
+const headers = map('A header value: a string, number or boolean.', {
+  minEntries: 1,
+  check: headerValue,
+});
+
+/** A message label drawn per message: a routing key, or headers. */
+function labelDist(value: Node, what: string, defName: string): TaggedNode {
+  return tagged(
+    'kind',
+    {
+      constant: obj({ value: req(value, `${what}: every message gets this.`) }),
+      choice: choiceOf(value, what),
+    },
+    { defName, desc: `${what}: a constant or {kind: choice, values, weights}.` },
+  );
+}
+const routingKeyDist: TaggedNode = {
+  ...labelDist(str(), 'Routing key', 'routingKey'),
+  stringAs: { field: 'value', with: { kind: 'constant' } },
+};
+const headersDist = labelDist(headers, 'Headers', 'headers');
 
 /** Distributions; durations (ms or unit strings) when `durations`, else plain numbers (bytes). */
 function distribution(durations: boolean): TaggedNode {
@@ -85,6 +140,7 @@ function distribution(durations: boolean): TaggedNode {
       empirical: obj({
         values: req(arr(value, { minItems: 1 }), `${unit}: draws pick one uniformly.`),
       }),
+      choice: choiceOf(value, unit),
     },
     {
       defName: durations ? 'durationDistribution' : 'sizeDistribution',
@@ -196,6 +252,16 @@ const producer = obj(
     to: req(ref, 'The channel to publish to (a channel id, not a subscription).'),
     rate: req(rate, 'The arrival process.'),
     count: opt(nullable(int(1)), null, 'Stop after publishing this many messages (null: no cap).'),
+    routingKey: opt(
+      nullable(routingKeyDist),
+      null,
+      'Routing key of each message, for exchanges and subscription filters (default: the producer id).',
+    ),
+    headers: opt(
+      nullable(headersDist),
+      null,
+      'Headers of each message (headers exchanges, filters).',
+    ),
     start: opt(anyDur, 0, 'When to start publishing.'),
     stop: opt(nullable(anyDur), null, 'When to stop publishing (> start; null: never).'),
     keys: opt(keys, { kind: 'none' }, 'Ordering/partition keys.'),
@@ -254,9 +320,43 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
   ),
 };
 
+const filterHeaders = map('A header value, or a list of values meaning "any of".', {
+  minEntries: 1,
+});
+const filter = obj(
+  {
+    key: opt(
+      nullable(str()),
+      null,
+      'A topic pattern the routing key must match (* one word, # any).',
+    ),
+    headers: opt(
+      nullable(filterHeaders),
+      null,
+      'Each header must equal the value (or one of a list).',
+    ),
+  },
+  { desc: 'Only messages that match get a copy (SNS filter policy, Pub/Sub filter).' },
+);
+
+const binding = obj(
+  {
+    to: req(ref, 'A queue, topic, log or another exchange.'),
+    key: opt(
+      nullable(str()),
+      null,
+      'direct: the routing key; topic: a pattern (* one word, # any).',
+    ),
+    headers: opt(nullable(headers), null, 'headers exchange: the headers to match.'),
+    match: opt(oneOf(['all', 'any']), 'all', 'headers exchange: match all (default) or any.'),
+  },
+  { desc: 'An exchange binding.' },
+);
+
 const subscription = obj(
   {
     id: req(id, 'Subscription id, unique within its topic; consumers use "topic/id".'),
+    filter: opt(nullable(filter), null, 'Only matching messages get a copy (null: all).'),
     ...QUEUE_OPTIONS,
   },
   { desc: 'A topic subscription: its own copy of every message, with queue options.' },
@@ -279,8 +379,20 @@ const channel = tagged(
       id: req(id, 'Channel id.'),
       timeout: opt(anyDur, 0, 'A call waits this long for a free consumer instance, then fails.'),
     }),
+    exchange: obj({
+      id: req(id, 'Channel id.'),
+      type: req(oneOf(['direct', 'topic', 'fanout', 'headers']), 'How bindings match messages.'),
+      bindings: opt(arr(binding), [], 'Where matching messages go.'),
+      alternate: opt(
+        nullable(ref),
+        null,
+        'Where messages that match no binding go (null: they are unroutable).',
+      ),
+    }),
   },
-  { desc: 'A channel: queue (point-to-point), topic (pub/sub), log (Kafka-like) or direct (RPC).' },
+  {
+    desc: 'A channel: queue (point-to-point), topic (pub/sub), log (Kafka-like), direct (RPC) or exchange (routing).',
+  },
 );
 
 const commit = tagged(

@@ -10,7 +10,15 @@ export type Dist =
   | { kind: 'normal'; mean: number; stddev: number }
   | { kind: 'lognormal'; median: number; p99: number }
   | { kind: 'pareto'; min: number; alpha: number }
-  | { kind: 'empirical'; values: number[] };
+  | { kind: 'empirical'; values: number[] }
+  | { kind: 'choice'; values: number[]; weights: number[] | null };
+
+/** A message's headers: string, number or boolean values. */
+export type Headers = Record<string, string | number | boolean>;
+
+/** A label drawn per message (routing key, headers): a constant or a weighted choice. */
+export type LabelDist<T> =
+  { kind: 'constant'; value: T } | { kind: 'choice'; values: T[]; weights: number[] | null };
 
 /** An arrival process. Rates are per second of simulated time; times in ms. */
 export type Rate =
@@ -46,6 +54,8 @@ export interface Producer {
   count: number | null;
   start: number;
   stop: number | null;
+  routingKey: LabelDist<string> | null;
+  headers: LabelDist<Headers> | null;
   keys: Keys;
   size: Dist;
   confirm: Confirm | null;
@@ -71,8 +81,15 @@ export interface QueueChannel extends QueueOptions {
   kind: 'queue';
 }
 
+/** A topic subscription's filter: a key pattern, and headers each equal to one of its values. */
+export interface SubscriptionFilter {
+  key: string | null;
+  headers: Record<string, string | number | boolean | Array<string | number | boolean>> | null;
+}
+
 export interface Subscription extends QueueOptions {
   id: string;
+  filter: SubscriptionFilter | null;
 }
 
 export interface TopicChannel {
@@ -94,7 +111,22 @@ export interface DirectChannel {
   timeout: number;
 }
 
-export type Channel = QueueChannel | TopicChannel | LogChannel | DirectChannel;
+export interface Binding {
+  to: string;
+  key: string | null;
+  headers: Headers | null;
+  match: 'all' | 'any';
+}
+
+export interface ExchangeChannel {
+  id: string;
+  kind: 'exchange';
+  type: 'direct' | 'topic' | 'fanout' | 'headers';
+  bindings: Binding[];
+  alternate: string | null;
+}
+
+export type Channel = QueueChannel | TopicChannel | LogChannel | DirectChannel | ExchangeChannel;
 
 export interface Crashes {
   mtbf: number;

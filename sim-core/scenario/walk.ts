@@ -31,7 +31,10 @@ function fail(p: Problems, loc: Loc, message: string): typeof BAD {
 
 /** Validates raw against node; returns the normalized value, or BAD (objects: partial values). */
 export function walk(node: Node, raw: unknown, loc: Loc, p: Problems): unknown {
-  const value = node.aliases?.find((a) => a.raw === raw)?.as ?? raw;
+  const value =
+    typeof raw === 'string' && node.stringAs
+      ? { ...node.stringAs.with, [node.stringAs.field]: raw }
+      : (node.aliases?.find((a) => a.raw === raw)?.as ?? raw);
   switch (node.t) {
     case 'string':
       return walkString(node, value, loc, p);
@@ -329,5 +332,8 @@ function walkMap(node: MapNode, raw: unknown, loc: Loc, p: Problems): unknown {
       configurable: true,
     });
   }
+  node.check?.(out, (rel, message) =>
+    p.add([...steps(loc), ...(Array.isArray(rel) ? rel : [rel])], message),
+  );
   return out;
 }

@@ -7,9 +7,16 @@ export interface Shared {
   seed: number | null;
 }
 
-async function pipe(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
-  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
-  return new Uint8Array(await new Response(out).arrayBuffer());
+/** A stream of the bytes (Response: in browsers and Node alike, for the unit tests). */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new Response(bytes as unknown as ArrayBuffer).body!;
+}
+
+/** DOM and Node type the (de)compression streams differently; both are byte transforms. */
+type Bytes = TransformStream<Uint8Array, Uint8Array>;
+
+async function pipe(bytes: Uint8Array, stream: Bytes): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(streamOf(bytes).pipeThrough(stream)).arrayBuffer());
 }
 
 function toBase64Url(bytes: Uint8Array): string {
@@ -41,9 +48,9 @@ function megabytes(n: number): string {
 
 /** Inflates, stopping with a ShareError as soon as the output passes `cap` bytes. */
 async function inflateCapped(bytes: Uint8Array, cap: number): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate-raw'));
+  const stream = streamOf(bytes).pipeThrough(
+    new DecompressionStream('deflate-raw') as unknown as Bytes,
+  );
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -71,7 +78,7 @@ async function inflateCapped(bytes: Uint8Array, cap: number): Promise<Uint8Array
 export async function shareFragment(shared: Shared): Promise<string> {
   const deflated = await pipe(
     new TextEncoder().encode(shared.text),
-    new CompressionStream('deflate-raw'),
+    new CompressionStream('deflate-raw') as unknown as Bytes,
   );
   const params = new URLSearchParams();
   params.set('scenario', toBase64Url(deflated));
@@ -111,17 +118,4 @@ export async function readFragment(hash: string): Promise<Shared | null> {
     fileName: params.get('name') ?? 'shared.yaml',
     seed: seed !== null && /^\d+$/.test(seed) ? Number(seed) : null,
   };
-}
-
-/** Saves a text or blob as a download. */
-export function download(name: string, data: string | Blob, type = 'text/plain'): void {
-  const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

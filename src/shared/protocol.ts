@@ -21,7 +21,7 @@ export interface TopologyModel {
   producers: Array<{ id: string; channel: number }>;
   channels: Array<{
     id: string;
-    kind: 'queue' | 'topic' | 'log' | 'direct';
+    kind: 'queue' | 'topic' | 'log' | 'direct' | 'exchange';
     /** Internal queues: the queue itself, or one per topic subscription, or one per log group. */
     queues: number[];
     partitions: number;

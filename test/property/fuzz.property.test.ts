@@ -220,5 +220,6 @@ describe('fuzzing the examples', () => {
       const b = runCase(raw, c.seed);
       expect(b !== 'refused' && b.traceHash, why).toBe(a.traceHash);
     },
+    process.env.BROKERLAB_DEEP ? 3_600_000 : 120_000,
   );
 });

@@ -2,7 +2,13 @@
 // observed through the event stream, asserting what a user of each option relies on.
 
 import { describe, expect, it } from 'vitest';
-import { ALL_EVENTS, Simulation, eventName, validateScenario } from '../../sim-core/index';
+import {
+  ALL_EVENTS,
+  Simulation,
+  eventName,
+  validateScenario,
+  queueReport,
+} from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
 
 /** An observed event: time in ms, message id, where (instance, queue or producer name). */
@@ -37,7 +43,7 @@ function run(raw: object, seed?: number): { r: Report; ev: Seen[] } {
           let at = '';
           if (where >= 0 && AT_INSTANCE.has(name)) at = n.instances[where];
           else if (where >= 0 && AT_SENDER.has(name)) at = n.senders[where];
-          else if (where >= 0 && name !== 'unrouted') at = n.queues[where];
+          else if (where >= 0 && name !== 'unroutable') at = n.queues[where];
           const message = e.sender >= 0;
           const id = message ? `${n.senders[e.sender]}:${e.seq}` : '';
           const inst = message && e.instance >= 0 ? n.instances[e.instance] : '';
@@ -157,7 +163,7 @@ describe('queue option ttl', () => {
     const raw = queue({ ttl: 50, deadLetter: 'dlq' }, { service: constant(40) }, zeros(3));
     raw.channels.push({ id: 'dlq', kind: 'queue' });
     const { r } = run(raw);
-    expect(r.channels.dlq.enqueued).toBe(1);
+    expect(queueReport(r, 'dlq').enqueued).toBe(1);
     expect(r.totals).toMatchObject({ expired: 1, deadLettered: 0, enqueued: 3 });
   });
 });
@@ -168,7 +174,7 @@ describe('queue options maxLength and overflow', () => {
     const { r, ev } = run(queue({ maxLength: 2 }, {}, zeros(5)));
     expect(of(ev, 'dropped').map((e) => e.id)).toEqual(['p:2', 'p:3']);
     expect(of(ev, 'processed').map((e) => e.id)).toEqual(['p:1', 'p:4', 'p:5']);
-    expect(r.channels.q.depthMax).toBe(3); // 2 ready + 1 unacked
+    expect(queueReport(r, 'q').depthMax).toBe(3); // 2 ready + 1 unacked
     expect(r.totals).toMatchObject({ dropped: 2, rejected: 0 });
   });
 
@@ -250,12 +256,12 @@ describe('topics', () => {
     expect(r.totals).toMatchObject({ published: 5, enqueued: 10, processed: 5, deadLettered: 5 });
   });
 
-  it('drops publishes to a topic with no subscriptions and counts them unrouted', () => {
+  it('drops publishes to a topic with no subscriptions and counts them unroutable', () => {
     const { r } = run({
       producers: [{ ...zeros(3), to: 't' }],
       channels: [{ id: 't', kind: 'topic' }],
     });
-    expect(r.totals).toMatchObject({ published: 3, unrouted: 3, enqueued: 0, lost: 0 });
+    expect(r.totals).toMatchObject({ published: 3, unroutable: 3, enqueued: 0, lost: 0 });
     expect(r.checks.conservation).toBe(true);
   });
 });

@@ -128,6 +128,8 @@ describe('valid scenarios', () => {
           to: 'q',
           rate: { kind: 'poisson', perSecond: 10 },
           count: null,
+          routingKey: null,
+          headers: null,
           start: 0,
           stop: null,
           keys: { kind: 'none' },
@@ -458,7 +460,7 @@ const RULES: Array<[string, (s: Loose) => void, string, string | RegExp]> = [
     'a missing channel kind',
     (s) => delete s.channels[0].kind,
     'channels[0].kind',
-    'is required (one of: queue, topic, log, direct)',
+    'is required (one of: queue, topic, log, direct, exchange)',
   ],
   [
     'a queue option on a log',
