@@ -43,6 +43,7 @@ export function reportTable(r: Report): string {
       ['expired', t.expired],
       ['dropped', t.dropped],
       ['rejected', t.rejected],
+      ['unroutable', t.unroutable],
       ['publish failed', t.publishFailed],
       ['duplicates enqueued', t.duplicatesEnqueued],
       ['deduplicated', t.deduplicated],

@@ -94,6 +94,14 @@ export const COUNTERS: CounterDef[] = [
     optional: true,
   },
   {
+    key: 'unroutable',
+    label: 'Unroutable',
+    explain:
+      'Unroutable: publishes that matched no binding, subscription filter or subscription, so no queue received them.',
+    marker: STATE_COLOURS.dropped,
+    optional: true,
+  },
+  {
     key: 'rejected',
     label: 'Rejected',
     explain:

@@ -24,6 +24,12 @@ export interface TopologyModel {
     kind: 'queue' | 'topic' | 'log' | 'direct' | 'exchange';
     /** Internal queues: the queue itself, or one per topic subscription, or one per log group. */
     queues: number[];
+    /** An exchange's bindings (channel index, and the key or headers shown on the edge). */
+    bindings: Array<{ to: number; label: string }>;
+    /** An exchange's alternate channel, or −1. */
+    alternate: number;
+    /** An exchange's type (direct, topic, fanout, headers), else ''. */
+    exchangeType: string;
     partitions: number;
     /** Channel a dead-lettered copy goes to, per internal queue (-1 none). */
     deadLetter: number[];

@@ -35,6 +35,10 @@ export class FlowAnimator implements EventSink {
   private readonly colour: Uint8Array;
   private readonly sender: Int32Array;
   private readonly seq: Int32Array;
+  /** The last exchange that routed a message, and that message: its copies fly from there. */
+  private routedFrom = -1;
+  private routedSender = -1;
+  private routedSeq = -1;
   private readonly free: Int32Array;
   private freeCount: number;
   private readonly alive: Uint8Array;
@@ -132,6 +136,22 @@ export class FlowAnimator implements EventSink {
             );
           break;
         }
+        case Ev.routed:
+          this.routedFrom = where;
+          this.routedSender = ev.sender[i];
+          this.routedSeq = ev.seq[i];
+          break;
+        case Ev.enqueued: {
+          // The copies an exchange routed fly from it to their queues (same message, same instant).
+          const x = this.routedFrom;
+          if (x < 0 || ev.sender[i] !== this.routedSender || ev.seq[i] !== this.routedSeq) break;
+          const q = L.queues[where];
+          if (q && L.channels[x]) this.spawnEdge(L.channels[x], q, FIRST, ev, i);
+          break;
+        }
+        case Ev.unroutable:
+          if (L.channels[where]) this.spawnOut(L.channels[where], DROPPED, ev, i, -1);
+          break;
         case Ev.reprocessed:
           if (L.instances[where]) this.spawnOut(L.instances[where], DUPLICATE, ev, i, 0);
           break;

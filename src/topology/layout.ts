@@ -27,7 +27,13 @@ export interface Layout {
   partitions: Box[];
   /** The broker frame around the channels. */
   broker: Box;
-  edges: Array<{ from: Box; to: Box; kind: 'publish' | 'deliver' | 'deadLetter' | 'emit' }>;
+  edges: Array<{
+    from: Box;
+    to: Box;
+    kind: 'publish' | 'deliver' | 'deadLetter' | 'emit' | 'bind';
+    /** A binding's key or headers, drawn on the edge. */
+    label?: string;
+  }>;
 }
 
 const PAD = 16;
@@ -41,8 +47,12 @@ const GAP = 14;
 /** Room for a log group's name above its partition lanes. */
 const GROUP_LABEL = 13;
 
+/** An exchange's box: its name and type, no tubes. */
+const EXCHANGE_H = 40;
+
 function channelHeight(m: TopologyModel, c: number): number {
   const ch = m.channels[c];
+  if (ch.kind === 'exchange') return EXCHANGE_H;
   if (ch.kind === 'log') {
     const lanes = Math.min(ch.partitions, 12);
     return HEADER + ch.queues.length * (GROUP_LABEL + lanes * LANE_H + 8) + 6;
@@ -73,6 +83,9 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
     });
     m.channels.forEach((ch, ci) => {
       for (const d of ch.deadLetter) if (d >= 0) raise(chCol, d, chCol[ci] + 1);
+      // An exchange stands left of what it routes to.
+      for (const b of ch.bindings) if (b.to >= 0) raise(chCol, b.to, chCol[ci] + 1);
+      if (ch.alternate >= 0) raise(chCol, ch.alternate, chCol[ci] + 1);
     });
     if (!changed) break;
   }
@@ -113,7 +126,11 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
         (c, ci) => c.emits.includes(it.index) && ys.push(cy(placed.get(key('consumer', ci)))),
       );
       m.channels.forEach(
-        (c, ci) => c.deadLetter.includes(it.index) && ys.push(cy(placed.get(key('channel', ci)))),
+        (c, ci) =>
+          (c.deadLetter.includes(it.index) ||
+            c.alternate === it.index ||
+            c.bindings.some((b) => b.to === it.index)) &&
+          ys.push(cy(placed.get(key('channel', ci)))),
       );
     } else if (it.kind === 'consumer') {
       const ch = m.queues[m.consumers[it.index].queue]?.channel ?? -1;
@@ -186,6 +203,18 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
       if (d >= 0) edges.push({ from: queues[ch.queues[k]], to: channels[d], kind: 'deadLetter' });
     }),
   );
+  m.channels.forEach((ch, ci) => {
+    for (const b of ch.bindings)
+      if (b.to >= 0)
+        edges.push({ from: channels[ci], to: channels[b.to], kind: 'bind', label: b.label });
+    if (ch.alternate >= 0)
+      edges.push({
+        from: channels[ci],
+        to: channels[ch.alternate],
+        kind: 'bind',
+        label: 'alternate',
+      });
+  });
   const chBoxes = channels.length > 0 ? channels : [{ x: width / 2, y: height / 2, w: 0, h: 0 }];
   const bx0 = Math.min(...chBoxes.map((b) => b.x)) - 8;
   const by0 = Math.min(...chBoxes.map((b) => b.y)) - 20;

@@ -65,6 +65,18 @@ export function drawScene(
     curve(ctx, e.from, e.to);
   }
   ctx.setLineDash([]);
+  // Binding keys just before the box they lead to (where the edges fan apart), on a patch of
+  // the background so they read over the edges.
+  for (const e of L.edges) {
+    if (e.kind !== 'bind' || !e.label) continue;
+    ctx.font = SMALL;
+    const w = Math.min(ctx.measureText(e.label).width, 100) + 8;
+    const x = e.to.x - 4 - w / 2;
+    const y = e.to.y + e.to.h / 2 - 9;
+    ctx.fillStyle = th.bg;
+    ctx.fillRect(x - w / 2, y - 7, w, 14);
+    label(ctx, e.label, x, y, th.muted, SMALL, 100, 'center');
+  }
   // The broker: a bar above the channels; click it to crash the broker.
   const b = L.broker;
   const up = s?.brokerUp ?? true;
@@ -97,6 +109,11 @@ export function drawScene(
   m.channels.forEach((ch, ci) => {
     const box = L.channels[ci];
     card(ctx, box, th, th.border);
+    if (ch.kind === 'exchange') {
+      label(ctx, ch.id, box.x + 8, box.y + 13, th.text, FONT, box.w - 16);
+      label(ctx, `${ch.exchangeType} exchange`, box.x + 8, box.y + 29, th.muted, SMALL, box.w - 16);
+      return;
+    }
     label(ctx, `${ch.id}`, box.x + 8, box.y + 11, th.text, FONT, box.w - 60);
     label(ctx, ch.kind, box.x + box.w - 8, box.y + 11, th.muted, SMALL, 50, 'right');
     if (ch.kind === 'log') return;

@@ -20,10 +20,26 @@ export function topologyModel(e: State, durationUs: number): TopologyModel {
       ch.subscriptions.forEach((sub, k) => queueLabel.set(queues[k], sub.id));
     if (ch.kind === 'log')
       e.groups.filter((g) => g.log.channel === ci).forEach((g) => queueLabel.set(g.target, g.name));
+    const index = (id: string) => s.channels.findIndex((c) => c.id === id);
     return {
       id: ch.id,
       kind: ch.kind,
       queues,
+      bindings:
+        ch.kind === 'exchange'
+          ? ch.bindings.map((b) => ({
+              to: index(b.to),
+              label:
+                b.key ??
+                (b.headers === null
+                  ? ''
+                  : Object.entries(b.headers)
+                      .map(([k, v]) => `${k}=${String(v)}`)
+                      .join(b.match === 'any' ? ' | ' : ', ')),
+            }))
+          : [],
+      alternate: ch.kind === 'exchange' && ch.alternate !== null ? index(ch.alternate) : -1,
+      exchangeType: ch.kind === 'exchange' ? ch.type : '',
       partitions: ch.kind === 'log' ? ch.partitions : 0,
       deadLetter: queues.map((q) => e.queues[q].deadLetterChannel),
     };

@@ -112,6 +112,20 @@ describe('lessons show what they teach', () => {
     expect(t.lost).toBe(0);
   });
 
+  it('a topic exchange routes by pattern: one key in ten is unroutable, new orders go to two queues', () => {
+    const r = lesson('exchange-routing');
+    const share = r.totals.unroutable / r.totals.published;
+    expect(share).toBeGreaterThan(0.08);
+    expect(share).toBeLessThan(0.12);
+    expect(r.channels.shop).toEqual({
+      routed: r.totals.published - r.totals.unroutable,
+      unroutable: r.totals.unroutable,
+    });
+    // order.eu.new and order.us.new (6 in 10) also go to audit, as *.*.new.
+    expect(queueReport(r, 'audit').enqueued / r.totals.published).toBeCloseTo(0.6, 1);
+    expect(r.totals.enqueued).toBeGreaterThan(r.totals.published - r.totals.unroutable);
+  });
+
   it('a Kafka rebalance replays what the dead member had not committed', () => {
     const c = lesson('kafka-rebalance-replay').consumers;
     expect(c.billing.duplicatesProcessed).toBeGreaterThan(100);
