@@ -276,6 +276,59 @@ describe('the lab in Chromium', () => {
   });
 });
 
+describe('menus and small things', () => {
+  it('Export saves the report (JSON, CSV) and the scenario, and its menu closes', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=mm1-theory');
+    const menu = page.getByRole('menu');
+    const exportButton = page.getByRole('button', { name: 'Export ▾' });
+    const save = async (item: string) => {
+      await exportButton.click();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        menu.getByRole('menuitem', { name: item }).click(),
+      ]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+    };
+    const json = await save('Report (JSON)');
+    expect(json.name).toBe('mm1-theory-seed7.report.json');
+    expect(JSON.parse(json.text).traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(await menu.count()).toBe(0); // choosing an item closes the menu
+    const csv = await save('Report (CSV)');
+    expect(csv.name).toBe('mm1-theory-seed7.report.csv');
+    expect(csv.text.split('\n')[0]).toContain('traceHash');
+    const scenario = await save('Scenario file');
+    expect(scenario.name).toBe('mm1-theory.yaml');
+    expect(scenario.text).toContain('name: One server at 80% load (M/M/1)');
+    // Escape, or a click elsewhere, closes it too.
+    await exportButton.click();
+    await menu.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu.count()).toBe(0);
+    await exportButton.click();
+    await menu.waitFor();
+    await page.getByTestId('clock').click();
+    await expect.poll(() => menu.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("names the lesson's own producer in the inspector and titles a log's lag chart", async () => {
+    const { page, errors } = await openPage(lab, '#lesson=kafka-retention-loss');
+    const producer = (
+      parseRaw(readFileSync('examples/kafka-retention-loss.yaml', 'utf8')) as {
+        producers: Array<{ id: string }>;
+      }
+    ).producers[0].id;
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message id' }).getAttribute('placeholder'))
+      .toBe(`${producer}:42`);
+    await page.getByText('Queue depth and log lag').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a hardened page', () => {
   it('has a Content-Security-Policy that allows no eval and no foreign script', async () => {
     const { page, errors } = await openPage(lab);
