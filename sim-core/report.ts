@@ -6,7 +6,7 @@ import type { State } from './model/state';
 import { pendingCopies } from './model/census';
 import type { Collector, Totals } from './metrics/collector';
 import type { Series } from './metrics/series';
-import type { LatencySummaryMs } from './metrics/histogram';
+import type { LatencyHistogram, LatencySummaryMs } from './metrics/histogram';
 import { theoryBlock } from './metrics/theory-block';
 import type { TheoryBlock } from './metrics/theory-block';
 
@@ -60,13 +60,29 @@ export interface Report {
   events: number;
   traceHash: string;
   totals: Totals;
-  latency: { endToEnd: LatencySummaryMs; queueWait: LatencySummaryMs; service: LatencySummaryMs };
+  latency: {
+    endToEnd: LatencySummaryMs;
+    queueWait: LatencySummaryMs;
+    service: LatencySummaryMs;
+    /** Contract v2: end-to-end latency per message priority, when any producer sets one. */
+    byPriority?: Record<string, LatencySummaryMs>;
+  };
   throughput: { publishedPerSec: number; processedPerSec: number; bytesPerSec: number };
   channels: Record<string, ChannelReport | ExchangeReport>;
   consumers: Record<string, ConsumerReport>;
   checks: { conservation: boolean };
   theory: TheoryBlock | null;
   series: Record<string, number[]>;
+}
+
+function priorityLatency(
+  byPriority: ReadonlyArray<LatencyHistogram | undefined>,
+): Record<string, LatencySummaryMs> {
+  const out: Record<string, LatencySummaryMs> = {};
+  byPriority.forEach((h, p) => {
+    if (h !== undefined) out[String(p)] = h.summaryMs();
+  });
+  return out;
 }
 
 /** Builds the report at the end of a run. */
@@ -139,7 +155,12 @@ export function buildReport(
     events,
     traceHash,
     totals: t,
-    latency: { endToEnd, queueWait, service: c.service.summaryMs() },
+    latency: {
+      endToEnd,
+      queueWait,
+      service: c.service.summaryMs(),
+      ...(c.byPriority === null ? {} : { byPriority: priorityLatency(c.byPriority) }),
+    },
     throughput: {
       publishedPerSec: perSec(c.publishedInWindow),
       processedPerSec: perSec(c.processedInWindow),

@@ -64,6 +64,7 @@ export class Simulation {
       warmupUs: msToUs(scenario.warmup),
       emitters: scenario.consumers.some((c) => c.emit.length > 0),
       channels: scenario.channels.length,
+      priorities: scenario.producers.some((p) => p.priority !== null),
       deadLetters: scenario.channels.some(
         (c) =>
           (c.kind === 'queue' && c.deadLetter !== null) ||

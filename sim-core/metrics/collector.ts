@@ -119,6 +119,8 @@ export interface RunShape {
   /** Some queue dead-letters: dead-lettered copies reach consumers but not the totals. */
   deadLetters: boolean;
   channels: number;
+  /** Some producer sets priorities: end-to-end latency is also kept per priority. */
+  priorities: boolean;
 }
 
 /** The kinds the collector folds. */
@@ -158,6 +160,8 @@ export class Collector implements SimObserver {
   /** Per channel: publishes an exchange passed on, and publishes that reached no one. */
   readonly routed: Float64Array;
   readonly unroutable: Float64Array;
+  /** End-to-end latency per message priority, made on first use (null: no priorities). */
+  readonly byPriority: Array<LatencyHistogram | undefined> | null;
   /** Post-warmup counts for throughput. */
   publishedInWindow = 0;
   processedInWindow = 0;
@@ -175,6 +179,7 @@ export class Collector implements SimObserver {
   constructor(shape: RunShape) {
     this.warmupUs = shape.warmupUs;
     this.routed = new Float64Array(shape.channels);
+    this.byPriority = shape.priorities ? [] : null;
     this.unroutable = new Float64Array(shape.channels);
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
     // Equal by construction, recorded once: with one consumer and no dead letters, every
@@ -318,6 +323,8 @@ export class Collector implements SimObserver {
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     this.endToEnd.record(timeUs - publishUs);
+    if (this.byPriority !== null)
+      (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(timeUs - publishUs);
     this.queueWait.record(ev.startUs - publishUs);
     this.service.record(timeUs - ev.startUs);
   }

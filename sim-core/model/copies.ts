@@ -25,6 +25,7 @@ export function newMessage(
   originUs: number,
   /** Routing label (router.ts); 0 without exchanges. */
   label: number,
+  priority: number,
 ): number {
   const m = st.msgs;
   if (m.live >= st.maxHeld) overHeld(st, cx);
@@ -36,6 +37,7 @@ export function newMessage(
   m.publishUs[s] = publishUs;
   m.originUs[s] = originUs;
   m.label[s] = label;
+  m.priority[s] = priority;
   return s;
 }
 

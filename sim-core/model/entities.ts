@@ -5,7 +5,15 @@
 // entity's draws (common random numbers).
 
 import type { Consumer, Producer, QueueOptions } from '../scenario/types';
-import { compileArrivals, compileDist, compileDurationUs, compileKeys, streamFor } from '../random';
+import {
+  WeightedPick,
+  compileArrivals,
+  compileDist,
+  compileDurationUs,
+  compileKeys,
+  streamFor,
+} from '../random';
+import { PriorityReady } from './priority-ready';
 import { LabelPicker } from './routing';
 import type { Router } from './routing';
 import type { Arrivals, DurationSampler, KeyPicker, Rng, Sampler } from '../random';
@@ -23,6 +31,7 @@ export interface PendingPublish {
   key: number;
   size: number;
   label: number;
+  priority: number;
   publishUs: number;
   attempts: number;
   /** Attempts still travelling to the broker. */
@@ -57,6 +66,9 @@ export class ProducerRt {
   readonly rngKeys: Rng;
   readonly rngSize: Rng;
   readonly rngNet: Rng;
+  /** Priority of every message, or a pick among several (its own stream), or null: 0. */
+  private readonly priorityValue: number;
+  private readonly priorityPick: { values: number[]; pick: WeightedPick; rng: Rng } | null;
   /** Routing labels (only when some channel routes by label): picker and its streams. */
   labels: LabelPicker | null = null;
   rngRoutingKey: Rng | null = null;
@@ -90,6 +102,22 @@ export class ProducerRt {
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
     this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
+    const pr = def.priority;
+    this.priorityValue = pr?.kind === 'constant' ? pr.value : 0;
+    this.priorityPick =
+      pr?.kind === 'choice'
+        ? {
+            values: pr.values,
+            pick: new WeightedPick(pr.values.length, pr.weights),
+            rng: streamFor(seed, def.id, 'priority'),
+          }
+        : null;
+  }
+
+  /** The next message's priority. */
+  nextPriority(): number {
+    const c = this.priorityPick;
+    return c === null ? this.priorityValue : c.values[c.pick.pick(c.rng)];
   }
 
   /** Gives messages routing labels; streams of their own, so no other draw moves. */
@@ -160,7 +188,11 @@ export class QueueRt {
     this.ackTimeoutUs = options.ackTimeout === null ? 0 : msToUs(options.ackTimeout);
     this.groupBusy = options.fifoGroups ? new Uint8Array(keyCount + 1) : null;
     this.grouped = this.groupBusy === null ? null : new GroupedReady(msgs, this.groupBusy);
-    this.ready = this.grouped ?? new IntDeque(1024);
+    this.ready =
+      this.grouped ??
+      (options.maxPriority !== null
+        ? new PriorityReady(options.maxPriority, msgs)
+        : new IntDeque(1024));
     this.directTimeoutUs = directTimeoutMs === null ? -1 : msToUs(directTimeoutMs);
     const ttlMs = directTimeoutMs ?? options.ttl;
     this.ttlUs = ttlMs === null ? 0 : Math.max(1, msToUs(ttlMs));

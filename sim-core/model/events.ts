@@ -291,6 +291,10 @@ export class SimEvent {
   get key(): number {
     return this.slot < 0 ? -1 : this.msgs.key[this.slot];
   }
+  /** The message's priority (0 unless its producer sets one). */
+  get priority(): number {
+    return this.slot < 0 ? 0 : this.msgs.priority[this.slot];
+  }
   /** EventFlag bits. */
   get flags(): number {
     return (this.primary ? 0 : EventFlag.secondary) | (this.outcome ? EventFlag.outcome : 0);

@@ -43,6 +43,8 @@ export class MessageStore {
   size = new Int32Array(INITIAL);
   /** Routing label (routing key and headers, interned by the router); 0 without exchanges. */
   label = new Int32Array(INITIAL);
+  /** Message priority (0..255; priority queues). */
+  priority = new Uint8Array(INITIAL);
   /** Internal queue index holding it, or -1. */
   queue = new Int32Array(INITIAL);
   copyOf = new Int32Array(INITIAL);
@@ -123,6 +125,7 @@ export class MessageStore {
     this.key[to] = this.key[from];
     this.size[to] = this.size[from];
     this.label[to] = this.label[from];
+    this.priority[to] = this.priority[from];
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
     this.flags[to] = this.flags[from];
@@ -138,6 +141,7 @@ export class MessageStore {
     this.key = growI32(this.key, n);
     this.size = growI32(this.size, n);
     this.label = growI32(this.label, n);
+    this.priority = growU8(this.priority, n);
     this.queue = growI32(this.queue, n);
     this.copyOf = growI32(this.copyOf, n);
     this.refs = growI32(this.refs, n);

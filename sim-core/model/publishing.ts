@@ -34,6 +34,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const key = p.keys.next(p.rngKeys);
   const size = p.size.sample(p.rngSize);
   const label = p.labels === null ? 0 : p.nextLabel();
+  const priority = p.nextPriority();
   const now = cx.nowUs;
   if (p.tracked) {
     const targets = queueTargets(st, p.channel, label).length;
@@ -42,6 +43,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
       key,
       size,
       label,
+      priority,
       publishUs: now,
       attempts: 0,
       inFlight: 0,
@@ -53,7 +55,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
     st.pendingPublishes++;
     attempt(st, cx, p, rec);
   } else {
-    send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, now, now, label));
+    send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, now, now, label, priority));
   }
 }
 
@@ -73,8 +75,9 @@ function attempt(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
   rec.attempts++;
   rec.inFlight++;
   cx.after(p.confirmTimeoutUs, Task.confirmTimeout, p.index, rec.attempts, rec.seq);
-  const { seq, key, size, publishUs, label } = rec;
-  send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, publishUs, publishUs, label));
+  const { seq, key, size, publishUs, label, priority } = rec;
+  const s = newMessage(st, cx, p.index, seq, key, size, publishUs, publishUs, label, priority);
+  send(st, cx, p, s);
 }
 
 export function confirmAtProducer(

@@ -49,7 +49,18 @@ function emitOnward(st: State, cx: Ctx, s: number, inst: InstanceRt, c: Consumer
     const pr = c.emitProbabilities[i];
     if (pr < 1 && inst.rngEmit.nextFloat() >= pr) continue;
     const seq = ++c.emitSeq;
-    const x = newMessage(st, cx, c.sender, seq, m.key[s], m.size[s], now, m.originUs[s], c.label);
+    const x = newMessage(
+      st,
+      cx,
+      c.sender,
+      seq,
+      m.key[s],
+      m.size[s],
+      now,
+      m.originUs[s],
+      c.label,
+      0,
+    );
     cx.emit(Ev.published, x, c.sender, 0);
     if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.atBroker, x, c.emitChannels[i], 0);
     else {

@@ -21,6 +21,15 @@ export function runnableProblems(s: Scenario): ValidationError[] {
     if (p.confirm !== null && reachesLog(s, p.to, new Set()))
       no(`producers[${i}].confirm`, 'publisher confirms to a log (or an exchange bound to one)');
   });
+  const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {
+    if (o.fifoGroups && o.maxPriority !== null)
+      no(`${path}.maxPriority`, 'maxPriority with fifoGroups');
+  };
+  s.channels.forEach((ch, i) => {
+    if (ch.kind === 'queue') priorityFifo(`channels[${i}]`, ch);
+    if (ch.kind === 'topic')
+      ch.subscriptions.forEach((sub, j) => priorityFifo(`channels[${i}].subscriptions[${j}]`, sub));
+  });
   errors.push(...endlessRunProblems(s));
   return errors;
 }

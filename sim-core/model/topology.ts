@@ -48,6 +48,7 @@ export const PLAIN_QUEUE_OPTIONS: QueueOptions = {
   maxLength: null,
   overflow: 'drop-head',
   fifoGroups: false,
+  maxPriority: null,
   dedupWindow: null,
 };
 

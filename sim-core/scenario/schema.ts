@@ -50,7 +50,7 @@ function toSchema(node: Node, defs: Defs): Schema {
 
 function withAliases(node: Node, schema: Schema): Schema {
   const shorthands: Schema[] = (node.aliases ?? []).map((alias) => ({ const: alias.raw }));
-  if (node.stringAs) shorthands.push({ type: 'string' });
+  if (node.shorthand) shorthands.push({ type: node.shorthand.type });
   if (shorthands.length === 0) return compact({ description: node.desc, ...schema });
   return compact({ description: node.desc, anyOf: [...shorthands, schema] });
 }

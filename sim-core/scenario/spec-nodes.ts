@@ -15,8 +15,8 @@ interface Base {
   defName?: string;
   /** Literal shorthands replaced by a longer form before validation (`true` → `{}`). */
   aliases?: ReadonlyArray<{ raw: unknown; as: unknown }>;
-  /** Any string is shorthand for an object: `"a.b"` → `{...with, [field]: "a.b"}`. */
-  stringAs?: { field: string; with: Record<string, unknown> };
+  /** Any scalar of `type` is shorthand for an object: `"a.b"` → `{...with, [field]: "a.b"}`. */
+  shorthand?: { type: 'string' | 'number'; field: string; with: Record<string, unknown> };
 }
 
 export interface StringNode extends Base {

@@ -98,7 +98,11 @@ function labelDist(value: Node, what: string, defName: string): TaggedNode {
 }
 const routingKeyDist: TaggedNode = {
   ...labelDist(str(), 'Routing key', 'routingKey'),
-  stringAs: { field: 'value', with: { kind: 'constant' } },
+  shorthand: { type: 'string', field: 'value', with: { kind: 'constant' } },
+};
+const priorityDist: TaggedNode = {
+  ...labelDist(int(0, { max: 255 }), 'Priority (0..255)', 'priority'),
+  shorthand: { type: 'number', field: 'value', with: { kind: 'constant' } },
 };
 const headersDist = labelDist(headers, 'Headers', 'headers');
 
@@ -262,6 +266,11 @@ const producer = obj(
       null,
       'Headers of each message (headers exchanges, filters).',
     ),
+    priority: opt(
+      nullable(priorityDist),
+      null,
+      'Priority of each message, 0..255 (priority queues; null: 0).',
+    ),
     start: opt(anyDur, 0, 'When to start publishing.'),
     stop: opt(nullable(anyDur), null, 'When to stop publishing (> start; null: never).'),
     keys: opt(keys, { kind: 'none' }, 'Ordering/partition keys.'),
@@ -313,6 +322,11 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
     'What happens when maxLength ready messages are held.',
   ),
   fifoGroups: opt(bool(), false, 'At most one in-flight message per key (SQS FIFO groups).'),
+  maxPriority: opt(
+    nullable(int(1, { max: 255 })),
+    null,
+    'A priority queue: higher priorities (capped here) are dispatched first (RabbitMQ x-max-priority).',
+  ),
   dedupWindow: opt(
     orNone(posDur),
     null,

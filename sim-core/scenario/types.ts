@@ -56,6 +56,7 @@ export interface Producer {
   stop: number | null;
   routingKey: LabelDist<string> | null;
   headers: LabelDist<Headers> | null;
+  priority: LabelDist<number> | null;
   keys: Keys;
   size: Dist;
   confirm: Confirm | null;
@@ -73,6 +74,7 @@ export interface QueueOptions {
   maxLength: number | null;
   overflow: 'drop-head' | 'reject-publish';
   fifoGroups: boolean;
+  maxPriority: number | null;
   dedupWindow: number | null;
 }
 

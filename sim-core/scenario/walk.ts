@@ -32,8 +32,8 @@ function fail(p: Problems, loc: Loc, message: string): typeof BAD {
 /** Validates raw against node; returns the normalized value, or BAD (objects: partial values). */
 export function walk(node: Node, raw: unknown, loc: Loc, p: Problems): unknown {
   const value =
-    typeof raw === 'string' && node.stringAs
-      ? { ...node.stringAs.with, [node.stringAs.field]: raw }
+    node.shorthand !== undefined && typeof raw === node.shorthand.type
+      ? { ...node.shorthand.with, [node.shorthand.field]: raw }
       : (node.aliases?.find((a) => a.raw === raw)?.as ?? raw);
   switch (node.t) {
     case 'string':
