@@ -10,7 +10,7 @@ import type { State } from './state';
 import { holdGroup } from './fifo-groups';
 import { linkSlot } from './slot-lists';
 import { holdCopy, letGo } from './copies';
-import { endCopy, makeReady, retryIsCurrent } from './fates';
+import { armTtl, endCopy, expiryUs, makeReady, retryIsCurrent } from './fates';
 import { hopArrival, inlineHop } from './network';
 import { copyAux } from './messages';
 
@@ -25,7 +25,6 @@ export function offerCredit(st: State, inst: InstanceRt): void {
 /** Hands ready messages to connected instances with credit, round-robin. */
 export function dispatch(st: State, cx: Ctx, q: QueueRt): void {
   if (!st.brokerUp && q.directTimeoutUs < 0) return;
-  const m = st.msgs;
   while (q.ready.length > 0 && q.credit.length > 0) {
     const inst = st.instances[q.credit.popFront()];
     inst.inRing = false;
@@ -38,7 +37,7 @@ export function dispatch(st: State, cx: Ctx, q: QueueRt): void {
         break;
       }
     } else s = q.ready.popFront();
-    if (q.ttlUs > 0 && cx.nowUs - m.enqueueUs[s] >= q.ttlUs) {
+    if (q.expiring && expiryUs(st, q, s) <= cx.nowUs) {
       st.gauges.touchQueue(q, cx.nowUs);
       endCopy(st, cx, q, s, Ev.expired);
       offerCredit(st, inst);
@@ -46,6 +45,8 @@ export function dispatch(st: State, cx: Ctx, q: QueueRt): void {
     }
     deliver(st, cx, q, s, inst);
   }
+  // A new head may expire although the old one could not (messages with and without a ttl).
+  if (q.expiring) armTtl(st, cx, q);
 }
 
 function deliver(st: State, cx: Ctx, q: QueueRt, s: number, inst: InstanceRt): void {

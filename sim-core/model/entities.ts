@@ -156,6 +156,8 @@ export class QueueRt {
   readonly retryDelay: DurationSampler;
   readonly rngRetry: Rng;
   readonly ttlUs: number;
+  /** Whether ready messages here can expire (a queue ttl, or some producer's message ttl). */
+  expiring: boolean;
   ttlArmed = false;
   readonly maxLength: number;
   readonly rejectOnOverflow: boolean;
@@ -196,6 +198,7 @@ export class QueueRt {
     this.directTimeoutUs = directTimeoutMs === null ? -1 : msToUs(directTimeoutMs);
     const ttlMs = directTimeoutMs ?? options.ttl;
     this.ttlUs = ttlMs === null ? 0 : Math.max(1, msToUs(ttlMs));
+    this.expiring = this.ttlUs > 0;
     this.maxLength = options.maxLength ?? Infinity;
     this.rejectOnOverflow = options.overflow === 'reject-publish';
     // FIFO groups keep their order whatever `requeue` says: a message returns ahead of its group.

@@ -86,11 +86,24 @@ export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate): 
   release(st, cx, s);
 }
 
+/**
+ * When ready message s expires in q: the queue's ttl from its enqueue, or its own ttl from its
+ * publish, whichever comes first. A dead letter has no message ttl (RabbitMQ removes it).
+ */
+export function expiryUs(st: State, q: QueueRt, s: number): number {
+  const m = st.msgs;
+  const byQueue = q.ttlUs > 0 ? m.enqueueUs[s] + q.ttlUs : Infinity;
+  if ((m.flags[s] & MsgFlag.secondary) !== 0) return byQueue;
+  const byMessage = m.publishUs[s] + st.senderTtlUs[m.producer[s]];
+  return byMessage < byQueue ? byMessage : byQueue;
+}
+
 export function armTtl(st: State, cx: Ctx, q: QueueRt): void {
-  if (q.ttlUs === 0 || q.ttlArmed || q.ready.length === 0) return;
+  if (!q.expiring || q.ttlArmed || q.ready.length === 0) return;
+  const dueUs = expiryUs(st, q, q.ready.peekFront());
+  if (dueUs === Infinity) return; // the head never expires: it shields those behind it
   q.ttlArmed = true;
   // The head may be overdue already (the broker was down): check it now, then.
-  const dueUs = st.msgs.enqueueUs[q.ready.peekFront()] + q.ttlUs;
   cx.at(Math.max(dueUs, cx.nowUs), Task.ttlCheck, q.index, 0, 0);
 }
 
@@ -98,9 +111,8 @@ export function armTtl(st: State, cx: Ctx, q: QueueRt): void {
 export function ttlCheck(st: State, cx: Ctx, q: QueueRt): void {
   q.ttlArmed = false;
   if (!st.brokerUp) return; // re-armed when the broker restarts
-  const m = st.msgs;
   const now = cx.nowUs;
-  while (q.ready.length > 0 && now - m.enqueueUs[q.ready.peekFront()] >= q.ttlUs) {
+  while (q.ready.length > 0 && expiryUs(st, q, q.ready.peekFront()) <= now) {
     st.gauges.touchQueue(q, now);
     endCopy(st, cx, q, q.ready.popFront(), Ev.expired);
   }

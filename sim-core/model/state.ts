@@ -62,6 +62,8 @@ export class State {
   tokenSeq = 0;
   /** Per sender: a hash of its id, so a message's content draws depend on its id, not a position. */
   readonly senderKeys: Int32Array;
+  /** Per sender: its messages' expiration in µs from publish (Infinity: none). */
+  readonly senderTtlUs: Float64Array;
   /** Records held by logs (they do not keep a drained run going), and the groups' total lag. */
   logHeld = 0;
   logLag = 0;
@@ -147,5 +149,10 @@ export class State {
     this.brokerRng = streamFor(seed, 'broker', 'crashes');
     this.activeProducers = this.producers.length;
     this.senderKeys = Int32Array.from(topo.senderNames, (name) => fmix32(murmurString(0, name)));
+    this.senderTtlUs = new Float64Array(topo.senderNames.length).fill(Infinity);
+    s.producers.forEach((p, i) => {
+      if (p.ttl !== null) this.senderTtlUs[i] = Math.max(1, msToUs(p.ttl));
+    });
+    if (s.producers.some((p) => p.ttl !== null)) for (const q of this.queues) q.expiring = true;
   }
 }

@@ -271,6 +271,11 @@ const producer = obj(
       null,
       'Priority of each message, 0..255 (priority queues; null: 0).',
     ),
+    ttl: opt(
+      nullable(posDur),
+      null,
+      "Per-message expiration from publish (RabbitMQ's `expiration`): the shorter of it and the queue's ttl applies.",
+    ),
     start: opt(anyDur, 0, 'When to start publishing.'),
     stop: opt(nullable(anyDur), null, 'When to stop publishing (> start; null: never).'),
     keys: opt(keys, { kind: 'none' }, 'Ordering/partition keys.'),

@@ -57,6 +57,8 @@ export interface Producer {
   routingKey: LabelDist<string> | null;
   headers: LabelDist<Headers> | null;
   priority: LabelDist<number> | null;
+  /** ms; per-message expiration counted from publish. */
+  ttl: number | null;
   keys: Keys;
   size: Dist;
   confirm: Confirm | null;
