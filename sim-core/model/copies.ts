@@ -38,6 +38,7 @@ export function newMessage(
   m.originUs[s] = originUs;
   m.label[s] = label;
   m.priority[s] = priority;
+  if (m.delayUs !== null) m.delayUs[s] = 0; // the publisher sets its own
   return s;
 }
 

@@ -10,7 +10,7 @@ import type { State } from './state';
 import { holdGroup } from './fifo-groups';
 import { linkSlot } from './slot-lists';
 import { holdCopy, letGo } from './copies';
-import { armTtl, endCopy, expiryUs, makeReady, retryIsCurrent } from './fates';
+import { armTtl, endCopy, expiryUs, makeReady, readyAfterDelay, retryIsCurrent } from './fates';
 import { hopArrival, inlineHop } from './network';
 import { copyAux } from './messages';
 
@@ -112,6 +112,8 @@ export function armDeadline(
 export function retryReady(st: State, cx: Ctx, s: number, token: number): void {
   if (!retryIsCurrent(st, s, token)) return;
   const q = st.queues[st.msgs.queue[s]];
-  makeReady(st, cx, q, s);
+  // Never delivered: the end of a publish delay, not a retry.
+  if (st.msgs.deliveries[s] === 0) readyAfterDelay(st, cx, q, s);
+  else makeReady(st, cx, q, s);
   dispatch(st, cx, q);
 }

@@ -32,6 +32,8 @@ export interface PendingPublish {
   size: number;
   label: number;
   priority: number;
+  /** Delayed delivery drawn at publish (µs), the same for every attempt. */
+  delayUs: number;
   publishUs: number;
   attempts: number;
   /** Attempts still travelling to the broker. */
@@ -102,6 +104,8 @@ export class ProducerRt {
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
     this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
+    this.delay = def.delay === null ? null : compileDurationUs(def.delay);
+    this.rngDelay = streamFor(seed, def.id, 'delay');
     const pr = def.priority;
     this.priorityValue = pr?.kind === 'constant' ? pr.value : 0;
     this.priorityPick =
@@ -113,6 +117,10 @@ export class ProducerRt {
           }
         : null;
   }
+
+  /** Delayed delivery of each message, and its stream; null: none. */
+  readonly delay: DurationSampler | null;
+  readonly rngDelay: Rng;
 
   /** The next message's priority. */
   nextPriority(): number {

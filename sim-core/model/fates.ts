@@ -42,6 +42,20 @@ export function retryIsCurrent(st: State, s: number, token: number): boolean {
   return st.msgs.state[s] === MsgState.delayed && st.msgs.token[s] === token;
 }
 
+/** A delayed message's delay is over: it joins the back of the queue as if it arrived now. */
+export function readyAfterDelay(st: State, cx: Ctx, q: QueueRt, s: number): void {
+  const m = st.msgs;
+  const now = cx.nowUs;
+  st.gauges.touchQueue(q, now);
+  unlinkSlot(m, q.delayed, s);
+  m.state[s] = MsgState.ready;
+  m.enqueueUs[s] = now;
+  m.enqueueOrder[s] = q.enqueueOrder++;
+  q.ready.pushBack(s);
+  st.gauges.settleQueue(q);
+  armTtl(st, cx, q);
+}
+
 export function makeReady(st: State, cx: Ctx, q: QueueRt, s: number): void {
   const m = st.msgs;
   st.gauges.touchQueue(q, cx.nowUs);

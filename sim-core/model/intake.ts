@@ -12,6 +12,7 @@ import { cloneMessage, holdCopy, release } from './copies';
 import { armTtl, endCopy } from './fates';
 import { dispatch } from './dispatch';
 import { appendToLog } from './log-delivery';
+import { linkSlot } from './slot-lists';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop, lostConfirm } from './network';
 
@@ -90,6 +91,8 @@ function enqueue(st: State, cx: Ctx, q: QueueRt, s: number, aux: number): boolea
     endCopy(st, cx, q, q.ready.popFront(), Ev.dropped);
   }
   m.queue[s] = q.index;
+  const delayUs = m.delayUs === null ? 0 : m.delayUs[s];
+  if (delayUs > 0 && q.directTimeoutUs < 0) return park(st, cx, q, s, aux, delayUs);
   m.state[s] = MsgState.ready;
   m.enqueueUs[s] = now;
   m.enqueueOrder[s] = q.enqueueOrder++;
@@ -101,6 +104,23 @@ function enqueue(st: State, cx: Ctx, q: QueueRt, s: number, aux: number): boolea
   cx.emit(Ev.enqueued, s, q.index, aux);
   armTtl(st, cx, q);
   dispatch(st, cx, q);
+  return true;
+}
+
+/**
+ * A delayed message: a copy of the queue from now (counted enqueued), ready only once its delay
+ * is over (fates.ts, readyAfterDelay); its queue TTL counts from then.
+ */
+function park(st: State, cx: Ctx, q: QueueRt, s: number, aux: number, delayUs: number): boolean {
+  const m = st.msgs;
+  m.delayUs![s] = 0; // a later requeue waits only for the retry delay
+  m.state[s] = MsgState.delayed;
+  linkSlot(m, q.delayed, s);
+  const token = ++st.tokenSeq;
+  m.token[s] = token;
+  holdCopy(st, s);
+  cx.emit(Ev.enqueued, s, q.index, aux);
+  cx.after(delayUs, Task.retryReady, s, 0, token);
   return true;
 }
 

@@ -45,6 +45,13 @@ export class MessageStore {
   label = new Int32Array(INITIAL);
   /** Message priority (0..255; priority queues). */
   priority = new Uint8Array(INITIAL);
+  /** Delayed delivery (µs) still to wait at its queue; null unless some producer delays. */
+  delayUs: Float64Array | null = null;
+
+  /** Makes the delay column (before any message exists). */
+  enableDelays(): void {
+    this.delayUs = new Float64Array(this.capacity);
+  }
   /** Internal queue index holding it, or -1. */
   queue = new Int32Array(INITIAL);
   copyOf = new Int32Array(INITIAL);
@@ -126,6 +133,7 @@ export class MessageStore {
     this.size[to] = this.size[from];
     this.label[to] = this.label[from];
     this.priority[to] = this.priority[from];
+    if (this.delayUs !== null) this.delayUs[to] = this.delayUs[from];
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
     this.flags[to] = this.flags[from];
@@ -142,6 +150,7 @@ export class MessageStore {
     this.size = growI32(this.size, n);
     this.label = growI32(this.label, n);
     this.priority = growU8(this.priority, n);
+    if (this.delayUs !== null) this.delayUs = growF64(this.delayUs, n);
     this.queue = growI32(this.queue, n);
     this.copyOf = growI32(this.copyOf, n);
     this.refs = growI32(this.refs, n);

@@ -35,6 +35,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const size = p.size.sample(p.rngSize);
   const label = p.labels === null ? 0 : p.nextLabel();
   const priority = p.nextPriority();
+  const delayUs = p.delay === null ? 0 : p.delay.sampleUs(p.rngDelay);
   const now = cx.nowUs;
   if (p.tracked) {
     const targets = queueTargets(st, p.channel, label).length;
@@ -44,6 +45,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
       size,
       label,
       priority,
+      delayUs,
       publishUs: now,
       attempts: 0,
       inFlight: 0,
@@ -55,7 +57,9 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
     st.pendingPublishes++;
     attempt(st, cx, p, rec);
   } else {
-    send(st, cx, p, newMessage(st, cx, p.index, seq, key, size, now, now, label, priority));
+    const s = newMessage(st, cx, p.index, seq, key, size, now, now, label, priority);
+    if (delayUs > 0) st.msgs.delayUs![s] = delayUs;
+    send(st, cx, p, s);
   }
 }
 
@@ -77,6 +81,7 @@ function attempt(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
   cx.after(p.confirmTimeoutUs, Task.confirmTimeout, p.index, rec.attempts, rec.seq);
   const { seq, key, size, publishUs, label, priority } = rec;
   const s = newMessage(st, cx, p.index, seq, key, size, publishUs, publishUs, label, priority);
+  if (rec.delayUs > 0) st.msgs.delayUs![s] = rec.delayUs;
   send(st, cx, p, s);
 }
 

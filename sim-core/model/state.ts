@@ -149,6 +149,7 @@ export class State {
     this.brokerRng = streamFor(seed, 'broker', 'crashes');
     this.activeProducers = this.producers.length;
     this.senderKeys = Int32Array.from(topo.senderNames, (name) => fmix32(murmurString(0, name)));
+    if (s.producers.some((p) => p.delay !== null)) this.msgs.enableDelays();
     this.senderTtlUs = new Float64Array(topo.senderNames.length).fill(Infinity);
     s.producers.forEach((p, i) => {
       if (p.ttl !== null) this.senderTtlUs[i] = Math.max(1, msToUs(p.ttl));

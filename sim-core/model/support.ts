@@ -20,6 +20,10 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   s.producers.forEach((p, i) => {
     if (p.confirm !== null && reachesLog(s, p.to, new Set()))
       no(`producers[${i}].confirm`, 'publisher confirms to a log (or an exchange bound to one)');
+    if (p.delay !== null && reachesLog(s, p.to, new Set()))
+      no(`producers[${i}].delay`, 'delayed delivery to a log (or an exchange bound to one)');
+    if (p.delay !== null && s.channels.find((c) => c.id === p.to)?.kind === 'direct')
+      no(`producers[${i}].delay`, 'delayed delivery of a direct call');
   });
   const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {
     if (o.fifoGroups && o.maxPriority !== null)

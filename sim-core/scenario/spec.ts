@@ -271,6 +271,11 @@ const producer = obj(
       null,
       'Priority of each message, 0..255 (priority queues; null: 0).',
     ),
+    delay: opt(
+      nullable(durationDist),
+      null,
+      'Delayed delivery: each message becomes ready this long after it reaches its queue (SQS DelaySeconds, a delayed exchange).',
+    ),
     ttl: opt(
       nullable(posDur),
       null,

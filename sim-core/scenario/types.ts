@@ -59,6 +59,8 @@ export interface Producer {
   priority: LabelDist<number> | null;
   /** ms; per-message expiration counted from publish. */
   ttl: number | null;
+  /** Delayed delivery: ready this long after reaching its queue. */
+  delay: Dist | null;
   keys: Keys;
   size: Dist;
   confirm: Confirm | null;

@@ -131,6 +131,7 @@ describe('valid scenarios', () => {
           routingKey: null,
           headers: null,
           priority: null,
+          delay: null,
           ttl: null,
           start: 0,
           stop: null,
