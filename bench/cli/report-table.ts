@@ -71,6 +71,10 @@ export function reportTable(r: Report): string {
       lat('end-to-end', r.latency.endToEnd),
       lat('queue wait', r.latency.queueWait),
       lat('service', r.latency.service),
+      // End-to-end per message priority, highest first (priority queues).
+      ...Object.entries(r.latency.byPriority ?? {})
+        .sort(([a], [b]) => Number(b) - Number(a))
+        .map(([p, l]) => lat(`priority ${p}`, l)),
     ]),
   );
   const tp = r.throughput;

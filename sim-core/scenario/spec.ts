@@ -333,9 +333,9 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
   ),
   fifoGroups: opt(bool(), false, 'At most one in-flight message per key (SQS FIFO groups).'),
   maxPriority: opt(
-    nullable(int(1, { max: 255 })),
+    orNone(int(1, { max: 255 })),
     null,
-    'A priority queue: higher priorities (capped here) are dispatched first (RabbitMQ x-max-priority).',
+    'A priority queue: higher priorities (capped here) are dispatched first (RabbitMQ x-max-priority); "none": a plain queue.',
   ),
   dedupWindow: opt(
     orNone(posDur),

@@ -126,6 +126,12 @@ describe('lessons show what they teach', () => {
     expect(r.totals.enqueued).toBeGreaterThan(r.totals.published - r.totals.unroutable);
   });
 
+  it('a priority queue at 110% load: urgent orders in milliseconds, the rest in seconds', () => {
+    const by = lesson('priority-overload').latency.byPriority!;
+    expect(by['9'].p99).toBeLessThan(100);
+    expect(by['0'].p50).toBeGreaterThan(500);
+  });
+
   it('a Kafka rebalance replays what the dead member had not committed', () => {
     const c = lesson('kafka-rebalance-replay').consumers;
     expect(c.billing.duplicatesProcessed).toBeGreaterThan(100);
