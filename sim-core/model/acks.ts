@@ -4,6 +4,7 @@
 
 import { Ev } from './events';
 import { Task } from './tasks';
+import type { TaskKind } from './tasks';
 import type { Ctx } from './context';
 import { MsgState } from './messages';
 import type { InstanceRt, QueueRt } from './entities';
@@ -72,7 +73,8 @@ export function ackAtBroker(
   s: number,
   inst: InstanceRt,
   token: number,
-  negative: boolean,
+  /** Task.ackAtBroker, nackAtBroker (requeue: a failed processing) or rejectAtBroker. */
+  settle: TaskKind,
 ): void {
   const m = st.msgs;
   if (!st.brokerUp) return;
@@ -88,10 +90,11 @@ export function ackAtBroker(
   }
   const q = st.queues[m.queue[s]];
   settleDelivery(st, cx, q, s);
-  if (negative) {
+  if (settle !== Task.ackAtBroker) {
     cx.emit(Ev.nacked, s, q.index, 0);
     // A failed synchronous call returns an error to its caller: nothing retries it.
     if (q.directTimeoutUs >= 0) endCopy(st, cx, q, s, Ev.lost);
+    else if (settle === Task.rejectAtBroker) endCopy(st, cx, q, s, Ev.deadLettered);
     else requeueOrDeadLetter(st, cx, q, s);
   } else {
     m.state[s] = MsgState.gone;

@@ -5,6 +5,7 @@
 import { messageUniform } from '../hash';
 import { Ev } from './events';
 import { Task } from './tasks';
+import type { TaskKind } from './tasks';
 import type { Ctx } from './context';
 import { MsgFlag, MsgState } from './messages';
 import type { InstanceRt } from './entities';
@@ -27,12 +28,21 @@ export function arriveAtConsumer(
     return;
   }
   cx.emit(Ev.received, s, inst.index, 0);
+  if (inst.rejectP > 0 && inst.rngReject.nextFloat() < inst.rejectP)
+    return rejectOnReceipt(st, cx, s, inst, token);
   // A free server and nothing waiting ahead: straight to work (what the buffer would do).
   if (inst.busy < inst.concurrency && inst.buffer.length === 0)
     return startProcessing(st, cx, s, inst, token);
   inst.buffer.pushBack(s);
   inst.bufferTokens.pushBack(token);
   pump(st, cx, inst);
+}
+
+/** basic.reject on receipt: the delivery goes back unprocessed, requeued or dead-lettered. */
+function rejectOnReceipt(st: State, cx: Ctx, s: number, inst: InstanceRt, token: number): void {
+  letGo(st, cx, s); // done with the delivery (before the nack, which may settle the copy inline)
+  sendAck(st, cx, s, inst, token, inst.rejectRequeue ? Task.nackAtBroker : Task.rejectAtBroker);
+  release(st, cx, s);
 }
 
 /**
@@ -154,7 +164,9 @@ export function serviceDone(st: State, cx: Ctx, s: number, inst: InstanceRt, tok
     return;
   }
   letGo(st, cx, s); // done with the delivery (before the ack, which may settle the copy inline)
-  sendAck(st, cx, s, inst, token, failed);
+  // A consumer that never acks leaves the delivery unacked: the ack timeout or a disconnect.
+  if (!inst.neverAck || failed)
+    sendAck(st, cx, s, inst, token, failed ? Task.nackAtBroker : Task.ackAtBroker);
   release(st, cx, s);
 }
 
@@ -168,18 +180,18 @@ function applySideEffect(st: State, cx: Ctx, s: number, inst: InstanceRt, startU
   sideEffect(st, cx, s, inst, startUs, first);
 }
 
+/** Sends an ack, nack or reject to the broker on the instance's connection. */
 function sendAck(
   st: State,
   cx: Ctx,
   s: number,
   inst: InstanceRt,
   token: number,
-  negative: boolean,
+  task: TaskKind,
 ): void {
   if (token <= inst.connToken) return; // its connection is gone: the ack cannot be sent
   if (lostAck(st, inst)) return; // lost in transit
   const now = cx.nowUs;
-  const task = negative ? Task.nackAtBroker : Task.ackAtBroker;
   if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(task, s, inst.index, token);
   else cx.at(toBrokerArrival(st, now, inst), task, s, inst.index, token);
 }

@@ -218,9 +218,10 @@ export class Engine implements Ctx {
         return serviceDone(st, this, a, st.instances[b], c);
       case Task.ackAtBroker:
       case Task.nackAtBroker:
+      case Task.rejectAtBroker:
         // An ack still on the wire when its connection died (crash, broker restart) is void.
         if (c <= st.instances[b].connToken) return;
-        return ackAtBroker(st, this, a, st.instances[b], c, kind === Task.nackAtBroker);
+        return ackAtBroker(st, this, a, st.instances[b], c, kind);
       case Task.ackDeadline:
         return ackDeadline(st, this, st.queues[a]);
       case Task.retryReady:

@@ -273,6 +273,11 @@ export class InstanceRt {
   readonly heartbeatUs: number;
   readonly failRate: number;
   readonly poison: number;
+  /** Rejects on receipt: probability (0: never) and whether to requeue; never acks. */
+  readonly rejectP: number;
+  readonly rejectRequeue: boolean;
+  readonly neverAck: boolean;
+  readonly rngReject: Rng;
   readonly service: DurationSampler;
   /** Random crashes: gaps (exponential with mean mtbf) and restart delay; null if none. */
   readonly crashGap: DurationSampler | null;
@@ -304,6 +309,10 @@ export class InstanceRt {
     this.heartbeatUs = msToUs(def.heartbeat);
     this.failRate = def.failRate;
     this.poison = def.poison;
+    this.rejectP = def.reject?.probability ?? 0;
+    this.rejectRequeue = def.reject?.requeue ?? false;
+    this.neverAck = def.neverAck;
+    this.rngReject = streamFor(seed, name, 'reject');
     this.procSlot = new Int32Array(def.concurrency).fill(-1);
     this.procToken = new Int32Array(def.concurrency);
     this.procStartUs = new Float64Array(def.concurrency);

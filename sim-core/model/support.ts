@@ -34,6 +34,18 @@ export function runnableProblems(s: Scenario): ValidationError[] {
     if (ch.kind === 'topic')
       ch.subscriptions.forEach((sub, j) => priorityFifo(`channels[${i}].subscriptions[${j}]`, sub));
   });
+  s.consumers.forEach((c, i) => {
+    const log = s.channels.find((ch) => ch.id === c.from)?.kind === 'log';
+    for (const field of ['reject', 'neverAck'] as const) {
+      if (!c[field]) continue;
+      if (log) no(`consumers[${i}].${field}`, `${field} on a log consumer`);
+      else if (c.ack === 'auto')
+        errors.push({
+          path: `consumers[${i}].${field}`,
+          message: 'needs ack: manual (with auto ack the broker forgets a delivery as it sends it)',
+        });
+    }
+  });
   errors.push(...endlessRunProblems(s));
   return errors;
 }

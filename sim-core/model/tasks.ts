@@ -25,6 +25,8 @@ export const Task = {
   logRetention: 40,
   commitAtBroker: 41,
   commitTick: 42,
+  /** A consumer's reject without requeue (dead-letter it). */
+  rejectAtBroker: 43,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];

@@ -463,6 +463,25 @@ const consumer = obj(
     ),
     failRate: opt(probability, 0, 'Probability one processing attempt fails transiently (nack).'),
     poison: opt(probability, 0, 'Fraction of messages that always fail.'),
+    reject: opt(
+      nullable(
+        obj({
+          probability: req(probability, 'Chance that a delivery is rejected on receipt.'),
+          requeue: opt(
+            bool(),
+            false,
+            'true: back to the queue; false: dead-lettered (or dropped).',
+          ),
+        }),
+      ),
+      null,
+      'Rejects deliveries on receipt, unprocessed (basic.reject / basic.nack); manual ack only.',
+    ),
+    neverAck: opt(
+      bool(),
+      false,
+      'Processes but never acks: only an ackTimeout or a lost connection frees its deliveries.',
+    ),
     idempotent: opt(bool(), false, 'A message id already processed is acked without processing.'),
     crashes: opt(nullable(crashes, [null, 'none']), null, 'Random crashes per instance.'),
     heartbeat: opt(posDur, 5000, 'The broker notices a crashed instance after this.'),

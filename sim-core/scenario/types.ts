@@ -159,6 +159,10 @@ export interface Consumer {
   ack: 'manual' | 'auto';
   failRate: number;
   poison: number;
+  /** Rejects deliveries on receipt, unprocessed. */
+  reject: { probability: number; requeue: boolean } | null;
+  /** Processes but never acks. */
+  neverAck: boolean;
   idempotent: boolean;
   crashes: Crashes | null;
   heartbeat: number;

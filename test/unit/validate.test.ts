@@ -170,6 +170,8 @@ describe('valid scenarios', () => {
           ack: 'manual',
           failRate: 0,
           poison: 0,
+          reject: null,
+          neverAck: false,
           idempotent: false,
           crashes: null,
           heartbeat: 5000,
