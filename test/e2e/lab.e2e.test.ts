@@ -313,6 +313,20 @@ describe('menus and small things', () => {
     await page.close();
   });
 
+  it('picking another lesson from the menu opens it at normal speed, not Max', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    const max = page.getByRole('button', { name: 'Max speed' });
+    await max.click();
+    expect(await max.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption('mm1-theory');
+    await expect
+      .poll(() => page.getByTestId('lesson-card').locator('h2').innerText())
+      .toBe('One server at 80% load (M/M/1)');
+    expect(await max.getAttribute('aria-pressed')).toBe('false');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("names the lesson's own producer in the inspector and titles a log's lag chart", async () => {
     const { page, errors } = await openPage(lab, '#lesson=kafka-retention-loss');
     const producer = (
