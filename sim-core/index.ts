@@ -62,5 +62,5 @@ export { SCENARIO } from './scenario/spec';
 export type { Node as SpecNode } from './scenario/spec-nodes';
 export { standardExponential } from './random/exponential';
 export { GroupedReady } from './model/fifo-groups';
-export { topicMatches, headersMatch, filterMatches } from './model/routing';
+export { topicMatches } from './model/routing';
 export { MessageStore } from './model/messages';

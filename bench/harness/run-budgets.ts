@@ -22,7 +22,7 @@ export interface RunBudgets {
 }
 
 /** MiB this thread holds: its V8 heap and the memory outside it bound to it (typed arrays). */
-export function threadMemoryMb(): number {
+function threadMemoryMb(): number {
   const u = process.memoryUsage();
   return (u.heapUsed + u.external) / 2 ** 20;
 }

@@ -53,11 +53,7 @@ export function topicMatches(pattern: string, key: string): boolean {
 }
 
 /** A headers binding: every (all) or some (any) of its headers equal the message's. */
-export function headersMatch(
-  wanted: Headers,
-  match: 'all' | 'any',
-  headers: Headers | null,
-): boolean {
+function headersMatch(wanted: Headers, match: 'all' | 'any', headers: Headers | null): boolean {
   const entries = Object.entries(wanted);
   const has = ([name, value]: [string, unknown]) =>
     headers !== null && Object.hasOwn(headers, name) && headers[name] === value;
@@ -65,7 +61,7 @@ export function headersMatch(
 }
 
 /** A subscription filter: the key matches its pattern, and each header is one of its values. */
-export function filterMatches(filter: SubscriptionFilter, label: Label): boolean {
+function filterMatches(filter: SubscriptionFilter, label: Label): boolean {
   if (filter.key !== null && !topicMatches(filter.key, label.key)) return false;
   if (filter.headers === null) return true;
   return Object.entries(filter.headers).every(([name, allowed]) => {
@@ -139,18 +135,17 @@ export class Router {
     return r;
   }
 
-  /** Adds the destinations of (channel, label); false if the channel routed it nowhere. */
+  /** Adds the destinations of (channel, label). */
   private collect(
     channel: number,
     label: Label,
     queues: Set<number>,
     logs: Set<number>,
     seen: Set<number>,
-  ): boolean {
-    if (seen.has(channel)) return false; // validation refuses exchange cycles; a diamond is fine
+  ): void {
+    if (seen.has(channel)) return; // validation refuses exchange cycles; a diamond is fine
     seen.add(channel);
     const ch = this.scenario.channels[channel];
-    const before = queues.size + logs.size;
     if (ch.kind === 'exchange') {
       let matched = false;
       for (const b of ch.bindings) {
@@ -167,7 +162,6 @@ export class Router {
       });
     } else if (ch.kind === 'log') logs.add(this.logOfChannel[channel]);
     else for (const q of this.channelQueues[channel]) queues.add(q);
-    return queues.size + logs.size > before;
   }
 }
 
