@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, Simulation, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
+import { readFileSync } from 'node:fs';
 import { withOverrides } from '../../bench/cli/load';
 
 /** A small valid queue scenario to break one field of. */
@@ -231,5 +232,13 @@ describe('reproducers', () => {
     });
     expect(run(raw(false)).totals.orderViolations).toBe(0);
     expect(run(raw(true)).totals.orderViolations).toBeGreaterThan(0);
+  });
+
+  it('the docs say when fifoGroups keep order (they claimed it held always)', () => {
+    const docs = readFileSync('docs/semantics.md', 'utf8');
+    const section = docs.slice(docs.indexOf('### FIFO groups'), docs.indexOf('### Idempotent'));
+    expect(section).toMatch(/\*\*When order holds:\*\*/);
+    expect(section).toMatch(/do not when a producer retries/);
+    expect(section).toMatch(/Nor with `ack: auto`/);
   });
 });
