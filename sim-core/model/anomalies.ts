@@ -26,6 +26,7 @@ export const ANOMALIES: readonly Anomaly[] = [
       'Processing completions beyond the first for a copy already processed: a side effect that ran again.',
     causes: [
       'a consumer crash or partition after the side effect but before its ack reached the broker (manual ack)',
+      'a frozen consumer that wakes after the heartbeat gave up on it and finishes work already redelivered',
       'an ackTimeout shorter than processing plus the ack trip',
       'a durable broker crash while acks were on the wire',
       'producer retries accepted twice (duplicatesEnqueued)',
@@ -173,7 +174,7 @@ export const ANOMALIES: readonly Anomaly[] = [
     causes: [
       'a nack after a failed attempt (failRate, poison)',
       'ackTimeout',
-      'a consumer crash or partition noticed after the heartbeat',
+      'a consumer crash (its connection closes), or a freeze or partition noticed after the heartbeat',
       'a durable broker crash',
       'log: re-reading records the group had processed, after a crash, partition, broker crash or resetOffsets',
     ],

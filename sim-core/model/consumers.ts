@@ -22,6 +22,9 @@ export function arriveAtConsumer(
   inst: InstanceRt,
   token: number,
 ): void {
+  // A hung process does not read its socket: the delivery waits there until it thaws.
+  if (inst.frozenUntilUs > cx.nowUs)
+    return cx.at(inst.frozenUntilUs, Task.atConsumer, s, inst.index, token);
   if (!inst.up || token <= inst.connToken) {
     if (inst.up) forgetLogDelivery(st, cx, inst, s, token);
     dropDelivery(st, cx, s, inst, token); // sent to a process or connection that died on the way
@@ -79,6 +82,7 @@ export function dropInProgress(st: State, cx: Ctx, inst: InstanceRt): void {
     if (inst.procSlot[k] < 0) continue;
     const s = inst.procSlot[k];
     inst.procSlot[k] = -1;
+    inst.procFrozenUs[k] = 0;
     dropDelivery(st, cx, s, inst, inst.procToken[k]);
   }
   inst.busy = 0;
@@ -91,6 +95,18 @@ function forgetLogDelivery(st: State, cx: Ctx, inst: InstanceRt, s: number, toke
   inst.logInFlight--;
   pumpMember(st, cx, inst);
   logDeliveryDropped(st, cx, inst, s, token);
+}
+
+/**
+ * The process hangs until `untilUs`: work in progress stalls for the part of the freeze still
+ * ahead of it (overlapping freezes count once), and nothing new starts meanwhile.
+ */
+export function freezeInstance(cx: Ctx, inst: InstanceRt, untilUs: number): void {
+  const extraUs = untilUs - Math.max(cx.nowUs, inst.frozenUntilUs);
+  if (!inst.up || extraUs <= 0) return;
+  inst.frozenUntilUs = untilUs;
+  for (let k = 0; k < inst.concurrency; k++)
+    if (inst.procSlot[k] >= 0) inst.procFrozenUs[k] += extraUs;
 }
 
 /** Starts buffered deliveries, oldest first, while the instance has a free server. */
@@ -137,6 +153,12 @@ export function serviceDone(st: State, cx: Ctx, s: number, inst: InstanceRt, tok
   while (k < inst.concurrency && (inst.procToken[k] !== token || inst.procSlot[k] !== s)) k++;
   if (k === inst.concurrency)
     throw cx.invariant(`${inst.name} finished a delivery it was not processing`);
+  const stalledUs = inst.procFrozenUs[k];
+  if (stalledUs > 0) {
+    // A freeze stopped this work for a while: it finishes that much later.
+    inst.procFrozenUs[k] = 0;
+    return cx.at(now + stalledUs, Task.serviceDone, s, inst.index, token);
+  }
   const startUs = inst.procStartUs[k];
   inst.procSlot[k] = -1;
   st.gauges.touchInstance(inst, now);

@@ -230,6 +230,8 @@ export class InstanceRt {
   readonly procSlot: Int32Array;
   readonly procToken: Int32Array;
   readonly procStartUs: Float64Array;
+  /** Per server: how long a freeze stalled its current work (added when it would finish). */
+  readonly procFrozenUs: Float64Array;
   /** The process is running (not crashed). */
   up = true;
   /** The broker's view: the instance's connection is live and may receive deliveries. */
@@ -261,6 +263,8 @@ export class InstanceRt {
   readonly readyParts = new IntDeque(16);
   /** Traffic to and from the broker is held back until this time (a network partition). */
   partitionUntilUs = 0;
+  /** The process hangs until this time (a freeze): it neither works, acks nor heartbeats. */
+  frozenUntilUs = 0;
   slowFactor = 1;
   /** This instance's unacked deliveries (message slots). */
   readonly unacked: SlotListHead = { head: -1 };
@@ -316,6 +320,7 @@ export class InstanceRt {
     this.procSlot = new Int32Array(def.concurrency).fill(-1);
     this.procToken = new Int32Array(def.concurrency);
     this.procStartUs = new Float64Array(def.concurrency);
+    this.procFrozenUs = new Float64Array(def.concurrency);
     this.service = compileDurationUs(def.service);
     const c = def.crashes;
     this.crashGap = c === null ? null : compileDurationUs({ kind: 'exponential', mean: c.mtbf });

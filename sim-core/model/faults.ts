@@ -7,7 +7,7 @@ import { msToUs } from '../time';
 
 export interface CompiledFault {
   index: number;
-  kind: 'crash' | 'partition' | 'slow' | 'resetOffsets';
+  kind: 'crash' | 'partition' | 'slow' | 'freeze' | 'resetOffsets';
   atUs: number;
   forUs: number;
   /** -1: never restarts. */
@@ -66,6 +66,10 @@ export function compileFault(f: Fault, index: number, topo: Topology): CompiledF
     base.forUs = msToUs(f.for);
     base.factor = f.factor;
     base.instances = instancesOf(f.slow, topo);
+  } else if ('freeze' in f) {
+    base.kind = 'freeze';
+    base.forUs = msToUs(f.for);
+    base.instances = instancesOf(f.freeze, topo);
   } else {
     base.kind = 'resetOffsets';
     base.resetGroup = f.resetOffsets;

@@ -13,6 +13,7 @@ import { endCopy, requeueOrDeadLetter } from './fates';
 import { dispatch, offerCredit } from './dispatch';
 import { rebalance } from './log-groups';
 import { startCommitTicks } from './log-delivery';
+import { toBrokerArrival } from './network';
 
 export function scheduleRandomCrash(cx: Ctx, inst: InstanceRt): void {
   if (inst.crashGap === null) return;
@@ -20,18 +21,23 @@ export function scheduleRandomCrash(cx: Ctx, inst: InstanceRt): void {
   cx.after(gapUs, Task.crash, inst.index, ++inst.crashEpoch, inst.crashRestartUs);
 }
 
-/** The process dies: its buffer and in-progress work are gone; the broker notices later. */
+/**
+ * The process dies: its buffer and in-progress work are gone. Its socket closes with it, so the
+ * broker learns of it when the close arrives (one hop); a log group waits for its session timeout.
+ */
 export function crashInstance(st: State, cx: Ctx, inst: InstanceRt, restartUs: number): void {
   if (!inst.up) return;
   const now = cx.nowUs;
   inst.up = false;
+  inst.frozenUntilUs = 0;
   inst.killToken = st.tokenSeq;
   inst.connToken = st.tokenSeq;
   cx.emitPlain(Ev.crashed, inst.index, 0, inst.consumer);
   dropBuffer(st, cx, inst);
   st.gauges.touchInstance(inst, now);
   dropInProgress(st, cx, inst);
-  const detectUs = now + detectionDelay(st, inst);
+  const detectUs =
+    inst.group >= 0 ? now + detectionDelay(st, inst) : toBrokerArrival(st, now, inst);
   cx.at(detectUs, Task.detect, inst.index, 0, inst.connEpoch);
   // Simplification: the restarted process reconnects once the broker has noticed the old connection is gone.
   if (restartUs >= 0) cx.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
@@ -42,16 +48,16 @@ export function isDirect(st: State, inst: InstanceRt): boolean {
   return inst.queue >= 0 && st.queues[inst.queue].directTimeoutUs >= 0;
 }
 
-/** How long until the broker gives up on a silent instance: heartbeat, or a log group's session timeout. */
+/** How long until the broker gives up on a silent (frozen, cut-off) instance: heartbeat, or a log group's session timeout. */
 export function detectionDelay(st: State, inst: InstanceRt): number {
   return inst.group >= 0 ? st.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;
 }
 
 /**
- * The broker notices a dead connection (missed heartbeats since the instance fell silent): every
- * unacked delivery on it comes back (flagged redelivered on its next delivery). Ignored if the
- * connection was renewed since, or already given up on (a partition, then a crash, of one
- * silence).
+ * The broker notices a dead connection (its close arrived, or heartbeats were missed since the
+ * instance fell silent): every unacked delivery on it comes back (flagged redelivered on its next
+ * delivery). Ignored if the connection was renewed since, or already given up on (a partition,
+ * then a crash, of one silence).
  */
 export function detectDeadConnection(
   st: State,
@@ -60,7 +66,8 @@ export function detectDeadConnection(
   epochAtFailure: number,
 ): void {
   if (inst.connEpoch !== epochAtFailure || !inst.connected) return;
-  if (inst.up && inst.partitionUntilUs <= cx.nowUs) return; // the partition healed in time
+  const now = cx.nowUs;
+  if (inst.up && inst.partitionUntilUs <= now && inst.frozenUntilUs <= now) return; // it spoke again in time
   inst.connected = false;
   if (inst.group >= 0) return rebalance(st, cx, st.groups[inst.group]);
   if (inst.queue < 0) return;

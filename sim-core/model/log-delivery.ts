@@ -234,8 +234,11 @@ export function commitAtBroker(
 export function commitTick(st: State, cx: Ctx, inst: InstanceRt): void {
   if (!inst.up || inst.group < 0) return;
   const g = st.groups[inst.group];
-  for (const p of inst.owned) {
-    if (g.localDone[p] > g.committed[p]) sendCommit(st, cx, g, p, inst, g.localDone[p]);
+  // A hung process commits nothing; it catches up on the first tick after it wakes.
+  if (inst.frozenUntilUs <= cx.nowUs) {
+    for (const p of inst.owned) {
+      if (g.localDone[p] > g.committed[p]) sendCommit(st, cx, g, p, inst, g.localDone[p]);
+    }
   }
   cx.after(g.commitEveryUs, Task.commitTick, inst.index, 0, 0);
 }

@@ -321,6 +321,7 @@ function checkFault(f: Out, where: Seg[], s: Out, index: Index, p: Problems): vo
   }
   if ('crash' in f) target(f.crash, at('crash'), index, p, { broker: true, producers: false });
   if ('slow' in f) target(f.slow, at('slow'), index, p, { broker: false, producers: false });
+  if ('freeze' in f) target(f.freeze, at('freeze'), index, p, { broker: false, producers: false });
   if ('partition' in f) {
     list(f.partition).forEach((t, j) =>
       target(t, at('partition', j), index, p, { broker: false, producers: true }),
@@ -339,6 +340,10 @@ interface Allowed {
 /** A fault target: "broker", a consumer id, an instance id "consumer#k", or a producer id. */
 function target(value: unknown, at: Seg[], index: Index, p: Problems, allowed: Allowed): void {
   if (typeof value !== 'string' || (allowed.broker && value === 'broker')) return;
+  if (value === 'broker' && !index.consumers.has('broker')) {
+    p.add(at, 'the broker can only crash: name a consumer or an instance here');
+    return;
+  }
   if (!index.known.has('consumers') || (allowed.producers && !index.known.has('producers'))) return;
   const hash = value.lastIndexOf('#');
   const id = hash < 0 ? value : value.slice(0, hash);

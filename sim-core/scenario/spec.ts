@@ -484,7 +484,7 @@ const consumer = obj(
     ),
     idempotent: opt(bool(), false, 'A message id already processed is acked without processing.'),
     crashes: opt(nullable(crashes, [null, 'none']), null, 'Random crashes per instance.'),
-    heartbeat: opt(posDur, 5000, 'The broker notices a crashed instance after this.'),
+    heartbeat: opt(posDur, 5000, 'The broker notices a frozen or cut-off instance after this.'),
     emit: opt(arr(emit), [], 'Publish onward after processing.'),
     startAt: opt(oneOf(['earliest', 'latest']), 'earliest', 'Log only: where a new group starts.'),
     commit: opt(commit, 'afterProcessing', 'Log only: when offsets are committed.'),
@@ -532,6 +532,10 @@ const FAULT_VERBS: Record<string, Record<string, Field>> = {
     factor: req(num({ gt: 0, max: 1_000_000 }), 'Service times are multiplied by this.'),
     for: req(posDur, 'How long it lasts.'),
   },
+  freeze: {
+    freeze: req(ref, 'A consumer id or an instance id: the process hangs (no heartbeats).'),
+    for: req(posDur, 'How long it hangs.'),
+  },
   resetOffsets: {
     resetOffsets: req(ref, 'A log consumer group.'),
     to: opt(oneOf(['earliest', 'latest']), 'earliest', 'Where the group resumes.'),
@@ -547,7 +551,7 @@ const faultVariants = (at: Field | null): Record<string, ObjectNode> =>
 
 const at = req(anyDur, 'When the fault happens (< duration).');
 const fault = keyed(faultVariants(at), {
-  desc: 'A scheduled fault: exactly one of crash, partition, slow, resetOffsets.',
+  desc: 'A scheduled fault: exactly one of crash, partition, slow, freeze, resetOffsets.',
 });
 
 const limits = obj(

@@ -188,6 +188,7 @@ export type Fault =
   | { at: number; crash: string; restart: number | null }
   | { at: number; partition: string[]; for: number }
   | { at: number; slow: string; factor: number; for: number }
+  | { at: number; freeze: string; for: number }
   | { at: number; resetOffsets: string; to: 'earliest' | 'latest' };
 
 /** A fault as a lesson's "try this" action: a Fault without `at` (the lab adds the current time). */

@@ -155,7 +155,7 @@ function instanceIds(raw: Record<string, unknown>): string[] {
 
 /**
  * Adds a schedule of healing faults to a generated scenario: instance crashes with restarts,
- * partitions of instances and producers, slow-downs, broker restarts, lost acks. All of them
+ * partitions of instances and producers, slow-downs, freezes, broker restarts, lost acks. All of them
  * end, so a drained run checks liveness as well as safety.
  */
 export function withFaults(base: fc.Arbitrary<Record<string, unknown>>, opts: FaultOptions = {}) {
@@ -180,6 +180,11 @@ export function withFaults(base: fc.Arbitrary<Record<string, unknown>>, opts: Fa
           at,
           slow: fc.constantFrom(...instances),
           factor: fc.double({ min: 0.5, max: 20, noNaN: true }),
+          for: fc.integer({ min: 1, max: 800 }),
+        }),
+        fc.record({
+          at,
+          freeze: fc.constantFrom(...instances),
           for: fc.integer({ min: 1, max: 800 }),
         }),
       );

@@ -121,7 +121,15 @@ function mutate(raw: Json, m: Mutation): Json {
 }
 
 /** The fault kinds a swarm case may switch on; each case enables a random subset. */
-const FAULT_KINDS = ['crash', 'partition', 'slow', 'brokerCrash', 'ackLoss', 'crashes'] as const;
+const FAULT_KINDS = [
+  'crash',
+  'partition',
+  'slow',
+  'freeze',
+  'brokerCrash',
+  'ackLoss',
+  'crashes',
+] as const;
 
 function withSwarmFaults(raw: Json, kinds: readonly string[], at: number[]): Json {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
@@ -136,6 +144,7 @@ function withSwarmFaults(raw: Json, kinds: readonly string[], at: number[]): Jso
     if (kinds.includes('crash')) faults.push({ at: t(0), crash: ids[0], restart: 500 });
     if (kinds.includes('partition')) faults.push({ at: t(1), partition: [ids[0]], for: 700 });
     if (kinds.includes('slow')) faults.push({ at: t(2), slow: ids[0], factor: 8, for: 900 });
+    if (kinds.includes('freeze')) faults.push({ at: t(4), freeze: ids[0], for: 800 });
     if (kinds.includes('crashes'))
       out.consumers = consumers.map((c, i) =>
         i === 0 && c !== null && typeof c === 'object' && !Array.isArray(c)

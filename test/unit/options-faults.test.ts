@@ -165,21 +165,61 @@ describe('consumer options ack, heartbeat and crashes', () => {
     expect(t).toMatchObject({ processed: 10, lost: 0, redelivered: 1 });
   });
 
-  it('heartbeat: unacked deliveries of a crashed instance come back only after it', () => {
+  // Six messages at 0 ms on two instances with prefetch 3: c#1 holds three unacked when it fails at 5.
+  const failAt5 = (fault: object, heartbeat: number, latency = 0) => {
+    const { ev } = run(
+      pipe(
+        { instances: 2, prefetch: 3, heartbeat, service: constant(10) },
+        { faults: [{ at: 5, ...fault }], network: { latency: constant(latency) } },
+        zeros(6),
+      ),
+    );
+    return ev;
+  };
+  const redeliveries = (ev: Seen[]) => of(ev, 'delivered').filter((e) => e.aux > 1);
+
+  it('a crashed instance’s socket closes: its unacked deliveries come back one hop later', () => {
+    for (const latency of [0, 3]) {
+      const ev = failAt5({ crash: 'c#1' }, 100, latency);
+      // The close reaches the broker one hop after the crash, which requeues at once; c#2 takes
+      // them as it frees credit: its first ack lands after the publish, delivery and ack hops.
+      expect(times(ev, 'requeued')).toEqual([5 + latency, 5 + latency, 5 + latency]);
+      expect(redeliveries(ev)).toHaveLength(3);
+      expect(redeliveries(ev)[0]).toMatchObject({ t: 10 + 3 * latency, at: 'c#2' });
+    }
+  });
+
+  it('heartbeat: a frozen instance’s unacked deliveries come back only after it', () => {
     for (const heartbeat of [30, 100]) {
-      const { ev } = run(
-        pipe(
-          { instances: 2, prefetch: 3, heartbeat, service: constant(10) },
-          {
-            faults: [{ at: 5, crash: 'c#1' }],
-          },
-          zeros(6),
-        ),
-      );
-      const again = of(ev, 'delivered').filter((e) => e.aux > 1);
+      const again = redeliveries(failAt5({ freeze: 'c#1', for: 1000 }, heartbeat));
       expect(again.length).toBe(3);
       expect(again[0]).toMatchObject({ t: 5 + heartbeat, at: 'c#2' });
     }
+  });
+
+  it('a freeze no longer than the heartbeat goes unnoticed: the work just finishes later', () => {
+    const ev = failAt5({ freeze: 'c#1', for: 30 }, 50);
+    expect(redeliveries(ev)).toEqual([]);
+    // c#1 started p:1 at 0 (10 ms of work); the 30 ms hang from 5 ms stalls it: done at 40.
+    expect(of(ev, 'processed').find((e) => e.at === 'c#1')).toMatchObject({ t: 40 });
+  });
+
+  it('a frozen instance that wakes after the heartbeat finishes redelivered work: a duplicate', () => {
+    const { r, ev } = run(
+      pipe(
+        { instances: 2, prefetch: 1, heartbeat: 20, service: constant(10) },
+        { faults: [{ at: 5, freeze: 'c#1', for: 100 }] },
+        zeros(2),
+      ),
+    );
+    // c#1's p:1 comes back at 25 and c#2 processes it at 35; c#1 wakes at 105 and finishes it too.
+    expect(of(ev, 'processed').map((e) => [e.id, e.at, e.t])).toEqual([
+      ['p:2', 'c#2', 10],
+      ['p:1', 'c#2', 35],
+    ]);
+    expect(of(ev, 'reprocessed').map((e) => [e.id, e.at, e.t])).toEqual([['p:1', 'c#1', 110]]);
+    expect(r.totals).toMatchObject({ duplicatesProcessed: 1, lost: 0 });
+    expect(r.checks.conservation).toBe(true);
   });
 
   it('crashes makes instances crash at random and come back after restart', () => {

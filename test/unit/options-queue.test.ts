@@ -129,12 +129,13 @@ describe('queue option retryDelay', () => {
 });
 
 describe('queue option requeue', () => {
-  // p:1..3 are unacked on c#1 when it crashes at 5; p:4 and p:5 arrive meanwhile and wait. After
-  // the heartbeat (20) the three come back, to their old place (front) or behind p:4, p:5 (back).
+  // p:1..3 are unacked on c#1 when it hangs at 5; p:4 and p:5 arrive meanwhile and wait. After
+  // the heartbeat (20) the three come back, to their old place (front) or behind p:4, p:5 (back),
+  // and go out again once c#1 wakes (35) and reconnects.
   const crashed = (requeue: string) =>
     run(
       queue({ requeue }, { prefetch: 3, heartbeat: 20 }, trace(0, 0, 0, 1, 2), {
-        faults: [{ at: 5, crash: 'c#1', restart: 0 }],
+        faults: [{ at: 5, freeze: 'c#1', for: 30 }],
       }),
     );
   const order = (ev: Seen[]) =>
