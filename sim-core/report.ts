@@ -66,13 +66,40 @@ export interface Report {
     service: LatencySummaryMs;
     /** Contract v2: end-to-end latency per message priority, when any producer sets one. */
     byPriority?: Record<string, LatencySummaryMs>;
+    /** Contract v2: request → reply received, when any producer makes requests. */
+    roundTrip?: LatencySummaryMs;
   };
+  /** Per requesting producer (request–reply), when any producer makes requests (extension). */
+  producers?: Record<string, ProducerReport>;
   throughput: { publishedPerSec: number; processedPerSec: number; bytesPerSec: number };
   channels: Record<string, ChannelReport | ExchangeReport>;
   consumers: Record<string, ConsumerReport>;
   checks: { conservation: boolean };
   theory: TheoryBlock | null;
   series: Record<string, number[]>;
+}
+
+/** A requesting producer's requests: how they were settled, and their round trip. */
+export interface ProducerReport {
+  replies: number;
+  replyTimeouts: number;
+  lateReplies: number;
+  roundTrip: LatencySummaryMs;
+}
+
+function producerReports(st: State, c: Collector): Record<string, ProducerReport> {
+  const out: Record<string, ProducerReport> = {};
+  st.scenario.producers.forEach((def, i) => {
+    const rs = c.requestStats[i];
+    if (rs === null) return;
+    out[def.id] = {
+      replies: rs.replies,
+      replyTimeouts: rs.replyTimeouts,
+      lateReplies: rs.lateReplies,
+      roundTrip: rs.roundTrip.summaryMs(),
+    };
+  });
+  return out;
 }
 
 function priorityLatency(
@@ -160,7 +187,9 @@ export function buildReport(
       queueWait,
       service: c.service.summaryMs(),
       ...(c.byPriority === null ? {} : { byPriority: priorityLatency(c.byPriority) }),
+      ...(c.roundTrip === null ? {} : { roundTrip: c.roundTrip.summaryMs() }),
     },
+    ...(c.roundTrip === null ? {} : { producers: producerReports(st, c) }),
     throughput: {
       publishedPerSec: perSec(c.publishedInWindow),
       processedPerSec: perSec(c.processedInWindow),

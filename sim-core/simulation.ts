@@ -65,6 +65,7 @@ export class Simulation {
       emitters: scenario.consumers.some((c) => c.emit.length > 0),
       channels: scenario.channels.length,
       priorities: scenario.producers.some((p) => p.priority !== null),
+      requesters: scenario.producers.map((p) => p.request !== null),
       deadLetters: scenario.channels.some(
         (c) =>
           (c.kind === 'queue' && c.deadLetter !== null) ||

@@ -47,6 +47,8 @@ export function reportTable(r: Report): string {
       ['publish failed', t.publishFailed],
       ['duplicates enqueued', t.duplicatesEnqueued],
       ['deduplicated', t.deduplicated],
+      ['reply timeouts', t.replyTimeouts],
+      ['late replies', t.lateReplies],
     ] as Array<[string, number]>
   ).filter(([, n]) => n > 0);
   out.push(
@@ -75,8 +77,25 @@ export function reportTable(r: Report): string {
       ...Object.entries(r.latency.byPriority ?? {})
         .sort(([a], [b]) => Number(b) - Number(a))
         .map(([p, l]) => lat(`priority ${p}`, l)),
+      // Request → reply (request–reply), over all requesting producers and then each of them.
+      ...(r.latency.roundTrip === undefined ? [] : [lat('round trip', r.latency.roundTrip)]),
+      ...Object.entries(r.producers ?? {}).map(([id, p]) => lat(`  ${id}`, p.roundTrip)),
     ]),
   );
+  if (r.producers !== undefined) {
+    out.push('', 'Requests');
+    out.push(
+      columns([
+        ['', 'replies', 'timeouts', 'late replies'],
+        ...Object.entries(r.producers).map(([id, p]) => [
+          id,
+          count(p.replies),
+          count(p.replyTimeouts),
+          count(p.lateReplies),
+        ]),
+      ]),
+    );
+  }
   const tp = r.throughput;
   out.push(
     '',

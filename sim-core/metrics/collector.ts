@@ -28,6 +28,10 @@ export interface Totals {
   pendingAtEnd: number;
   /** Publishes to a topic with no subscriptions: gone, and not copies (extension). */
   unroutable: number;
+  /** Request–reply: requests answered in time, given up on, and answered after that. */
+  replies: number;
+  replyTimeouts: number;
+  lateReplies: number;
 }
 
 export function emptyTotals(): Totals {
@@ -52,6 +56,9 @@ export function emptyTotals(): Totals {
     lost: 0,
     pendingAtEnd: 0,
     unroutable: 0,
+    replies: 0,
+    replyTimeouts: 0,
+    lateReplies: 0,
   };
 }
 
@@ -106,6 +113,14 @@ export class ConsumerStats {
   readonly sharesEndToEnd: boolean;
 }
 
+/** A requesting producer's settled requests, and request → reply time of those sent after warmup. */
+export class RequestStats {
+  replies = 0;
+  replyTimeouts = 0;
+  lateReplies = 0;
+  readonly roundTrip = new LatencyHistogram();
+}
+
 /** What the collector must know of the run's shape: sizes only, no engine state. */
 export interface RunShape {
   queues: number;
@@ -121,6 +136,8 @@ export interface RunShape {
   channels: number;
   /** Some producer sets priorities: end-to-end latency is also kept per priority. */
   priorities: boolean;
+  /** Per producer: whether it makes requests (request–reply). */
+  requesters: readonly boolean[];
 }
 
 /** The kinds the collector folds. */
@@ -144,6 +161,9 @@ const COLLECTED = eventMask(
   Ev.settled,
   Ev.crashed,
   Ev.routed,
+  Ev.replied,
+  Ev.replyTimedOut,
+  Ev.lateReply,
 );
 
 /** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
@@ -160,6 +180,10 @@ export class Collector implements SimObserver {
   /** Per channel: publishes an exchange passed on, and publishes that reached no one. */
   readonly routed: Float64Array;
   readonly unroutable: Float64Array;
+  /** Request → reply, over every requesting producer (null: none makes requests). */
+  readonly roundTrip: LatencyHistogram | null;
+  /** Per producer: its request stats, or null if it makes none. */
+  readonly requestStats: Array<RequestStats | null>;
   /** End-to-end latency per message priority, made on first use (null: no priorities). */
   readonly byPriority: Array<LatencyHistogram | undefined> | null;
   /** Post-warmup counts for throughput. */
@@ -180,6 +204,8 @@ export class Collector implements SimObserver {
     this.warmupUs = shape.warmupUs;
     this.routed = new Float64Array(shape.channels);
     this.byPriority = shape.priorities ? [] : null;
+    this.requestStats = shape.requesters.map((r) => (r ? new RequestStats() : null));
+    this.roundTrip = shape.requesters.some((r) => r) ? new LatencyHistogram() : null;
     this.unroutable = new Float64Array(shape.channels);
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
     // Equal by construction, recorded once: with one consumer and no dead letters, every
@@ -260,6 +286,24 @@ export class Collector implements SimObserver {
         return this.countFate(ev.aux, ev.where, ev.primary);
       case Ev.crashed:
         if (ev.consumer >= 0) this.consumerStats[ev.consumer].crashes++;
+        return;
+      case Ev.replied: {
+        const rs = this.requestStats[ev.where]!;
+        rs.replies++;
+        t.replies++;
+        if (ev.publishUs >= this.warmupUs) {
+          rs.roundTrip.record(ev.timeUs - ev.publishUs);
+          this.roundTrip!.record(ev.timeUs - ev.publishUs);
+        }
+        return;
+      }
+      case Ev.replyTimedOut:
+        this.requestStats[ev.where]!.replyTimeouts++;
+        t.replyTimeouts++;
+        return;
+      case Ev.lateReply:
+        this.requestStats[ev.where]!.lateReplies++;
+        t.lateReplies++;
         return;
       default:
         return;

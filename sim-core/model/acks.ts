@@ -77,7 +77,8 @@ export function ackAtBroker(
   settle: TaskKind,
 ): void {
   const m = st.msgs;
-  if (!st.brokerUp) return;
+  // A direct call's reply does not pass the broker: its crash cannot void it.
+  if (!st.brokerUp && st.queues[inst.queue].directTimeoutUs < 0) return;
   if (m.state[s] !== MsgState.unacked || m.token[s] !== token) {
     // A late ack of a timed-out delivery: the message moved on, but the credit comes back.
     if (inst.withheld > 0 && inst.connected) {

@@ -168,6 +168,30 @@ export const ANOMALIES: readonly Anomaly[] = [
       'RabbitMQ drops an unroutable message (without the mandatory flag, after the alternate exchange); SNS and Google Pub/Sub drop messages no subscription takes.',
   },
   {
+    field: 'replyTimeouts',
+    title: 'Reply timeouts',
+    meaning:
+      'Requests (request–reply) whose reply had not reached the producer when its timeout ran out: the caller gave up.',
+    causes: [
+      'a backlog longer than the timeout (a spike, a slow, frozen or crashed consumer)',
+      'a request that was never processed: dead-lettered, expired, dropped, lost or refused',
+      'a reply lost with a crashed broker',
+    ],
+    mirrors:
+      'an RPC client over RabbitMQ (reply-to, correlation id) or NATS request/reply giving up after its timeout; an HTTP client timeout.',
+  },
+  {
+    field: 'lateReplies',
+    title: 'Late replies',
+    meaning:
+      'Replies that reached the producer after it had given up on the request: work done for nobody.',
+    causes: [
+      'a request processed after its timeout (queued behind a backlog, or by a consumer that woke up)',
+    ],
+    mirrors:
+      'replies an RPC client drops because no caller waits for their correlation id any more.',
+  },
+  {
     field: 'redelivered',
     title: 'Redelivered',
     meaning: 'Deliveries of a message that had been delivered before (delivery number above 1).',

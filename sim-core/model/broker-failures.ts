@@ -10,7 +10,8 @@ import { dropBuffer } from './consumers';
 import { rearmDeadline, takeUnacked } from './acks';
 import { armTtl, endCopy, makeReady } from './fates';
 import { dispatch } from './dispatch';
-import { isDirect, reconnect } from './instance-failures';
+import { reconnect } from './instance-failures';
+import { isDirect } from './network';
 import { logsBrokerCrashed, rebalance } from './log-groups';
 
 export function scheduleBrokerCrash(st: State, cx: Ctx): void {

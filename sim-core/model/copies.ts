@@ -63,6 +63,7 @@ export function checkDrained(st: State, cx: Ctx): void {
     st.drainMode &&
     st.activeProducers === 0 &&
     st.pendingPublishes === 0 &&
+    st.pendingRequests === 0 &&
     st.msgs.live === st.logHeld &&
     st.logLag === 0
   )

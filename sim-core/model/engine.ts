@@ -31,6 +31,7 @@ import { crashBroker, restartBroker, scheduleBrokerCrash } from './broker-failur
 import { endFault, startFault } from './fault-injection';
 import { commitAtBroker, commitTick, retention, startCommitTicks } from './log-delivery';
 import { rebalance } from './log-groups';
+import { replyAtBroker, replyAtProducer, replyTimeout } from './requests';
 
 export interface EngineOptions {
   /** Check the model's own bookkeeping as it goes (tests): slower, and a broken book throws. */
@@ -175,6 +176,18 @@ export class Engine implements Ctx {
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
   }
 
+  emitReply(kind: EventKind, producer: number, seq: number, sentUs: number): void {
+    const t = this.kernel.nowUs;
+    this.trace.mixInt(eventWord(kind, producer, producer, seq, t, 0));
+    const subs = this.subscribers[kind];
+    if (subs.length === 0) return;
+    const ev = this.ev;
+    ev.set(kind, t, -1, producer, 0, false);
+    ev.setRequest(producer, seq);
+    ev.publishUs = sentUs;
+    for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
+  }
+
   halt(): void {
     this.kernel.halted = true;
   }
@@ -257,6 +270,12 @@ export class Engine implements Ctx {
         return commitAtBroker(st, this, a, b, c);
       case Task.commitTick:
         return commitTick(st, this, st.instances[a]);
+      case Task.replyAtBroker:
+        return replyAtBroker(st, this, st.producers[a], b, c === 1);
+      case Task.replyAtProducer:
+        return replyAtProducer(st, this, st.producers[a], b);
+      case Task.replyTimeout:
+        return replyTimeout(st, this, st.producers[a], b);
       default:
         throw this.invariant(`unknown task ${kind}`);
     }

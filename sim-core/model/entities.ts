@@ -4,6 +4,7 @@
 // named stream (keyed by its id, never its position), so adding an entity changes no other
 // entity's draws (common random numbers).
 
+import { RequestBook } from './request-book';
 import type { Consumer, Producer, QueueOptions } from '../scenario/types';
 import {
   WeightedPick,
@@ -106,6 +107,8 @@ export class ProducerRt {
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
     this.delay = def.delay === null ? null : compileDurationUs(def.delay);
     this.rngDelay = streamFor(seed, def.id, 'delay');
+    this.requests = def.request === null ? null : new RequestBook(msToUs(def.request.timeout));
+    this.rngReplyNet = streamFor(seed, def.id, 'reply-network');
     const pr = def.priority;
     this.priorityValue = pr?.kind === 'constant' ? pr.value : 0;
     this.priorityPick =
@@ -117,6 +120,11 @@ export class ProducerRt {
           }
         : null;
   }
+
+  /** Request–reply: its requests and their timeout, or null; the reply link and its stream. */
+  readonly requests: RequestBook | null;
+  readonly rngReplyNet: Rng;
+  replyLinkUs = 0;
 
   /** Delayed delivery of each message, and its stream; null: none. */
   readonly delay: DurationSampler | null;

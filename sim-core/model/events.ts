@@ -182,6 +182,24 @@ export const EVENTS = {
     aux: 'the number of queues, subscriptions and logs it reached',
     meaning: 'an exchange passed a publish on to its matching bindings (or its alternate)',
   },
+  replied: {
+    code: 27,
+    where: 'producer',
+    aux: null,
+    meaning: 'the reply to a request reached its producer before the request timed out',
+  },
+  replyTimedOut: {
+    code: 28,
+    where: 'producer',
+    aux: null,
+    meaning: 'a request got no reply within its timeout: the producer gave up on it',
+  },
+  lateReply: {
+    code: 29,
+    where: 'producer',
+    aux: null,
+    meaning: 'the reply to a request the producer had given up on arrived',
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof EVENTS;
@@ -237,7 +255,9 @@ export const EventFlag = {
  * message) are read on demand from the message they describe, as it is at the event; `instance`
  * and `partition` are set when the message has an outstanding delivery or is a log record. The
  * processing facts are set for `processed` and `reprocessed` only, `consumer` for those and an
- * instance's `crashed` and `recovered` (−1 for the broker's).
+ * instance's `crashed` and `recovered` (−1 for the broker's). Request settlements (replied,
+ * replyTimedOut, lateReply) name their request by sender and seq and carry its send time in
+ * `publishUs`, though no message slot.
  */
 export class SimEvent {
   kind: EventKind = Ev.published;
@@ -258,6 +278,9 @@ export class SimEvent {
   primary = true;
   /** The message slot the event is about (−1: none) and whether it decides an outcome. */
   private slot = -1;
+  /** A slotless event's message id (request settlements), else −1 and 0. */
+  private idSender = -1;
+  private idSeq = 0;
   private outcome = false;
 
   constructor(private readonly msgs: MessageStore) {}
@@ -277,15 +300,23 @@ export class SimEvent {
     this.where = where;
     this.aux = aux;
     this.outcome = outcome;
+    this.idSender = -1;
+    this.idSeq = 0;
     this.primary = slot < 0 || (this.msgs.flags[slot] & MsgFlag.secondary) === 0;
   }
 
   /** Message id: sender index and sequence number (`web:17`); sender −1 for no message. */
   get sender(): number {
-    return this.slot < 0 ? -1 : this.msgs.producer[this.slot];
+    return this.slot < 0 ? this.idSender : this.msgs.producer[this.slot];
   }
   get seq(): number {
-    return this.slot < 0 ? 0 : this.msgs.seq[this.slot];
+    return this.slot < 0 ? this.idSeq : this.msgs.seq[this.slot];
+  }
+
+  /** Engine only: names the request a slotless settlement event is about. */
+  setRequest(sender: number, seq: number): void {
+    this.idSender = sender;
+    this.idSeq = seq;
   }
   /** Ordering/partition key, or −1. */
   get key(): number {

@@ -43,11 +43,6 @@ export function crashInstance(st: State, cx: Ctx, inst: InstanceRt, restartUs: n
   if (restartUs >= 0) cx.at(Math.max(now + restartUs, detectUs), Task.restart, inst.index, 0, 0);
 }
 
-/** Whether the instance serves a direct channel (it has no broker connection). */
-export function isDirect(st: State, inst: InstanceRt): boolean {
-  return inst.queue >= 0 && st.queues[inst.queue].directTimeoutUs >= 0;
-}
-
 /** How long until the broker gives up on a silent (frozen, cut-off) instance: heartbeat, or a log group's session timeout. */
 export function detectionDelay(st: State, inst: InstanceRt): number {
   return inst.group >= 0 ? st.groups[inst.group].sessionTimeoutUs : inst.heartbeatUs;

@@ -53,3 +53,8 @@ export function lostConfirm(st: State, p: ProducerRt): boolean {
 export function inlineHop(st: State, nowUs: number, heldUntilUs: number): boolean {
   return st.zeroLatency && heldUntilUs <= nowUs;
 }
+
+/** Whether the instance serves a direct channel (it has no broker connection). */
+export function isDirect(st: State, inst: InstanceRt): boolean {
+  return inst.queue >= 0 && st.queues[inst.queue].directTimeoutUs >= 0;
+}

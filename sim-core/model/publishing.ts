@@ -11,6 +11,7 @@ import { checkDrained, newMessage } from './copies';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop } from './network';
 import { queueTargets } from './intake';
+import { openRequest } from './requests';
 
 export function scheduleNextArrival(st: State, cx: Ctx, p: ProducerRt): void {
   const t = p.remaining > 0 ? p.arrivals.next(p.rngArrivals) : Infinity;
@@ -37,6 +38,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const priority = p.nextPriority();
   const delayUs = p.delay === null ? 0 : p.delay.sampleUs(p.rngDelay);
   const now = cx.nowUs;
+  if (p.requests !== null) openRequest(st, cx, p, p.requests, seq);
   if (p.tracked) {
     const targets = queueTargets(st, p.channel, label).length;
     const rec: PendingPublish = {

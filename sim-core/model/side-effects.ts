@@ -9,6 +9,7 @@ import type { ConsumerRt, InstanceRt } from './entities';
 import type { State } from './state';
 import { newMessage } from './copies';
 import { hopArrival, inlineHop } from './network';
+import { sendReply } from './requests';
 
 /**
  * Runs (or, for an idempotent consumer that has seen the id, suppresses) a side effect, and
@@ -34,6 +35,7 @@ export function sideEffect(
   }
   const kind = first ? Ev.processed : Ev.reprocessed;
   cx.emitProcessing(kind, s, inst.index, inst.consumer, inst.queue, startUs, first);
+  if (st.requests) sendReply(st, cx, s, inst);
   const c = st.consumers[inst.consumer];
   if (c.sender >= 0) emitOnward(st, cx, s, inst, c);
 }

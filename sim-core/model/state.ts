@@ -45,6 +45,8 @@ export class State {
   /** Network: hop latency (µs), and whether it is the constant 0 (hops run inline). */
   readonly hop: DurationSampler;
   readonly zeroLatency: boolean;
+  /** Some producer makes requests: processings may owe a reply. */
+  readonly requests: boolean;
   readonly ackLoss: number;
   readonly confirmLoss: number;
   /** Broker: durability and its random crash chain (gaps in µs; restart delay µs, -1 never). */
@@ -58,6 +60,8 @@ export class State {
   activeProducers: number;
   /** Publishes awaiting a confirm or a retry: a drained run waits for them. */
   pendingPublishes = 0;
+  /** Requests neither replied to nor timed out yet (a drained run waits for them). */
+  pendingRequests = 0;
   /** Delivery tokens handed out so far (each delivery's token is unique). */
   tokenSeq = 0;
   /** Per sender: a hash of its id, so a message's content draws depend on its id, not a position. */
@@ -139,6 +143,7 @@ export class State {
     this.gauges = new Gauges(this.queues.length, this.instances.length, this.warmupUs);
     this.hop = compileDurationUs(s.network.latency);
     this.zeroLatency = this.hop.isZero;
+    this.requests = scenario.producers.some((p) => p.request !== null);
     this.ackLoss = s.network.ackLoss;
     this.confirmLoss = s.network.confirmLoss;
     this.durable = s.broker.durable;

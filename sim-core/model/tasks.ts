@@ -27,6 +27,10 @@ export const Task = {
   commitTick: 42,
   /** A consumer's reject without requeue (dead-letter it). */
   rejectAtBroker: 43,
+  /** Request–reply: a reply at the broker, at its producer, and a request's timeout. */
+  replyAtBroker: 44,
+  replyAtProducer: 45,
+  replyTimeout: 46,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];

@@ -291,6 +291,11 @@ const producer = obj(
       'Publisher confirms: true or an object (retries keep the message id); null/false: none.',
     ),
     idempotent: opt(bool(), false, 'The broker drops a retried copy it already holds.'),
+    request: opt(
+      nullable(obj({ timeout: req(posDur, 'Give up on a reply after this long.') })),
+      null,
+      'Request–reply: each message expects a reply from the consumer that processes it (through the broker; over a direct channel, straight back).',
+    ),
   },
   {
     check: (o, report) => {

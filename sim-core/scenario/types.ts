@@ -65,6 +65,8 @@ export interface Producer {
   size: Dist;
   confirm: Confirm | null;
   idempotent: boolean;
+  /** Request–reply: wait this long (ms) for each message's reply; null: fire and forget. */
+  request: { timeout: number } | null;
 }
 
 /** Options shared by queues and topic subscriptions. */

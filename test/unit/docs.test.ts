@@ -6,7 +6,15 @@ import { ANOMALIES, EVENT_KINDS, Simulation, validateScenario } from '../../sim-
 import { regenerate, replaceSection, semanticsDocPath } from '../../bench/tools/write-docs';
 
 /** Totals fields that are plain counts of what happened, not anomalies. */
-const PLAIN_COUNTS = ['published', 'enqueued', 'delivered', 'acked', 'nacked', 'processed'];
+const PLAIN_COUNTS = [
+  'published',
+  'enqueued',
+  'delivered',
+  'acked',
+  'nacked',
+  'processed',
+  'replies',
+];
 
 function tinyRunTotals(): string[] {
   const result = validateScenario({

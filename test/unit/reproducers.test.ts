@@ -234,6 +234,20 @@ describe('reproducers', () => {
     expect(run(raw(true)).totals.orderViolations).toBeGreaterThan(0);
   });
 
+  it('a broker crash does not stop a direct channel (its calls never pass the broker)', () => {
+    // The broker dropped the direct call's completion while it was down: the server never got
+    // its slot back, and every later call was rejected.
+    const raw = {
+      ...base(),
+      duration: '2s',
+      channels: [{ id: 'orders', kind: 'direct' }],
+      faults: [{ at: 100, crash: 'broker', restart: 1000 }],
+    };
+    const r = run(raw);
+    expect(r.totals.rejected).toBe(0);
+    expect(r.totals.processed).toBe(r.totals.published);
+  });
+
   it('the docs say when fifoGroups keep order (they claimed it held always)', () => {
     const docs = readFileSync('docs/semantics.md', 'utf8');
     const section = docs.slice(docs.indexOf('### FIFO groups'), docs.indexOf('### Idempotent'));

@@ -139,6 +139,7 @@ describe('valid scenarios', () => {
           size: { kind: 'constant', value: 1024 },
           confirm: null,
           idempotent: false,
+          request: null,
         },
       ],
       channels: [
