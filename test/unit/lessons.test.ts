@@ -1,20 +1,87 @@
 // Each lesson in examples/ shows the anomaly or effect its description teaches, in the report:
-// the numbers a student is told to watch, checked on the lesson's own seed and full length.
+// the numbers a student is told to watch, checked on the lesson's own seed and full length. A
+// lesson's "Try" buttons are checked the same way: applied as the lab applies them (applySet on
+// the file's raw scenario), they move those numbers the way the lesson says.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Simulation, parseScenarioText, validateScenario, queueReport } from '../../sim-core/index';
-import type { Report } from '../../sim-core/index';
+import {
+  Ev,
+  Simulation,
+  applySet,
+  eventMask,
+  isExchangeReport,
+  parseScenarioText,
+  queueReport,
+  runNames,
+  validateScenario,
+} from '../../sim-core/index';
+import type {
+  EventKind,
+  ExchangeReport,
+  Report,
+  SimEvent,
+  SimObserver,
+} from '../../sim-core/index';
 
-function lesson(name: string): Report {
+function raw(name: string): Record<string, unknown> {
   const file = `examples/${name}.yaml`;
   const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const v = validateScenario(parsed.value);
+  return parsed.value as Record<string, unknown>;
+}
+
+function run(scenario: unknown, observers: SimObserver[] = []): Report {
+  const v = validateScenario(scenario);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
-  const r = new Simulation(v.scenario).run();
+  const r = new Simulation(v.scenario, { observers }).run();
   expect(r.checks.conservation).toBe(true);
   return r;
+}
+
+function lesson(name: string): Report {
+  return run(raw(name));
+}
+
+/** The lesson's scenario with its Try action `label` applied, as the lab's button does. */
+function tried(name: string, label: string): Record<string, unknown> {
+  const file = raw(name);
+  const actions = (file.lesson as { try: Array<{ label: string; set?: Record<string, unknown> }> })
+    .try;
+  const action = actions.find((a) => a.label === label);
+  if (!action?.set) throw new Error(`${name}: no Try "${label}" with a set`);
+  const result = applySet(file, action.set);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.value as Record<string, unknown>;
+}
+
+/** Runs, counting the events of `kinds` per producer: `count(kind, producerId)`. */
+function runCounting(scenario: unknown, ...kinds: EventKind[]) {
+  const v = validateScenario(scenario);
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  const senders = runNames(v.scenario).senders;
+  const counts = new Map<string, number>();
+  const observer: SimObserver = {
+    kinds: eventMask(...kinds),
+    onEvent: (ev: SimEvent) => {
+      const at = `${ev.kind} ${senders[ev.sender]}`;
+      counts.set(at, (counts.get(at) ?? 0) + 1);
+    },
+  };
+  const report = run(scenario, [observer]);
+  return { report, count: (kind: EventKind, id: string) => counts.get(`${kind} ${id}`) ?? 0 };
+}
+
+function exchange(r: Report, id: string): ExchangeReport {
+  const c = r.channels[id];
+  if (!isExchangeReport(c)) throw new Error(`${id} is not an exchange`);
+  return c;
+}
+
+/** Publishes that reached exchange `id`: routed or unroutable. */
+function publishesTo(r: Report, id: string): number {
+  const x = exchange(r, id);
+  return x.routed + x.unroutable;
 }
 
 describe('lessons show what they teach', () => {
@@ -167,5 +234,97 @@ describe('lessons show what they teach', () => {
     );
     expect(origin[0]).toBeLessThan(origin[1]);
     expect(origin[1]).toBeLessThan(origin[2]);
+  });
+
+  it('direct, topic and fanout exchanges: one queue at most, patterns, every queue', () => {
+    const name = 'exchange-types';
+    const r = lesson(name);
+    const share = (report: Report, queue: string, exchange: string) =>
+      queueReport(report, queue).enqueued / publishesTo(report, exchange);
+    // Keys: order.eu 1/2, order.us 1/4, invoice.eu 1/4.
+    expect(share(r, 'd-eu', 'direct')).toBeCloseTo(0.5, 1);
+    expect(share(r, 'd-us', 'direct')).toBeCloseTo(0.25, 1);
+    expect(exchange(r, 'direct').unroutable / publishesTo(r, 'direct')).toBeCloseTo(0.25, 1);
+    expect(queueReport(r, 'd-eu').enqueued + queueReport(r, 'd-us').enqueued).toBe(
+      exchange(r, 'direct').routed,
+    );
+    expect(share(r, 't-eu', 'topic')).toBeCloseTo(0.75, 1);
+    expect(share(r, 't-ord', 'topic')).toBeCloseTo(0.75, 1);
+    expect(exchange(r, 'topic').unroutable).toBe(0);
+    expect(share(r, 'f-a', 'fanout')).toBe(1);
+    expect(share(r, 'f-b', 'fanout')).toBe(1);
+
+    // A direct exchange compares keys literally: the pattern order.* matches nothing.
+    const literal = run(tried(name, 'Bind d-eu with order.*'));
+    expect(queueReport(literal, 'd-eu').enqueued).toBe(0);
+    expect(exchange(literal, 'direct').unroutable / publishesTo(literal, 'direct')).toBeCloseTo(
+      0.75,
+      1,
+    );
+    // # takes every key, like a fanout binding.
+    expect(share(run(tried(name, 'Bind t-eu with #')), 't-eu', 'topic')).toBe(1);
+  });
+
+  it('a headers exchange: match all takes the gold EU orders, match any the gold or EU ones', () => {
+    const name = 'headers-routing';
+    const r = lesson(name);
+    const published = r.totals.published;
+    // Headers: gold/eu 1/10, gold/us 1/10, basic/eu 4/10, basic/us 4/10.
+    expect(queueReport(r, 'all').enqueued / published).toBeCloseTo(0.1, 1);
+    expect(queueReport(r, 'any').enqueued / published).toBeCloseTo(0.6, 1);
+    expect(r.totals.unroutable / published).toBeCloseTo(0.4, 1);
+
+    const any = run(tried(name, 'Make the all binding match any'));
+    expect(queueReport(any, 'all').enqueued).toBe(queueReport(any, 'any').enqueued);
+    const tierOnly = run(tried(name, 'Bind all on the tier only'));
+    const ratio = queueReport(tierOnly, 'all').enqueued / queueReport(r, 'all').enqueued;
+    expect(ratio).toBeGreaterThan(1.7);
+    expect(ratio).toBeLessThan(2.3);
+  });
+
+  it('per-message ttl expires at the head: alerts behind a batch are noticed seconds late', () => {
+    const name = 'ttl-head-of-line';
+    const { report: r, count } = runCounting(raw(name), Ev.published, Ev.expired);
+    expect(count(Ev.expired, 'reports')).toBe(0);
+    const share = count(Ev.expired, 'alerts') / count(Ev.published, 'alerts');
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.45);
+    expect(queueReport(r, 'dlq').enqueued).toBe(r.totals.expired);
+    // dlq-reader's latency runs from the alert's publish: it had 1 s to live.
+    const late = r.consumers['dlq-reader'].latency;
+    expect(late.p50).toBeGreaterThan(1500);
+    expect(late.p90).toBeGreaterThan(2500);
+
+    // The same TTL for everything: the head is always the oldest, so expiry is on time.
+    const same = runCounting(tried(name, 'Give reports a 1 s TTL too'), Ev.published, Ev.expired);
+    expect(same.report.consumers['dlq-reader'].latency.max).toBeLessThan(1001);
+    const reportsExpired = same.count(Ev.expired, 'reports') / same.count(Ev.published, 'reports');
+    expect(reportsExpired).toBeGreaterThan(0.35);
+    expect(reportsExpired).toBeLessThan(0.5);
+    expect(run(tried(name, 'Add a second worker')).totals.expired).toBe(0);
+  });
+
+  it('a retry queue with a ttl brings rejected orders back after a delay, not at once', () => {
+    const name = 'retry-dead-letter';
+    const r = lesson(name);
+    const retry = queueReport(r, 'retry');
+    // Every reject goes to retry; every expiry there goes back through the orders exchange.
+    expect(retry.enqueued).toBe(queueReport(r, 'work').deadLettered);
+    expect(exchange(r, 'orders').routed).toBe(r.totals.published + retry.expired);
+    expect(retry.depthMean).toBeGreaterThan(35);
+    expect(retry.depthMean).toBeLessThan(55);
+    expect(r.totals.redelivered).toBe(0);
+    const workers = r.consumers.workers.latency;
+    expect(workers.p50).toBeLessThan(50);
+    expect(workers.p90).toBeGreaterThan(1000);
+    expect(workers.p99).toBeGreaterThan(2000);
+
+    const hot = run(tried(name, 'Requeue rejects at once'));
+    expect(queueReport(hot, 'retry').enqueued).toBe(0);
+    expect(hot.totals.redelivered).toBeGreaterThan(0.3 * hot.totals.published);
+    expect(hot.consumers.workers.latency.p99).toBeLessThan(100);
+    const slow = run(tried(name, 'Retry after 5 s'));
+    expect(queueReport(slow, 'retry').depthMean).toBeGreaterThan(3 * retry.depthMean);
+    expect(slow.consumers.workers.latency.p90).toBeGreaterThan(4000);
   });
 });
