@@ -7,8 +7,10 @@ import type {
   Distribution,
   EventColumns,
   Frame,
+  LatencyStats,
   LiveFault,
   NodeState,
+  NodeStats,
   TopologyModel,
 } from '../shared/protocol';
 import { startEngine } from './engine-client';
@@ -20,6 +22,9 @@ export interface EventSink {
   onEvents(events: EventColumns, from: number, to: number): void;
   clear(): void;
 }
+
+/** What the dots are coloured by: delivery state, or the message's routing key or priority. */
+export type DotColouring = 'state' | 'routingKey' | 'priority';
 
 /** Events kept for the event log. */
 const RECENT = 80;
@@ -41,6 +46,12 @@ export class RunView {
   errors = $state.raw<ValidationError[]>([]);
   nodes = $state.raw<NodeState | null>(null);
   totals = $state.raw<Totals | null>(null);
+  /** Per consumer, queue and exchange, as of the frame shown. */
+  stats = $state.raw<NodeStats | null>(null);
+  /** Latency per consumer and priority, refreshed a few times a second. */
+  latency = $state.raw<LatencyStats | null>(null);
+  /** Set from the lesson on load; the legend switches it. */
+  colourBy = $state<DotColouring>('state');
   theory = $state.raw<TheoryBlock | null>(null);
   distribution = $state.raw<Distribution | null>(null);
   report = $state.raw<Report | null>(null);
@@ -86,6 +97,7 @@ export class RunView {
     this.name = r.name;
     this.description = r.description;
     this.seed = r.seed;
+    this.colourBy = r.model.colourBy ?? 'state'; // a reset keeps the student's choice
     this.start(r.model);
     return true;
   }
@@ -166,6 +178,7 @@ export class RunView {
       p.point = k;
       if (f.nowUs > us && !(f.done && e === ev.count && k === t.length)) break;
       if (f.distribution) this.distribution = f.distribution;
+      if (f.latency) this.latency = f.latency;
       latest = f;
       this.pending.shift();
     }
@@ -229,6 +242,8 @@ export class RunView {
     this.model = model;
     this.nodes = null;
     this.totals = null;
+    this.stats = null;
+    this.latency = null;
     this.theory = null;
     this.distribution = null;
     this.report = null;
@@ -244,6 +259,7 @@ export class RunView {
     this.seriesVersion = this.series.version;
     this.nodes = f.state;
     this.totals = f.totals;
+    this.stats = f.stats;
     this.theory = f.theory;
     this.traceHash = f.traceHash;
     if (f.report) this.report = f.report;

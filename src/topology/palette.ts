@@ -42,3 +42,22 @@ export const LEGEND: Array<{ state: DotState; label: string; meaning: string }> 
   },
   { state: 'lost', label: 'lost', meaning: 'gone in a crash without being processed' },
 ];
+
+/**
+ * Dot colours by message class (routing key, priority), in class order: Okabe–Ito's hues the
+ * state colours that stay on (duplicate, dead-lettered, dropped, lost) do not use, then Paul
+ * Tol's (also colour-blind safe). Yellow comes last: it is the hardest to see on a light theme.
+ */
+export const CLASS_COLOURS = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#56B4E9',
+  '#882255',
+  '#44AA99',
+  '#999933',
+  '#F0E442',
+] as const;
+
+/** Dot states drawn in their own colour whatever the dots are coloured by: the anomalies. */
+export const ANOMALY_STATES: DotState[] = ['duplicate', 'deadLettered', 'dropped', 'lost'];

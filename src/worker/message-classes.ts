@@ -7,9 +7,10 @@
 
 import { streamFor } from '../../sim-core/index';
 import type { Rng, State } from '../../sim-core/index';
+import { CLASS_COLOURS } from '../topology/palette';
 
 /** Dot classes at most (the palette's size); past it the last class stands for the rest. */
-export const MAX_CLASSES = 8;
+export const MAX_CLASSES = CLASS_COLOURS.length;
 
 /** A producer's label draws, replayed: class per sequence number (index = seq; seq ≥ 1). */
 interface Replay {
