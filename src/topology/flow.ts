@@ -51,6 +51,8 @@ export class FlowAnimator implements EventSink {
   /** Packed RGBA (little-endian ABGR) per colour (states, then classes), the disc's offsets. */
   private colours = new Uint32Array(CLASS_BASE + CLASS_COLOURS.length);
   private outline = 0;
+  /** Per colour: 1 if a dot of it gets the outline (too dark to see on a dark theme). */
+  private ringed = new Uint8Array(CLASS_BASE + CLASS_COLOURS.length);
   private stamp = new Int32Array(0);
   private ring = new Int32Array(0);
   private image: ImageData | null = null;
@@ -101,6 +103,8 @@ export class FlowAnimator implements EventSink {
     );
     // Black dead-lettered dots get a light ring on a dark theme, so they stay visible.
     this.outline = dark ? packed('#ffffff') : 0;
+    const hexes = [...DOT_STATES.map((s) => STATE_COLOURS[s]), ...CLASS_COLOURS];
+    this.ringed = Uint8Array.from(hexes, (h) => (luminance(h) < 0.08 ? 1 : 0));
     this.image = null;
   }
 
@@ -215,7 +219,7 @@ export class FlowAnimator implements EventSink {
       const centre = cy * width + cx;
       const c = this.colours[this.colour[i]];
       for (let k = 0; k < stamp.length; k++) px[centre + stamp[k]] = c;
-      if (this.outline !== 0 && this.colour[i] === DEAD)
+      if (this.outline !== 0 && this.ringed[this.colour[i]] === 1)
         for (let k = 0; k < ring.length; k++) px[centre + ring[k]] = this.outline;
       drawn++;
     }
@@ -352,6 +356,16 @@ export class FlowAnimator implements EventSink {
     this.alive[i] = 0;
     this.free[this.freeCount++] = i;
   }
+}
+
+/** Relative luminance of a #rrggbb colour (WCAG), 0 black .. 1 white. */
+function luminance(hex: string): number {
+  const v = parseInt(hex.slice(1), 16);
+  const lin = (c: number) => {
+    const x = c / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin((v >> 16) & 255) + 0.7152 * lin((v >> 8) & 255) + 0.0722 * lin(v & 255);
 }
 
 /** A #rrggbb colour as an opaque pixel in ImageData's byte order (little-endian RGBA). */

@@ -44,19 +44,19 @@ export const LEGEND: Array<{ state: DotState; label: string; meaning: string }> 
 ];
 
 /**
- * Dot colours by message class (routing key, priority), in class order: Okabe–Ito's hues the
- * state colours that stay on (duplicate, dead-lettered, dropped, lost) do not use, then Paul
- * Tol's (also colour-blind safe). Yellow comes last: it is the hardest to see on a light theme.
+ * Dot colours by message class (routing key, priority), in class order: the Okabe–Ito hues that
+ * no state colour still shown in those modes uses (duplicate, dead-lettered, dropped, lost, and
+ * the busy instance's green), then Paul Tol's (also colour-blind safe), the faintest last.
  */
 export const CLASS_COLOURS = [
   '#0072B2',
   '#E69F00',
-  '#009E73',
   '#56B4E9',
   '#882255',
   '#44AA99',
+  '#332288',
   '#999933',
-  '#F0E442',
+  '#DDCC77',
 ] as const;
 
 /** Dot states drawn in their own colour whatever the dots are coloured by: the anomalies. */
