@@ -3,6 +3,7 @@
 // row needs (no duplicates anywhere, say) is left out, so the tables stay narrow; a column that
 // one row needs is shown for all, so "213 for plain, 0 for fifo" reads as a comparison.
 
+import { MAX_LATENCY_CONSUMERS } from '../shared/protocol';
 import type { LatencyColumns, LatencyStats, NodeStats, TopologyModel } from '../shared/protocol';
 import { fmtCount, fmtMs, fmtPercent } from './format';
 
@@ -34,14 +35,21 @@ interface NumberColumn extends Column {
   optional?: boolean;
 }
 
-function build(names: string[], defs: NumberColumn[]): Table {
+/** Rows a table shows at most (the rest are in the exported report); as many as get latency. */
+export const MAX_ROWS = MAX_LATENCY_CONSUMERS;
+
+function build(all: string[], defs: NumberColumn[]): Table {
+  const names = all.slice(0, MAX_ROWS);
   const columns = defs.filter(
     (d) => !d.optional || names.some((_, i) => d.value(i) !== 0 && !Number.isNaN(d.value(i))),
   );
-  return {
-    columns: columns.map(({ key, label, title }) => ({ key, label, title })),
-    rows: names.map((name, i) => ({ name, cells: columns.map((c) => c.format(c.value(i))) })),
-  };
+  const rows: Row[] = names.map((name, i) => ({
+    name,
+    cells: columns.map((c) => c.format(c.value(i))),
+  }));
+  if (all.length > names.length)
+    rows.push({ name: '…', cells: [], note: `${all.length - names.length} more in the report` });
+  return { columns: columns.map(({ key, label, title }) => ({ key, label, title })), rows };
 }
 
 const LATENCY: Array<{ key: keyof LatencyColumns; title: string }> = [
