@@ -129,7 +129,7 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   // they share the card's header line.
   let consumerFooter = CONSUMER_FOOTER;
   let scale = scaleWith(consumerFooter);
-  if (scale < 0.5) {
+  if (scale < 0.7) {
     consumerFooter = 0;
     scale = scaleWith(0);
   }

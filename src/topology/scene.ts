@@ -95,16 +95,21 @@ export function drawScene(
     const box = L.producers[i];
     const cut = s?.producerCutOff[i] === 1;
     card(ctx, box, th, cut ? th.cutOff : th.border);
-    label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
-    label(
-      ctx,
-      cut ? 'producer · cut off' : 'producer',
-      box.x + 8,
-      box.y + 30,
-      cut ? th.cutOff : th.muted,
-      SMALL,
-      box.w - 16,
-    );
+    const kind = cut ? 'producer · cut off' : 'producer';
+    const kindColour = cut ? th.cutOff : th.muted;
+    if (box.h >= 36) {
+      label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
+      label(ctx, kind, box.x + 8, box.y + 30, kindColour, SMALL, box.w - 16);
+    } else {
+      // A squeezed card: name and kind on one line (the kind only if it fits whole).
+      const mid = box.y + box.h / 2;
+      ctx.font = SMALL;
+      const w = ctx.measureText(kind).width;
+      const kindW = w <= (box.w - 16) / 2 ? w : 0;
+      if (kindW > 0)
+        label(ctx, kind, box.x + box.w - 8, mid, kindColour, SMALL, kindW + 1, 'right');
+      label(ctx, p.id, box.x + 8, mid, th.text, FONT, box.w - 22 - kindW);
+    }
   });
 
   m.channels.forEach((ch, ci) => {
