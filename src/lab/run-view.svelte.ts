@@ -26,6 +26,9 @@ export interface EventSink {
 /** What the dots are coloured by: delivery state, or the message's routing key or priority. */
 export type DotColouring = 'state' | 'routingKey' | 'priority';
 
+/** Per-node numbers are shown at most this often (ms of wall time). */
+const STATS_EVERY_MS = 250;
+
 /** Events kept for the event log. */
 const RECENT = 80;
 
@@ -75,6 +78,7 @@ export class RunView {
   private epoch = 0;
   private lastDistributionMs = 0;
   private lastShownMs = 0;
+  private lastStatsMs = 0;
 
   get api() {
     return this.engine.api;
@@ -259,7 +263,12 @@ export class RunView {
     this.seriesVersion = this.series.version;
     this.nodes = f.state;
     this.totals = f.totals;
-    this.stats = f.stats;
+    // Tables of per-node numbers need not redraw at frame rate: a few times a second will do.
+    const now = performance.now();
+    if (f.done || this.stats === null || now - this.lastStatsMs >= STATS_EVERY_MS) {
+      this.stats = f.stats;
+      this.lastStatsMs = now;
+    }
     this.theory = f.theory;
     this.traceHash = f.traceHash;
     if (f.report) this.report = f.report;
