@@ -54,7 +54,16 @@ export function checkReferences(s: Out, raw: unknown, p: Problems): void {
         checkFault(action.fault, ['lesson', 'try', i, 'fault'], s, index, p);
       }
     });
+    checkColourBy(lesson.colourBy, s, p);
   }
+}
+
+/** Dots coloured by a message field need producers that set it, or every dot looks the same. */
+function checkColourBy(colourBy: unknown, s: Out, p: Problems): void {
+  if (colourBy !== 'routingKey' && colourBy !== 'priority') return;
+  const setBy = list(s.producers).filter((x) => isObj(x) && isObj(x[colourBy]));
+  if (setBy.length === 0)
+    p.add(['lesson', 'colourBy'], `no producer sets a ${colourBy} to colour messages by`);
 }
 
 function checkTimes(s: Out, p: Problems): void {

@@ -582,6 +582,8 @@ export const LESSON_GROUPS = [
   'Scaling',
   'Patterns',
 ] as const;
+/** What a lesson may colour the lab's message dots by (besides their delivery state). */
+export const LESSON_COLOUR_BY = ['routingKey', 'priority'] as const;
 /** A lesson card offers at most this many "try this" actions. */
 export const MAX_LESSON_TRIES = 2;
 
@@ -621,6 +623,12 @@ const lesson = obj(
       arr(lessonTry, { maxItems: MAX_LESSON_TRIES }),
       [],
       `"Try this" actions the card can perform (at most ${MAX_LESSON_TRIES}).`,
+    ),
+    colourBy: opt(
+      nullable(oneOf(LESSON_COLOUR_BY)),
+      null,
+      "The lab's moving dots are coloured by each message's routing key or priority " +
+        '(with a legend) instead of by delivery state; null: by state.',
     ),
   },
   { desc: 'Extension: the lesson card of this scenario in the lab; the engine ignores it.' },

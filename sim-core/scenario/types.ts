@@ -219,7 +219,12 @@ export interface Lesson {
   watch: string;
   /** At most two actions. */
   try: LessonTry[];
+  /** The lab colours message dots by routing key or priority; null: by delivery state. */
+  colourBy: LessonColourBy | null;
 }
+
+/** What a lesson may colour the lab's message dots by (spec.ts's LESSON_COLOUR_BY). */
+export type LessonColourBy = 'routingKey' | 'priority';
 
 /** Run budgets: a run that would exceed one stops with an error naming it. */
 export interface Limits {

@@ -29,6 +29,14 @@ export const COUNTERS: CounterDef[] = [
     marker: STATE_COLOURS.first,
   },
   {
+    key: 'enqueued',
+    label: 'Enqueued',
+    explain:
+      'Enqueued: copies accepted into queues, subscriptions and logs — more than the publishes when a topic or an exchange fans a message out.',
+    marker: STATE_COLOURS.first,
+    optional: true,
+  },
+  {
     key: 'processed',
     label: 'Processed',
     explain:
@@ -117,6 +125,32 @@ export const COUNTERS: CounterDef[] = [
     optional: true,
     trouble: true,
     alert: STATE_COLOURS.lost,
+  },
+  {
+    key: 'nacked',
+    label: 'Nacked',
+    explain:
+      'Nacked: negative acknowledgements — a consumer told the broker its processing failed, so the message is retried or dead-lettered.',
+    marker: STATE_COLOURS.redelivery,
+    optional: true,
+  },
+  {
+    key: 'duplicatesEnqueued',
+    label: 'Dup. enqueued',
+    explain:
+      'Duplicates enqueued: retried publishes the broker stored a second time because it had accepted the first attempt already (its confirm was lost or late).',
+    marker: STATE_COLOURS.duplicate,
+    optional: true,
+    trouble: true,
+    alert: STATE_COLOURS.duplicate,
+  },
+  {
+    key: 'deduplicated',
+    label: 'Deduplicated',
+    explain:
+      'Deduplicated: retried publishes of an idempotent producer that the broker recognised and dropped instead of storing them twice.',
+    marker: STATE_COLOURS.acked,
+    optional: true,
   },
   {
     key: 'duplicatesSuppressed',

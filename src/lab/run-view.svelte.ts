@@ -7,8 +7,10 @@ import type {
   Distribution,
   EventColumns,
   Frame,
+  LatencyStats,
   LiveFault,
   NodeState,
+  NodeStats,
   TopologyModel,
 } from '../shared/protocol';
 import { startEngine } from './engine-client';
@@ -20,6 +22,12 @@ export interface EventSink {
   onEvents(events: EventColumns, from: number, to: number): void;
   clear(): void;
 }
+
+/** What the dots are coloured by: delivery state, or the message's routing key or priority. */
+export type DotColouring = 'state' | 'routingKey' | 'priority';
+
+/** Per-node numbers are shown at most this often (ms of wall time). */
+const STATS_EVERY_MS = 250;
 
 /** Events kept for the event log. */
 const RECENT = 80;
@@ -41,6 +49,12 @@ export class RunView {
   errors = $state.raw<ValidationError[]>([]);
   nodes = $state.raw<NodeState | null>(null);
   totals = $state.raw<Totals | null>(null);
+  /** Per consumer, queue and exchange, as of the frame shown. */
+  stats = $state.raw<NodeStats | null>(null);
+  /** Latency per consumer and priority, refreshed a few times a second. */
+  latency = $state.raw<LatencyStats | null>(null);
+  /** Set from the lesson on load; the legend switches it. */
+  colourBy = $state<DotColouring>('state');
   theory = $state.raw<TheoryBlock | null>(null);
   distribution = $state.raw<Distribution | null>(null);
   report = $state.raw<Report | null>(null);
@@ -64,6 +78,7 @@ export class RunView {
   private epoch = 0;
   private lastDistributionMs = 0;
   private lastShownMs = 0;
+  private lastStatsMs = 0;
 
   get api() {
     return this.engine.api;
@@ -86,6 +101,7 @@ export class RunView {
     this.name = r.name;
     this.description = r.description;
     this.seed = r.seed;
+    this.colourBy = r.model.colourBy ?? 'state'; // a reset keeps the student's choice
     this.start(r.model);
     return true;
   }
@@ -166,6 +182,7 @@ export class RunView {
       p.point = k;
       if (f.nowUs > us && !(f.done && e === ev.count && k === t.length)) break;
       if (f.distribution) this.distribution = f.distribution;
+      if (f.latency) this.latency = f.latency;
       latest = f;
       this.pending.shift();
     }
@@ -229,6 +246,8 @@ export class RunView {
     this.model = model;
     this.nodes = null;
     this.totals = null;
+    this.stats = null;
+    this.latency = null;
     this.theory = null;
     this.distribution = null;
     this.report = null;
@@ -244,6 +263,12 @@ export class RunView {
     this.seriesVersion = this.series.version;
     this.nodes = f.state;
     this.totals = f.totals;
+    // Tables of per-node numbers need not redraw at frame rate: a few times a second will do.
+    const now = performance.now();
+    if (f.done || this.stats === null || now - this.lastStatsMs >= STATS_EVERY_MS) {
+      this.stats = f.stats;
+      this.lastStatsMs = now;
+    }
     this.theory = f.theory;
     this.traceHash = f.traceHash;
     if (f.report) this.report = f.report;

@@ -3,6 +3,7 @@
 
 import type {
   FaultAction,
+  LessonColourBy,
   Report,
   Totals,
   ValidationError,
@@ -45,6 +46,10 @@ export interface TopologyModel {
   instances: Array<{ name: string; consumer: number; queue: number }>;
   /** Log consumer groups: target is the internal queue index used for their counters. */
   groups: Array<{ name: string; channel: number; target: number; partitions: number }>;
+  /** What dots can be coloured by besides their state: the legend of each class, in order. */
+  classes: { routingKey: string[]; priority: number[] };
+  /** What the lesson colours dots by (null: delivery state). */
+  colourBy: LessonColourBy | null;
   /** One-way hop latency (mean, µs): how long a dot takes to travel, before speed scaling. */
   hopUs: number;
   durationUs: number;
@@ -59,6 +64,12 @@ export interface EventColumns {
   aux: Float64Array;
   sender: Int32Array;
   seq: Int32Array;
+  /**
+   * The message's dot class by routing key and by priority (0: none; k: the model's
+   * `classes.routingKey[k − 1]` / `classes.priority[k − 1]`); empty when not coloured so.
+   */
+  keyClass: Uint8Array;
+  priorityClass: Uint8Array;
 }
 
 /** The state of every node at the end of a frame. */
@@ -104,6 +115,53 @@ export interface Distribution {
   q: Float64Array;
 }
 
+/** The report's `consumers.<id>` counters, live: one column per field, a row per consumer. */
+export const CONSUMER_FIELDS = [
+  'processed',
+  'duplicatesProcessed',
+  'orderViolations',
+  'crashes',
+  'utilization',
+] as const;
+/** The report's `channels.<name>` counters of a queue, subscription or log group, live. */
+export const QUEUE_FIELDS = [
+  'enqueued',
+  'processed',
+  'deadLettered',
+  'expired',
+  'dropped',
+  'lost',
+  'depthMax',
+] as const;
+/** A latency summary's fields (ms but `count`), as in the report's LatencySummaryMs. */
+export const LATENCY_FIELDS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
+export type LatencyField = (typeof LATENCY_FIELDS)[number];
+export type LatencyColumns = Record<LatencyField, Float64Array>;
+
+/** Per-node numbers so far: what the report will say per consumer, queue and exchange. */
+export interface NodeStats {
+  /** Per consumer definition (utilization: busy fraction after warmup; NaN before it). */
+  consumers: Record<(typeof CONSUMER_FIELDS)[number], Float64Array>;
+  /** Per internal queue. */
+  queues: Record<(typeof QUEUE_FIELDS)[number], Float64Array>;
+  /** Per channel: what an exchange routed and found unroutable (0 for other channels). */
+  routed: Float64Array;
+  unroutable: Float64Array;
+}
+
+/** Latency summaries so far (after warmup); costs quantile scans, so sent now and then. */
+export interface LatencyStats {
+  /** Per consumer (the first MAX_LATENCY_CONSUMERS; NaN past them): own hop, from the origin. */
+  consumers: LatencyColumns;
+  fromOrigin: LatencyColumns;
+  /** End-to-end per message priority with completions (`latency.byPriority`), ascending. */
+  priorities: Int32Array;
+  byPriority: LatencyColumns;
+}
+
+/** Consumers whose latency summaries are sent (a table longer than this is not read). */
+export const MAX_LATENCY_CONSUMERS = 64;
+
 export interface Frame {
   nowUs: number;
   done: boolean;
@@ -115,6 +173,9 @@ export interface Frame {
   state: NodeState;
   series: SeriesPoints;
   totals: Totals;
+  stats: NodeStats;
+  /** With the distribution (and in the last frame); else null: keep the previous one. */
+  latency: LatencyStats | null;
   distribution: Distribution | null;
   theory: TheoryBlock | null;
   traceHash: string;

@@ -6,9 +6,9 @@
 import { Ev } from '../../sim-core/index';
 import type { EventColumns, TopologyModel } from '../shared/protocol';
 import type { Box, Layout } from './layout';
-import { DOT_STATES, STATE_COLOURS } from './palette';
+import { CLASS_COLOURS, DOT_STATES, STATE_COLOURS } from './palette';
 import type { DotState } from './palette';
-import type { EventSink } from '../lab/run-view.svelte';
+import type { DotColouring, EventSink } from '../lab/run-view.svelte';
 
 /** Wall time a hop takes at least, so flow stays visible at high speed. */
 const MIN_TRAVEL_MS = 150;
@@ -22,6 +22,8 @@ const DUPLICATE = colourIndex('duplicate');
 const DEAD = colourIndex('deadLettered');
 const DROPPED = colourIndex('dropped');
 const LOST = colourIndex('lost');
+/** Class k (1-based) of a message is drawn in colour CLASS_BASE + k − 1. */
+const CLASS_BASE = DOT_STATES.length;
 
 export class FlowAnimator implements EventSink {
   readonly capacity: number;
@@ -46,9 +48,11 @@ export class FlowAnimator implements EventSink {
   overflow = 0;
   /** Dots spawned (for the adaptive sampling rate). */
   spawned = 0;
-  /** Packed RGBA (little-endian ABGR) per colour, and the disc's pixel offsets. */
-  private colours = new Uint32Array(DOT_STATES.length);
+  /** Packed RGBA (little-endian ABGR) per colour (states, then classes), the disc's offsets. */
+  private colours = new Uint32Array(CLASS_BASE + CLASS_COLOURS.length);
   private outline = 0;
+  /** Per colour: 1 if a dot of it gets the outline (too dark to see on a dark theme). */
+  private ringed = new Uint8Array(CLASS_BASE + CLASS_COLOURS.length);
   private stamp = new Int32Array(0);
   private ring = new Int32Array(0);
   private image: ImageData | null = null;
@@ -59,6 +63,8 @@ export class FlowAnimator implements EventSink {
   /** Simulated µs per wall ms (the playback speed); Infinity at "max". */
   usPerMs = 1000;
   reducedMotion = false;
+  /** What new dots in flow (not anomalies) are coloured by. */
+  colourBy: DotColouring = 'state';
   /** place()'s result. */
   private atX = 0;
   private atY = 0;
@@ -91,9 +97,14 @@ export class FlowAnimator implements EventSink {
     this.model = model;
     this.layout = layout;
     this.dpr = dpr;
-    this.colours = Uint32Array.from(DOT_STATES, (s) => packed(STATE_COLOURS[s]));
+    this.colours = Uint32Array.from(
+      [...DOT_STATES.map((s) => STATE_COLOURS[s]), ...CLASS_COLOURS],
+      packed,
+    );
     // Black dead-lettered dots get a light ring on a dark theme, so they stay visible.
     this.outline = dark ? packed('#ffffff') : 0;
+    const hexes = [...DOT_STATES.map((s) => STATE_COLOURS[s]), ...CLASS_COLOURS];
+    this.ringed = Uint8Array.from(hexes, (h) => (luminance(h) < 0.08 ? 1 : 0));
     this.image = null;
   }
 
@@ -208,7 +219,7 @@ export class FlowAnimator implements EventSink {
       const centre = cy * width + cx;
       const c = this.colours[this.colour[i]];
       for (let k = 0; k < stamp.length; k++) px[centre + stamp[k]] = c;
-      if (this.outline !== 0 && this.colour[i] === DEAD)
+      if (this.outline !== 0 && this.ringed[this.colour[i]] === 1)
         for (let k = 0; k < ring.length; k++) px[centre + ring[k]] = this.outline;
       drawn++;
     }
@@ -316,13 +327,21 @@ export class FlowAnimator implements EventSink {
   }
 
   private finishSpawn(j: number, colour: number, ev: EventColumns, i: number, durMs: number): void {
-    this.colour[j] = colour;
+    this.colour[j] = this.tint(colour, ev, i);
     this.sender[j] = ev.sender[i];
     this.seq[j] = ev.seq[i];
     this.t0[j] = this.nowMs;
     this.dur[j] = durMs;
     this.alive[j] = 1;
     this.spawned++;
+  }
+
+  /** A dot in flow takes its message's class colour when dots are coloured by class. */
+  private tint(colour: number, ev: EventColumns, i: number): number {
+    if (this.colourBy === 'state' || (colour !== FIRST && colour !== REDELIVERY)) return colour;
+    const classes = this.colourBy === 'routingKey' ? ev.keyClass : ev.priorityClass;
+    const k = i < classes.length ? classes[i] : 0;
+    return k > 0 ? CLASS_BASE + k - 1 : colour;
   }
 
   private take(): number {
@@ -337,6 +356,16 @@ export class FlowAnimator implements EventSink {
     this.alive[i] = 0;
     this.free[this.freeCount++] = i;
   }
+}
+
+/** Relative luminance of a #rrggbb colour (WCAG), 0 black .. 1 white. */
+function luminance(hex: string): number {
+  const v = parseInt(hex.slice(1), 16);
+  const lin = (c: number) => {
+    const x = c / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin((v >> 16) & 255) + 0.7152 * lin((v >> 8) & 255) + 0.0722 * lin(v & 255);
 }
 
 /** A #rrggbb colour as an opaque pixel in ImageData's byte order (little-endian RGBA). */

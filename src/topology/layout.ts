@@ -25,6 +25,8 @@ export interface Layout {
   instances: Box[];
   /** Log partitions, flattened per group (matches NodeState.partitionOwner). */
   partitions: Box[];
+  /** Height of the consumer cards' line of numbers (0: they share the header line). */
+  consumerFooter: number;
   /** The broker frame around the channels. */
   broker: Box;
   edges: Array<{
@@ -47,8 +49,10 @@ const GAP = 14;
 /** Room for a log group's name above its partition lanes. */
 const GROUP_LABEL = 13;
 
-/** An exchange's box: its name and type, no tubes. */
-const EXCHANGE_H = 40;
+/** An exchange's box: its name, type and routed/unroutable counts, no tubes. */
+const EXCHANGE_H = 52;
+/** A consumer card's line of numbers under its instances (processed, duplicates, order). */
+export const CONSUMER_FOOTER = 15;
 
 function channelHeight(m: TopologyModel, c: number): number {
   const ch = m.channels[c];
@@ -104,16 +108,33 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   const nodeW = Math.max(90, Math.min(NODE_W + 90, colW - 56));
   // Small topologies grow to use the stage; large ones shrink to fit it. Headers keep their
   // size (their text does not shrink); only the contents scale.
-  const fixed = (it: Item) => (it.kind === 'producer' ? 0 : HEADER);
-  const scale = Math.min(
-    1.6,
-    ...used.map((c) => {
-      const rigid = c.reduce((s, it) => s + fixed(it), 0) + GAP * (c.length - 1);
-      const flexible = c.reduce((s, it) => s + it.h - fixed(it), 0);
-      return (height - 2 * PAD - 20 - rigid) / flexible;
-    }),
-  );
-  const heightOf = (it: Item) => fixed(it) + (it.h - fixed(it)) * scale;
+  const fixed = (it: Item) =>
+    it.kind === 'producer'
+      ? 0
+      : it.kind === 'channel' && m.channels[it.index].kind === 'exchange'
+        ? EXCHANGE_H
+        : HEADER;
+  const scaleWith = (footer: number) =>
+    Math.min(
+      1.6,
+      ...used.map((c) => {
+        const rigid =
+          c.reduce((s, it) => s + fixed(it) + (it.kind === 'consumer' ? footer : 0), 0) +
+          GAP * (c.length - 1);
+        const flexible = c.reduce((s, it) => s + it.h - fixed(it), 0);
+        return flexible > 0 ? (height - 2 * PAD - 20 - rigid) / flexible : Infinity;
+      }),
+    );
+  // A consumer's numbers get a line of their own unless it would squash the instances; then
+  // they share the card's header line.
+  let consumerFooter = CONSUMER_FOOTER;
+  let scale = scaleWith(consumerFooter);
+  if (scale < 0.7) {
+    consumerFooter = 0;
+    scale = scaleWith(0);
+  }
+  const heightOf = (it: Item) =>
+    fixed(it) + (it.h - fixed(it)) * scale + (it.kind === 'consumer' ? consumerFooter : 0);
   const placed = new Map<string, Box>();
   const key = (k: NodeKind, i: number) => `${k}:${i}`;
   const sourceY = (it: Item): number => {
@@ -179,7 +200,7 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
   const instances: Box[] = m.instances.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
   m.consumers.forEach((c, ci) => {
     const b = consumers[ci];
-    const each = (b.h - HEADER) / Math.max(1, c.instances.length);
+    const each = (b.h - HEADER - consumerFooter) / Math.max(1, c.instances.length);
     c.instances.forEach((inst, k) => {
       instances[inst] = {
         x: b.x + 6,
@@ -229,6 +250,7 @@ export function layoutTopology(m: TopologyModel, width: number, height: number):
     consumers,
     instances,
     partitions,
+    consumerFooter,
     broker: { x: bx0, y: by0, w: bx1 - bx0, h: by1 - by0 },
     edges,
   };

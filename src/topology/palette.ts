@@ -42,3 +42,22 @@ export const LEGEND: Array<{ state: DotState; label: string; meaning: string }> 
   },
   { state: 'lost', label: 'lost', meaning: 'gone in a crash without being processed' },
 ];
+
+/**
+ * Dot colours by message class (routing key, priority), in class order: the Okabe–Ito hues that
+ * no state colour still shown in those modes uses (duplicate, dead-lettered, dropped, lost, and
+ * the busy instance's green), then Paul Tol's (also colour-blind safe), the faintest last.
+ */
+export const CLASS_COLOURS = [
+  '#0072B2',
+  '#E69F00',
+  '#56B4E9',
+  '#882255',
+  '#44AA99',
+  '#332288',
+  '#999933',
+  '#DDCC77',
+] as const;
+
+/** Dot states drawn in their own colour whatever the dots are coloured by: the anomalies. */
+export const ANOMALY_STATES: DotState[] = ['duplicate', 'deadLettered', 'dropped', 'lost'];

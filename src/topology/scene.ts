@@ -2,7 +2,7 @@
 // instance cards idle/busy/crashed/cut off, log partitions with owner and lag). Redrawn when the
 // state changes, a few times a second at most; the dots move on their own layer above it.
 
-import type { NodeState, TopologyModel } from '../shared/protocol';
+import type { NodeState, NodeStats, TopologyModel } from '../shared/protocol';
 import type { Box, Layout } from './layout';
 import { STATE_COLOURS } from './palette';
 
@@ -52,6 +52,7 @@ export function drawScene(
   m: TopologyModel,
   L: Layout,
   s: NodeState | null,
+  stats: NodeStats | null,
   th: Theme,
   extras: SceneExtras,
 ): void {
@@ -94,24 +95,33 @@ export function drawScene(
     const box = L.producers[i];
     const cut = s?.producerCutOff[i] === 1;
     card(ctx, box, th, cut ? th.cutOff : th.border);
-    label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
-    label(
-      ctx,
-      cut ? 'producer · cut off' : 'producer',
-      box.x + 8,
-      box.y + 30,
-      cut ? th.cutOff : th.muted,
-      SMALL,
-      box.w - 16,
-    );
+    const kind = cut ? 'producer · cut off' : 'producer';
+    const kindColour = cut ? th.cutOff : th.muted;
+    if (box.h >= 36) {
+      label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
+      label(ctx, kind, box.x + 8, box.y + 30, kindColour, SMALL, box.w - 16);
+    } else {
+      // A squeezed card: name and kind on one line (the kind only if it fits whole).
+      const mid = box.y + box.h / 2;
+      ctx.font = SMALL;
+      const w = ctx.measureText(kind).width;
+      const kindW = w <= (box.w - 16) / 2 ? w : 0;
+      if (kindW > 0)
+        label(ctx, kind, box.x + box.w - 8, mid, kindColour, SMALL, kindW + 1, 'right');
+      label(ctx, p.id, box.x + 8, mid, th.text, FONT, box.w - 22 - kindW);
+    }
   });
 
   m.channels.forEach((ch, ci) => {
     const box = L.channels[ci];
     card(ctx, box, th, th.border);
     if (ch.kind === 'exchange') {
-      label(ctx, ch.id, box.x + 8, box.y + 13, th.text, FONT, box.w - 16);
-      label(ctx, `${ch.exchangeType} exchange`, box.x + 8, box.y + 29, th.muted, SMALL, box.w - 16);
+      label(ctx, ch.id, box.x + 8, box.y + 12, th.text, FONT, box.w - 60);
+      label(ctx, ch.exchangeType, box.x + box.w - 8, box.y + 12, th.muted, SMALL, 50, 'right');
+      const routed = fmtCount(stats ? stats.routed[ci] : 0);
+      const unroutable = fmtCount(stats ? stats.unroutable[ci] : 0);
+      label(ctx, `${routed} routed`, box.x + 8, box.y + 27, th.text, SMALL, box.w - 16);
+      label(ctx, `${unroutable} unroutable`, box.x + 8, box.y + 41, th.muted, SMALL, box.w - 16);
       return;
     }
     label(ctx, `${ch.id}`, box.x + 8, box.y + 11, th.text, FONT, box.w - 60);
@@ -126,7 +136,10 @@ export function drawScene(
   let k = 0;
   for (const g of m.groups) {
     const tubeBox = L.queues[g.target];
-    label(ctx, `group ${g.name}`, tubeBox.x, tubeBox.y - 7, th.muted, SMALL, tubeBox.w);
+    let lag = 0;
+    for (let p = 0; p < g.partitions; p++) lag += s ? s.partitionLag[k + p] : 0;
+    const title = `group ${g.name} · lag ${fmtCount(lag)}`;
+    label(ctx, title, tubeBox.x, tubeBox.y - 7, th.muted, SMALL, tubeBox.w);
     for (let p = 0; p < g.partitions; p++, k++) {
       const lane = L.partitions[k];
       if (p >= 12) continue; // the twelfth lane stands for the rest
@@ -150,12 +163,79 @@ export function drawScene(
     }
   }
 
+  const numbers = consumerNumbers(m, stats);
   m.consumers.forEach((c, ci) => {
     const box = L.consumers[ci];
     card(ctx, box, th, th.border);
-    label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, box.w - 16);
     for (const i of c.instances)
       instanceCard(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
+    if (L.consumerFooter > 0) {
+      label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, box.w - 16);
+      const y = box.y + box.h - L.consumerFooter / 2 - 1;
+      fitted(ctx, numbers[ci], box.x + 8, y, th.text, box.w - 16, 'left');
+    } else {
+      // No room for a line of numbers: they share the header, right of the name.
+      const room = box.w - 16;
+      ctx.font = SMALL;
+      const used = fitted(
+        ctx,
+        numbers[ci],
+        box.x + box.w - 8,
+        box.y + 11,
+        th.text,
+        room * 0.6,
+        'right',
+      );
+      label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, room - used - 6);
+    }
+  });
+}
+
+/**
+ * Draws the longest of `variants` (most detailed first) that fits in maxW, else the shortest
+ * cut with an ellipsis; returns the width drawn.
+ */
+function fitted(
+  ctx: CanvasRenderingContext2D,
+  variants: string[],
+  x: number,
+  y: number,
+  colour: string,
+  maxW: number,
+  align: CanvasTextAlign,
+): number {
+  ctx.font = SMALL;
+  const text =
+    variants.find((v) => ctx.measureText(v).width <= maxW) ?? variants[variants.length - 1];
+  label(ctx, text, x, y, colour, SMALL, maxW, align);
+  return Math.min(maxW, ctx.measureText(text).width);
+}
+
+/**
+ * Each consumer card's numbers: completions, and duplicates and order violations when any
+ * consumer has some (then for all, so cards compare: "213 order viol." beside "0"); the most
+ * detailed wording first, shorter ones for narrow cards.
+ */
+export function consumerNumbers(m: TopologyModel, stats: NodeStats | null): string[][] {
+  const c = stats?.consumers;
+  const any = (xs: Float64Array | undefined) => xs !== undefined && xs.some((x) => x > 0);
+  const dup = any(c?.duplicatesProcessed);
+  const order = any(c?.orderViolations);
+  return m.consumers.map((_, i) => {
+    const done = fmtCount(c ? c.processed[i] : 0);
+    const d = dup ? fmtCount(c!.duplicatesProcessed[i]) : '';
+    const o = order ? fmtCount(c!.orderViolations[i]) : '';
+    const join = (first: string, dupWord: string, orderWord: string) =>
+      [first, dup ? `${d} ${dupWord}` : '', order ? `${o} ${orderWord}` : '']
+        .filter(Boolean)
+        .join(' · ');
+    return [
+      join(`${done} done`, 'dup', 'order viol.'),
+      join(done, 'dup', 'order'),
+      join(done, 'dup', 'ord.'),
+      `${done} done`,
+      done,
+    ];
   });
 }
 

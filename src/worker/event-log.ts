@@ -5,6 +5,7 @@
 import { ALL_EVENTS, messageIdHash } from '../../sim-core/index';
 import type { SimEvent, SimObserver } from '../../sim-core/index';
 import type { EventColumns } from '../shared/protocol';
+import type { MessageClasses } from './message-classes';
 
 const DEFAULT_CAPACITY = 1 << 20;
 
@@ -29,6 +30,10 @@ export class EventLog implements SimObserver {
   partial = false;
   /** Scratch for slice(): indices of the events a frame keeps. */
   private picked = new Int32Array(0);
+  /** The dot classes the frames carry (routing key, priority); null: none. */
+  private classes: MessageClasses | null = null;
+  /** Each event's message priority, kept only when priorities are coloured (else null). */
+  private priority: Uint8Array | null = null;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {
     this.kind = new Uint8Array(capacity);
@@ -37,6 +42,12 @@ export class EventLog implements SimObserver {
     this.aux = new Float64Array(capacity);
     this.sender = new Int32Array(capacity);
     this.seq = new Int32Array(capacity);
+  }
+
+  /** Gives frames dot classes from now on (before the run's first event). */
+  colourWith(classes: MessageClasses): void {
+    this.classes = classes;
+    this.priority = classes.priorities.length > 0 ? new Uint8Array(this.capacity) : null;
   }
 
   onEvent(ev: SimEvent): void {
@@ -59,6 +70,7 @@ export class EventLog implements SimObserver {
     this.aux[i] = ev.aux;
     this.sender[i] = ev.sender;
     this.seq[i] = ev.sender >= 0 ? ev.seq : -1;
+    if (this.priority !== null) this.priority[i] = ev.priority;
     this.total++;
   }
 
@@ -95,6 +107,8 @@ export class EventLog implements SimObserver {
       aux: new Float64Array(n),
       sender: new Int32Array(n),
       seq: new Int32Array(n),
+      keyClass: new Uint8Array(this.classes?.keys.length ? n : 0),
+      priorityClass: new Uint8Array(this.priority !== null ? n : 0),
     };
     for (let j = 0; j < n; j++) {
       const i = picked[j];
@@ -105,7 +119,20 @@ export class EventLog implements SimObserver {
       out.sender[j] = this.sender[i];
       out.seq[j] = this.seq[i];
     }
+    this.fillClasses(out, picked);
     return out;
+  }
+
+  /** The dot classes of the picked events (a frame's, not the engine's, time). */
+  private fillClasses(out: EventColumns, picked: Int32Array): void {
+    const c = this.classes;
+    if (c === null) return;
+    for (let j = 0; j < out.keyClass.length; j++)
+      if (out.seq[j] >= 0) out.keyClass[j] = c.keyClass(out.sender[j], out.seq[j]);
+    const priority = this.priority;
+    if (priority !== null)
+      for (let j = 0; j < out.count; j++)
+        if (out.seq[j] >= 0) out.priorityClass[j] = c.priorityClass(priority[picked[j]]);
   }
 
   /** Indices of the kept events of one message, oldest first. */
@@ -129,6 +156,7 @@ export class EventLog implements SimObserver {
     const half = this.capacity >>> 1;
     for (const col of [this.kind, this.timeUs, this.where, this.aux, this.sender, this.seq])
       col.copyWithin(0, half);
+    this.priority?.copyWithin(0, half);
     this.firstIndex += half;
   }
 }

@@ -15,6 +15,8 @@ import type { Report, Scenario, ValidationError } from '../../sim-core/index';
 import { EventLog } from './event-log';
 import { LiveMetrics, distribution, liveTheory, nodeState } from './live-metrics';
 import { topologyModel } from './topology-model';
+import { MessageClasses } from './message-classes';
+import { latencyStats, nodeStats } from './node-stats';
 import type { Frame, Lifecycle, LiveFault, LoadResult, TopologyModel } from '../shared/protocol';
 
 export interface AdvanceOptions {
@@ -153,13 +155,15 @@ export class LabSession {
       const live = new LiveMetrics();
       const sim = new Simulation(scenario, { seed, observers: [log], samplers: [live] });
       live.attach(sim);
+      const classes = new MessageClasses(sim.state);
+      log.colourWith(classes);
       this.scenario = scenario;
       this.seed = seed;
       this.sim = sim;
       this.log = log;
       this.live = live;
       this.sentIndex = 0;
-      this.model = topologyModel(sim.state, sim.endUs);
+      this.model = topologyModel(sim.state, sim.endUs, classes);
       return null;
     } catch (e) {
       if (e instanceof NotRunnableError) return e.errors;
@@ -198,6 +202,8 @@ export class LabSession {
       state: nodeState(sim.state, sim.nowUs),
       series: this.live.takePoints(),
       totals: { ...sim.collector.totals },
+      stats: nodeStats(sim),
+      latency: options.withDistribution || sim.done ? latencyStats(sim) : null,
       distribution: options.withDistribution || sim.done ? distribution(sim) : null,
       theory: liveTheory(sim),
       traceHash: sim.traceHash,

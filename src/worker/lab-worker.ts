@@ -10,13 +10,15 @@ const session = new LabSession();
 
 function transferFrame(frame: Frame): Frame {
   const buffers = new Set<ArrayBuffer>();
-  const add = (obj: object) => {
-    for (const v of Object.values(obj))
+  // Typed arrays in the frame's columnar parts, one level of records deep (stats' columns).
+  const add = (obj: object, depth = 0) => {
+    for (const v of Object.values(obj)) {
       if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
+      else if (depth === 0 && typeof v === 'object' && v !== null) add(v as object, 1);
+    }
   };
-  add(frame.events);
-  add(frame.state);
-  add(frame.series);
+  for (const part of [frame.events, frame.state, frame.series, frame.stats, frame.latency])
+    if (part) add(part);
   if (frame.distribution) add(frame.distribution);
   return Comlink.transfer(frame, [...buffers]);
 }

@@ -5,9 +5,14 @@
 import type { State } from '../../sim-core/index';
 import { compileDist } from '../../sim-core/index';
 import type { TopologyModel } from '../shared/protocol';
+import type { MessageClasses } from './message-classes';
 
 /** The lab's picture of a run's topology, read once from the engine's freshly built state. */
-export function topologyModel(e: State, durationUs: number): TopologyModel {
+export function topologyModel(
+  e: State,
+  durationUs: number,
+  classes: MessageClasses,
+): TopologyModel {
   const s = e.scenario;
   const topo = e.topo;
   const queueLabel = new Map<number, string>();
@@ -89,6 +94,8 @@ export function topologyModel(e: State, durationUs: number): TopologyModel {
       target: g.target,
       partitions: g.log.partitions,
     })),
+    classes: { routingKey: classes.keys.slice(), priority: classes.priorities.slice() },
+    colourBy: s.lesson?.colourBy ?? null,
     hopUs: Math.round(compileDist(s.network.latency).mean * 1000),
     durationUs,
   };

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Simulation, applySet, parseScenarioText, validateScenario } from '../../sim-core/index';
-import type { LessonTry } from '../../sim-core/index';
+import type { LessonTry, Report } from '../../sim-core/index';
+import { fmtCount, fmtMs } from '../../src/charts/format';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
 import type { Lab } from '../../bench/browser/lab-browser';
 
@@ -384,6 +385,181 @@ describe('a hardened page', () => {
     await expect
       .poll(() => page.getByRole('combobox', { name: 'Lesson' }).inputValue())
       .toBe('competing-consumers');
+    await page.close();
+  });
+});
+
+/** The CLI's report of an example at its own seed. */
+function cliReport(slug: string): Report {
+  const file = `examples/${slug}.yaml`;
+  const v = validateScenario(parseRaw(readFileSync(file, 'utf8'), file));
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return new Simulation(v.scenario).run();
+}
+
+/** A cell of a per-node table (`per-consumer`, `per-channel`, `by-priority`). */
+function cell(page: Page, table: string, row: string, column: string) {
+  return page
+    .getByTestId(table)
+    .locator(`tr[data-row="${row}"] td[data-column="${column}"]`)
+    .innerText();
+}
+
+/** How many pixels of the dots layer have each colour (#rrggbb, as drawn: opaque). */
+async function dotPixels(page: Page, colours: string[]): Promise<number[]> {
+  return page.evaluate((hexes) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=topology] canvas.dots')!;
+    // Read through a copy made for readbacks, so the lab's own canvas is not slowed (or warned).
+    const copy = new OffscreenCanvas(canvas.width, canvas.height);
+    const g = copy.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(canvas, 0, 0);
+    const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const want = hexes.map((h) => parseInt(h.slice(1), 16));
+    const counts = want.map(() => 0);
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i + 3] !== 255) continue;
+      const k = want.indexOf((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+      if (k >= 0) counts[k]++;
+    }
+    return counts;
+  }, colours);
+}
+
+describe('per-node numbers and message colours', () => {
+  it("queue-vs-pubsub: each service's numbers on the diagram and in the tables, as the CLI's", async () => {
+    const { page, errors } = await openPage(lab, '#lesson=queue-vs-pubsub');
+    const summary = page.getByTestId('topology').locator('p.sr-only');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    // Live, while it plays: the diagram's numbers move.
+    await expect.poll(() => summary.innerText(), { timeout: 10_000 }).toMatch(/billing-svc: [1-9]/);
+    await runToEnd(page);
+    const r = cliReport('queue-vs-pubsub');
+    expect(r.consumers['orders-billing'].processed).toBeLessThan(3000);
+    expect(r.consumers['billing-svc'].processed).toBe(5000);
+    for (const [id, c] of Object.entries(r.consumers)) {
+      expect(await cell(page, 'per-consumer', id, 'processed')).toBe(fmtCount(c.processed));
+      expect(await cell(page, 'per-consumer', id, 'p99')).toBe(fmtMs(c.latency.p99));
+      await expect.poll(() => summary.innerText()).toContain(`${id}: ${c.processed} done`);
+    }
+    for (const name of ['orders', 'order-events/billing', 'order-events/shipping'])
+      expect(await cell(page, 'per-channel', name, 'enqueued')).toBe(
+        fmtCount((r.channels[name] as { enqueued: number }).enqueued),
+      );
+    expect(await counter(page, 'enqueued')).toBe(15_000);
+    // The latency view of the same table: a consumer's whole summary.
+    const perConsumer = page.getByTestId('per-consumer');
+    await perConsumer.getByRole('button', { name: 'latency', exact: true }).click();
+    expect(await cell(page, 'per-consumer', 'shipping-svc', 'p50')).toBe(
+      fmtMs(r.consumers['shipping-svc'].latency.p50),
+    );
+    await perConsumer.getByRole('button', { name: 'counts', exact: true }).click();
+    expect(await cell(page, 'per-consumer', 'shipping-svc', 'processed')).toBe('5,000');
+    await shot(page, 'per-node-queue-vs-pubsub-1440');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each([
+    ['ordering-competing-consumers', ['scaled'], ['single']],
+    ['ordering-kept-fifo-and-partitions', ['plain'], ['fifo', 'partitioned']],
+  ])('%s: order violations per consumer, hundreds against 0', async (slug, bad, good) => {
+    const { page, errors } = await openPage(lab, `#lesson=${slug}`);
+    await runToEnd(page);
+    const r = cliReport(slug);
+    const violations = (id: string) => cell(page, 'per-consumer', id, 'orderViolations');
+    for (const id of bad) {
+      expect(r.consumers[id].orderViolations).toBeGreaterThan(100);
+      expect(await violations(id)).toBe(fmtCount(r.consumers[id].orderViolations));
+    }
+    for (const id of good) expect(await violations(id)).toBe('0');
+    const summary = page.getByTestId('topology').locator('p.sr-only');
+    await expect
+      .poll(() => summary.innerText())
+      .toContain(`${bad[0]}: ${r.consumers[bad[0]].processed} done · `);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('event-driven-chain: latency from the origin per service', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=event-driven-chain');
+    await runToEnd(page);
+    const r = cliReport('event-driven-chain');
+    await page.getByTestId('per-consumer').getByRole('button', { name: 'from origin' }).click();
+    for (const id of ['order-service', 'notifier'])
+      expect(await cell(page, 'per-consumer', id, 'mean')).toBe(
+        fmtMs(r.consumers[id].latencyFromOrigin.mean),
+      );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exchange-routing: dots take their routing key’s colour, as the legend says', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=exchange-routing');
+    const legend = page.getByRole('list', { name: 'Legend' });
+    const keys = legend.locator('li.class');
+    expect(await keys.allInnerTexts()).toEqual([
+      'order.eu.new',
+      'order.eu.paid',
+      'order.us.new',
+      'invoice.eu.sent',
+      'refund.eu',
+    ]);
+    const colours = await keys.evaluateAll((els) => els.map((e) => e.getAttribute('data-colour')!));
+    const colourBy = page.getByRole('group', { name: 'Colour dots by' });
+    expect(
+      await colourBy.getByRole('button', { name: 'routing key' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    // Every key's colour is on the canvas at some instant: dots in flight, by key.
+    const seen = colours.map(() => 0);
+    await expect
+      .poll(
+        async () => {
+          (await dotPixels(page, colours)).forEach((n, k) => (seen[k] += n));
+          return seen.filter((n) => n > 0).length;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(colours.length);
+    await shot(page, 'colour-by-key-1440');
+    // Back to delivery states: the keys leave the legend, and the refund.eu colour the canvas.
+    await colourBy.getByRole('button', { name: 'state' }).click();
+    expect(await keys.count()).toBe(0);
+    await page.waitForTimeout(2000); // dots fly for at most 1.5 s
+    expect((await dotPixels(page, [colours[4]]))[0]).toBe(0);
+    await colourBy.getByRole('button', { name: 'routing key' }).click();
+    expect(await keys.count()).toBe(5);
+    // The exchange's numbers: routed and unroutable in the channel table.
+    await expect
+      .poll(() => page.getByTestId('per-channel').locator('tr[data-row="shop"]').innerText())
+      .toMatch(/routed · [1-9][\d,]* unroutable/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('priority-overload: latency by priority, urgent in ms and the rest in seconds', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=priority-overload');
+    const colourBy = page.getByRole('group', { name: 'Colour dots by' });
+    const legend = page.getByRole('list', { name: 'Legend' });
+    expect(await legend.locator('li.class').allInnerTexts()).toEqual(['priority 0', 'priority 9']);
+    await colourBy.getByRole('button', { name: 'state' }).click();
+    expect(await legend.locator('li.class').count()).toBe(0);
+    await colourBy.getByRole('button', { name: 'priority' }).click();
+    await runToEnd(page);
+    const r = cliReport('priority-overload');
+    const byPriority = r.latency.byPriority!;
+    expect(byPriority['9'].p99).toBeLessThan(100);
+    expect(byPriority['0'].p99).toBeGreaterThan(1000);
+    for (const p of ['9', '0']) {
+      expect(await cell(page, 'by-priority', `priority ${p}`, 'p99')).toBe(
+        fmtMs(byPriority[p].p99),
+      );
+      expect(await cell(page, 'by-priority', `priority ${p}`, 'p50')).toBe(
+        fmtMs(byPriority[p].p50),
+      );
+    }
+    await shot(page, 'by-priority-1440');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -88,6 +88,7 @@ describe('lesson: valid blocks', () => {
         { label: 'Crash workers#1 now', fault: { crash: 'workers#1', restart: 5000 } },
         { label: 'Auto ack', set: { 'consumers.workers.ack': 'auto', duration: '20s' } },
       ],
+      colourBy: null,
     });
     expect(valid(withLesson(lesson())).lesson).toMatchObject({ order: null, try: [] });
   });
@@ -112,6 +113,22 @@ describe('lesson: valid blocks', () => {
         { label: 'd', fault: { resetOffsets: 'audit', to: 'latest' } },
       ),
     );
+  });
+
+  it('colours dots by a field some producer sets', () => {
+    const producers = [
+      {
+        id: 'web',
+        to: 'orders',
+        rate: { kind: 'poisson', perSecond: 100 },
+        priority: { kind: 'choice', values: [0, 9] },
+        routingKey: 'order.new',
+      },
+    ];
+    for (const colourBy of ['routingKey', 'priority'] as const)
+      expect(valid({ ...withLesson(lesson({ colourBy })), producers }).lesson?.colourBy).toBe(
+        colourBy,
+      );
   });
 
   it('leaves the run untouched: the engine ignores the lesson', () => {
@@ -144,6 +161,18 @@ describe('lesson: rules and messages', () => {
       'is required',
     ],
     ['an order of 0', withLesson(lesson({ order: 0 })), 'lesson.order', 'must be ≥ 1'],
+    [
+      'a colourBy spelt another way',
+      withLesson(lesson({ colourBy: 'routing-key' })),
+      'lesson.colourBy',
+      /must be one of: routingKey, priority/,
+    ],
+    [
+      'colouring by priority when no producer sets one',
+      withLesson(lesson({ colourBy: 'priority' })),
+      'lesson.colourBy',
+      'no producer sets a priority to colour messages by',
+    ],
     ['a lesson that is not an object', withLesson('x'), 'lesson', 'must be an object (got "x")'],
     [
       'an unknown lesson field',
@@ -312,6 +341,7 @@ describe('lesson: JSON Schema', () => {
     ['a fault with at', withTry({ label: 'x', fault: { at: 1, crash: 'broker' } })],
     ['both fault and set', withTry({ label: 'x', fault: { crash: 'broker' }, set: { seed: 1 } })],
     ['an empty set', withTry({ label: 'x', set: {} })],
+    ['an unknown colourBy', withLesson(lesson({ colourBy: 'key' }))],
     [
       'three actions',
       withTry(...Array.from({ length: 3 }, () => ({ label: 'x', set: { seed: 1 } }))),
