@@ -322,6 +322,10 @@ export class SimEvent {
   get key(): number {
     return this.slot < 0 ? -1 : this.msgs.key[this.slot];
   }
+  /** The message's routing label (its routing key and headers, interned by the router; 0 without). */
+  get label(): number {
+    return this.slot < 0 ? 0 : this.msgs.label[this.slot];
+  }
   /** The message's priority (0 unless its producer sets one). */
   get priority(): number {
     return this.slot < 0 ? 0 : this.msgs.priority[this.slot];

@@ -34,6 +34,8 @@ export class EventLog implements SimObserver {
   private classes: MessageClasses | null = null;
   /** Each event's message priority, kept only when priorities are coloured (else null). */
   private priority: Uint8Array | null = null;
+  /** Each event's routing-key class, kept only when keys are coloured (else null). */
+  private keyClass: Uint8Array | null = null;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {
     this.kind = new Uint8Array(capacity);
@@ -48,6 +50,7 @@ export class EventLog implements SimObserver {
   colourWith(classes: MessageClasses): void {
     this.classes = classes;
     this.priority = classes.priorities.length > 0 ? new Uint8Array(this.capacity) : null;
+    this.keyClass = classes.keys.length > 0 ? new Uint8Array(this.capacity) : null;
   }
 
   onEvent(ev: SimEvent): void {
@@ -71,6 +74,7 @@ export class EventLog implements SimObserver {
     this.sender[i] = ev.sender;
     this.seq[i] = ev.sender >= 0 ? ev.seq : -1;
     if (this.priority !== null) this.priority[i] = ev.priority;
+    if (this.keyClass !== null) this.keyClass[i] = this.classes!.keyClass(ev.label);
     this.total++;
   }
 
@@ -107,7 +111,7 @@ export class EventLog implements SimObserver {
       aux: new Float64Array(n),
       sender: new Int32Array(n),
       seq: new Int32Array(n),
-      keyClass: new Uint8Array(this.classes?.keys.length ? n : 0),
+      keyClass: new Uint8Array(this.keyClass !== null ? n : 0),
       priorityClass: new Uint8Array(this.priority !== null ? n : 0),
     };
     for (let j = 0; j < n; j++) {
@@ -127,8 +131,10 @@ export class EventLog implements SimObserver {
   private fillClasses(out: EventColumns, picked: Int32Array): void {
     const c = this.classes;
     if (c === null) return;
-    for (let j = 0; j < out.keyClass.length; j++)
-      if (out.seq[j] >= 0) out.keyClass[j] = c.keyClass(out.sender[j], out.seq[j]);
+    const keyClass = this.keyClass;
+    if (keyClass !== null)
+      for (let j = 0; j < out.count; j++)
+        if (out.seq[j] >= 0) out.keyClass[j] = keyClass[picked[j]];
     const priority = this.priority;
     if (priority !== null)
       for (let j = 0; j < out.count; j++)
@@ -157,6 +163,7 @@ export class EventLog implements SimObserver {
     for (const col of [this.kind, this.timeUs, this.where, this.aux, this.sender, this.seq])
       col.copyWithin(0, half);
     this.priority?.copyWithin(0, half);
+    this.keyClass?.copyWithin(0, half);
     this.firstIndex += half;
   }
 }

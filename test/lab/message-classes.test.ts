@@ -1,6 +1,6 @@
-// The dot classes frames carry: a message's routing key (derived in the worker, since events do
-// not carry it) must be the key the exchange routed it by, and its priority class the priority
-// it was published with.
+// The dot classes frames carry: a message's routing key (its routing label, named by the
+// event) must be the key the exchange routed it by, and its priority class the priority it was
+// published with.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
