@@ -84,6 +84,8 @@ export interface ProducerReport {
   replies: number;
   replyTimeouts: number;
   lateReplies: number;
+  /** Requests over a direct channel that failed, the caller seeing the error at once. */
+  failed: number;
   roundTrip: LatencySummaryMs;
 }
 
@@ -96,6 +98,7 @@ function producerReports(st: State, c: Collector): Record<string, ProducerReport
       replies: rs.replies,
       replyTimeouts: rs.replyTimeouts,
       lateReplies: rs.lateReplies,
+      failed: rs.failed,
       roundTrip: rs.roundTrip.summaryMs(),
     };
   });

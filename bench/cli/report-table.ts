@@ -86,12 +86,13 @@ export function reportTable(r: Report): string {
     out.push('', 'Requests');
     out.push(
       columns([
-        ['', 'replies', 'timeouts', 'late replies'],
+        ['', 'replies', 'timeouts', 'late replies', 'failed calls'],
         ...Object.entries(r.producers).map(([id, p]) => [
           id,
           count(p.replies),
           count(p.replyTimeouts),
           count(p.lateReplies),
+          count(p.failed),
         ]),
       ]),
     );

@@ -118,6 +118,8 @@ export class RequestStats {
   replies = 0;
   replyTimeouts = 0;
   lateReplies = 0;
+  /** Direct calls whose failure the caller saw at once (extension). */
+  failed = 0;
   readonly roundTrip = new LatencyHistogram();
 }
 
@@ -164,6 +166,7 @@ const COLLECTED = eventMask(
   Ev.replied,
   Ev.replyTimedOut,
   Ev.lateReply,
+  Ev.requestFailed,
 );
 
 /** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
@@ -304,6 +307,9 @@ export class Collector implements SimObserver {
       case Ev.lateReply:
         this.requestStats[ev.where]!.lateReplies++;
         t.lateReplies++;
+        return;
+      case Ev.requestFailed:
+        this.requestStats[ev.where]!.failed++;
         return;
       default:
         return;

@@ -200,6 +200,13 @@ export const EVENTS = {
     aux: null,
     meaning: 'the reply to a request the producer had given up on arrived',
   },
+  requestFailed: {
+    code: 30,
+    where: 'producer',
+    aux: null,
+    meaning:
+      'a request over a direct channel failed and its caller saw the error (rejected, or its server died)',
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof EVENTS;
@@ -256,7 +263,7 @@ export const EventFlag = {
  * and `partition` are set when the message has an outstanding delivery or is a log record. The
  * processing facts are set for `processed` and `reprocessed` only, `consumer` for those and an
  * instance's `crashed` and `recovered` (−1 for the broker's). Request settlements (replied,
- * replyTimedOut, lateReply) name their request by sender and seq and carry its send time in
+ * replyTimedOut, lateReply, requestFailed) name their request by sender and seq and carry its send time in
  * `publishUs`, though no message slot.
  */
 export class SimEvent {

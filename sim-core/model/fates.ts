@@ -12,6 +12,7 @@ import { holdGroup } from './fifo-groups';
 import { linkSlot, unlinkSlot } from './slot-lists';
 import { cloneMessage, dealFate, release } from './copies';
 import type { Fate } from './copies';
+import { failDirectCall } from './requests';
 
 /**
  * A settled, unsuccessful delivery: redeliver, or dead-letter once maxDeliveries is reached.
@@ -80,6 +81,7 @@ export function makeReady(st: State, cx: Ctx, q: QueueRt, s: number): void {
  */
 export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate): void {
   const m = st.msgs;
+  if (q.directTimeoutUs >= 0 && st.requests) failDirectCall(st, cx, s);
   if (q.directTimeoutUs >= 0 && m.state[s] === MsgState.transit) {
     cx.emit(Ev.rejected, s, q.index, 0); // a call that found no instance in time: not a copy
     release(st, cx, s);

@@ -6,6 +6,7 @@ const PENDING = 1;
 export const REPLIED = 2;
 const TIMED_OUT = 3;
 export const LATE = 4;
+const FAILED = 5;
 
 /** One producer's outstanding and settled requests, by sequence number. */
 export class RequestBook {
@@ -31,6 +32,13 @@ export class RequestBook {
     const now = was === PENDING ? REPLIED : was === TIMED_OUT ? LATE : 0;
     if (now !== 0) this.status[seq] = now;
     return now;
+  }
+
+  /** Whether the request was still waiting when its call failed (it is settled now). */
+  fail(seq: number): boolean {
+    if (this.status[seq] !== PENDING) return false;
+    this.status[seq] = FAILED;
+    return true;
   }
 
   /** Whether the request was still waiting when its timeout came (it is given up on now). */

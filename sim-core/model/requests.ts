@@ -77,6 +77,20 @@ export function replyTimeout(st: State, cx: Ctx, p: ProducerRt, seq: number): vo
   settled(st, cx);
 }
 
+/**
+ * A direct call failed (no free server in time, or its server died): the caller sees the error
+ * at once, so a request settles as failed instead of waiting for its timeout.
+ */
+export function failDirectCall(st: State, cx: Ctx, s: number): void {
+  const sender = st.msgs.producer[s];
+  if (sender >= st.producers.length) return;
+  const p = st.producers[sender];
+  const seq = st.msgs.seq[s];
+  if (p.requests === null || !p.requests.fail(seq)) return;
+  cx.emitReply(Ev.requestFailed, p.index, seq, p.requests.sentAt(seq));
+  settled(st, cx);
+}
+
 /** A request is settled: a drained run may be over (a reply still due later is not waited for). */
 function settled(st: State, cx: Ctx): void {
   st.pendingRequests--;

@@ -328,3 +328,39 @@ describe('lessons show what they teach', () => {
     expect(slow.consumers.workers.latency.p90).toBeGreaterThan(4000);
   });
 });
+
+describe('lessons of request–reply and hung consumers', () => {
+  it('request–reply: over a queue requests time out and are answered late; direct calls fail fast', () => {
+    const r = lesson('request-reply');
+    const rpc = r.producers!['shop-rpc'];
+    const call = r.producers!['shop-call'];
+    expect(rpc.replyTimeouts).toBeGreaterThan(1000);
+    expect(rpc.lateReplies).toBe(rpc.replyTimeouts); // every one was processed after all
+    expect(rpc.failed).toBe(0);
+    expect(call.failed).toBeGreaterThan(1000);
+    expect(call.replyTimeouts).toBe(0);
+    expect(call.roundTrip.max).toBeLessThan(200); // 100 ms of waiting for a server, at most
+    // Try: two more instances behind the queue absorb the spike.
+    const more = run(tried('request-reply', 'Six instances behind the queue')).producers!;
+    expect(more['shop-rpc'].replyTimeouts).toBeLessThan(rpc.replyTimeouts / 10);
+    // Try: callers that wait 1 s for a server fail less but wait far longer.
+    const wait = run(tried('request-reply', 'Let direct callers wait 1 s')).producers!;
+    expect(wait['shop-call'].failed).toBeLessThan(call.failed / 2);
+    expect(wait['shop-call'].roundTrip.p99).toBeGreaterThan(5 * call.roundTrip.p99);
+  });
+
+  it('killed vs frozen: the hung worker holds its orders for the heartbeat and duplicates one', () => {
+    const c = lesson('killed-vs-frozen').consumers;
+    expect(c['kill-workers'].latency.max).toBeLessThan(500);
+    expect(c['hang-workers'].latency.max).toBeGreaterThan(4500);
+    expect(c['hang-workers'].latency.max).toBeLessThan(5500);
+    expect(c['hang-workers'].duplicatesProcessed).toBeGreaterThan(0);
+    expect(c['kill-workers'].duplicatesProcessed).toBe(0);
+    const quick = run(tried('killed-vs-frozen', '1 s heartbeat for the hung one')).consumers;
+    expect(quick['hang-workers'].latency.max).toBeLessThan(1500);
+    const short = run(tried('killed-vs-frozen', 'Freeze for 3 s only'));
+    expect(short.consumers['hang-workers'].duplicatesProcessed).toBe(0);
+    expect(short.consumers['hang-workers'].latency.max).toBeGreaterThan(2500);
+    expect(short.consumers['hang-workers'].latency.max).toBeLessThan(3500);
+  });
+});

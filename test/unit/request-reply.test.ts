@@ -21,9 +21,10 @@ function run(raw: Record<string, unknown>) {
     [Ev.replied, 'replied'],
     [Ev.replyTimedOut, 'replyTimedOut'],
     [Ev.lateReply, 'lateReply'],
+    [Ev.requestFailed, 'requestFailed'],
   ]);
   const observer = {
-    kinds: eventMask(Ev.replied, Ev.replyTimedOut, Ev.lateReply),
+    kinds: eventMask(Ev.replied, Ev.replyTimedOut, Ev.lateReply, Ev.requestFailed),
     onEvent: (ev: SimEvent) =>
       seen.push({
         kind: names.get(ev.kind)!,
@@ -92,6 +93,23 @@ describe('request–reply', () => {
       }),
     );
     expect(crashed.seen.map((s) => s.kind)).toEqual(['replied', 'replied', 'replied']);
+  });
+
+  it('a direct call that finds no free server fails at once: the caller does not wait', () => {
+    // Three calls at 0 ms to one server taking 50 ms: the second and third are refused.
+    const { report, seen } = run({
+      ...rpc({ kind: 'direct', serviceMs: 50 }),
+      producers: [
+        { id: 'app', to: 'q', rate: { kind: 'trace', at: [0, 0, 0] }, request: { timeout: 1000 } },
+      ],
+    });
+    expect(seen.map((s) => [s.kind, s.t])).toEqual([
+      ['requestFailed', 0],
+      ['requestFailed', 0],
+      ['replied', 50],
+    ]);
+    expect(report.producers!.app).toMatchObject({ replies: 1, failed: 2, replyTimeouts: 0 });
+    expect(report.totals.rejected).toBe(2);
   });
 
   it('a reply that reaches a crashed broker is lost: the request times out', () => {
