@@ -172,6 +172,7 @@ export class Engine implements Ctx {
     if (subs.length === 0) return;
     const ev = this.ev;
     ev.set(kind, this.kernel.nowUs, -1, where, aux, false);
+    ev.setRequest(-1, 0);
     ev.consumer = consumer;
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
   }

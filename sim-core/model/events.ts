@@ -307,8 +307,6 @@ export class SimEvent {
     this.where = where;
     this.aux = aux;
     this.outcome = outcome;
-    this.idSender = -1;
-    this.idSeq = 0;
     this.primary = slot < 0 || (this.msgs.flags[slot] & MsgFlag.secondary) === 0;
   }
 
@@ -320,7 +318,7 @@ export class SimEvent {
     return this.slot < 0 ? this.idSeq : this.msgs.seq[this.slot];
   }
 
-  /** Engine only: names the request a slotless settlement event is about. */
+  /** Engine only: names the message a slotless event is about (−1, 0: none). */
   setRequest(sender: number, seq: number): void {
     this.idSender = sender;
     this.idSeq = seq;

@@ -226,3 +226,38 @@ export function priorityTable(latency: LatencyStats | null): Table {
     ],
   );
 }
+
+/** Request–reply per requesting producer: how its requests were settled, and their round trip. */
+export function requestTable(
+  model: TopologyModel,
+  stats: NodeStats | null,
+  latency: LatencyStats | null,
+): Table {
+  const rows = model.producers.map((_, i) => i).filter((i) => model.producers[i].requests);
+  const counter = (key: keyof NodeStats['requests'], label: string, title: string) => ({
+    key,
+    label,
+    title,
+    value: (i: number) => stats?.requests[key][rows[i]] ?? 0,
+    format: fmtCount,
+  });
+  return build(
+    rows.map((i) => model.producers[i].id),
+    [
+      counter('replies', 'replies', 'Requests answered within their timeout'),
+      counter('replyTimeouts', 'timeouts', 'Requests the producer gave up on (no reply in time)'),
+      counter('lateReplies', 'late', 'Replies that came after the producer had given up'),
+      {
+        ...counter('failed', 'failed', 'Direct calls that failed at once, the caller seeing it'),
+        optional: true,
+      },
+      ...(['p50', 'p99', 'max'] as const).map((key) => ({
+        key,
+        label: `${key} ms`,
+        title: `Request → reply (round trip) ${key} of the replies in time`,
+        value: (i: number) => latency?.roundTrip[key][rows[i]] ?? NaN,
+        format: fmtMs,
+      })),
+    ],
+  );
+}

@@ -19,7 +19,8 @@ export interface TopologyModel {
     producer: number;
     consumer: number;
   }>;
-  producers: Array<{ id: string; channel: number }>;
+  /** `requests`: it waits for replies (request–reply). */
+  producers: Array<{ id: string; channel: number; requests: boolean }>;
   channels: Array<{
     id: string;
     kind: 'queue' | 'topic' | 'log' | 'direct' | 'exchange';
@@ -78,7 +79,7 @@ export interface NodeState {
   /** Per internal queue. */
   ready: Int32Array;
   unacked: Int32Array;
-  /** Per instance: 0 idle, 1 busy, 2 crashed, 3 cut off; busy servers; prefetched; slow factor. */
+  /** Per instance: 0 idle, 1 busy, 2 crashed, 3 cut off, 4 frozen; busy servers; prefetched; slow factor. */
   instanceState: Uint8Array;
   busy: Int32Array;
   buffered: Int32Array;
@@ -133,6 +134,8 @@ export const QUEUE_FIELDS = [
   'lost',
   'depthMax',
 ] as const;
+/** The report's `producers.<id>` request counters (request–reply), live, a row per producer. */
+export const REQUEST_FIELDS = ['replies', 'replyTimeouts', 'lateReplies', 'failed'] as const;
 /** A latency summary's fields (ms but `count`), as in the report's LatencySummaryMs. */
 export const LATENCY_FIELDS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
 export type LatencyField = (typeof LATENCY_FIELDS)[number];
@@ -147,6 +150,8 @@ export interface NodeStats {
   /** Per channel: what an exchange routed and found unroutable (0 for other channels). */
   routed: Float64Array;
   unroutable: Float64Array;
+  /** Per producer (0 for one that makes no requests). */
+  requests: Record<(typeof REQUEST_FIELDS)[number], Float64Array>;
 }
 
 /** Latency summaries so far (after warmup); costs quantile scans, so sent now and then. */
@@ -157,6 +162,8 @@ export interface LatencyStats {
   /** End-to-end per message priority with completions (`latency.byPriority`), ascending. */
   priorities: Int32Array;
   byPriority: LatencyColumns;
+  /** Request → reply per producer (`producers.<id>.roundTrip`; NaN for one without requests). */
+  roundTrip: LatencyColumns;
 }
 
 /** Consumers whose latency summaries are sent (a table longer than this is not read). */

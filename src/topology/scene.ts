@@ -16,6 +16,7 @@ export interface Theme {
   ready: string;
   crashed: string;
   cutOff: string;
+  frozen: string;
   busy: string;
   dark: boolean;
 }
@@ -33,6 +34,7 @@ export function readTheme(el: Element): Theme {
     ready: STATE_COLOURS.first,
     crashed: STATE_COLOURS.duplicate,
     cutOff: STATE_COLOURS.lost,
+    frozen: STATE_COLOURS.theory,
     busy: STATE_COLOURS.acked,
     dark: v('--dark') === '1',
   };
@@ -250,7 +252,15 @@ function instanceCard(
 ): void {
   const state = s ? s.instanceState[i] : 0;
   const colour =
-    state === 2 ? th.crashed : state === 3 ? th.cutOff : state === 1 ? th.busy : th.border;
+    state === 2
+      ? th.crashed
+      : state === 3
+        ? th.cutOff
+        : state === 4
+          ? th.frozen
+          : state === 1
+            ? th.busy
+            : th.border;
   ctx.fillStyle = th.bg;
   roundRect(ctx, box.x, box.y, box.w, box.h, 4);
   ctx.fill();
@@ -260,7 +270,7 @@ function instanceCard(
   ctx.lineWidth = 1;
   const short = name.slice(name.lastIndexOf('#'));
   label(ctx, short, box.x + 6, box.y + box.h / 2, th.text, FONT, 34);
-  const words = ['idle', 'busy', 'crashed', 'cut off'];
+  const words = ['idle', 'busy', 'crashed', 'cut off', 'frozen'];
   let text = words[state];
   if (s && state < 2) {
     if (s.busy[i] > 0 || s.buffered[i] > 0) text = `${s.busy[i]} busy · ${s.buffered[i]} buffered`;

@@ -118,7 +118,15 @@ export function nodeState(e: State, nowUs: number): NodeState {
   const slow = new Float32Array(ni);
   for (let i = 0; i < ni; i++) {
     const inst = e.instances[i];
-    instanceState[i] = !inst.up ? 2 : inst.partitionUntilUs > nowUs ? 3 : inst.busy > 0 ? 1 : 0;
+    instanceState[i] = !inst.up
+      ? 2
+      : inst.partitionUntilUs > nowUs
+        ? 3
+        : inst.frozenUntilUs > nowUs
+          ? 4
+          : inst.busy > 0
+            ? 1
+            : 0;
     busy[i] = inst.busy;
     buffered[i] = inst.buffer.length;
     slow[i] = inst.slowFactor;

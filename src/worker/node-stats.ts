@@ -8,6 +8,7 @@ import {
   LATENCY_FIELDS,
   MAX_LATENCY_CONSUMERS,
   QUEUE_FIELDS,
+  REQUEST_FIELDS,
 } from '../shared/protocol';
 import type { LatencyColumns, LatencyStats, NodeStats } from '../shared/protocol';
 
@@ -47,7 +48,18 @@ export function nodeStats(sim: Simulation): NodeStats {
     queues.lost[i] = qs.lost;
     queues.depthMax[i] = st.gauges.depthMax[q.index];
   });
-  return { consumers, queues, routed: c.routed.slice(), unroutable: c.unroutable.slice() };
+  const requests = columns(REQUEST_FIELDS, st.producers.length);
+  c.requestStats.forEach((rs, i) => {
+    if (rs === null) return;
+    for (const f of REQUEST_FIELDS) requests[f][i] = rs[f];
+  });
+  return {
+    consumers,
+    queues,
+    routed: c.routed.slice(),
+    unroutable: c.unroutable.slice(),
+    requests,
+  };
 }
 
 function summarize(out: LatencyColumns, row: number, h: LatencyHistogram): void {
@@ -74,5 +86,8 @@ export function latencyStats(sim: Simulation): LatencyStats {
   c.byPriority?.forEach((h, p) => h !== undefined && levels.push(p));
   const byPriority = columns(LATENCY_FIELDS, levels.length);
   levels.forEach((p, row) => summarize(byPriority, row, c.byPriority![p]!));
-  return { consumers, fromOrigin, priorities: Int32Array.from(levels), byPriority };
+  const roundTrip = columns(LATENCY_FIELDS, c.requestStats.length);
+  for (const f of LATENCY_FIELDS) roundTrip[f].fill(NaN);
+  c.requestStats.forEach((rs, i) => rs !== null && summarize(roundTrip, i, rs.roundTrip));
+  return { consumers, fromOrigin, priorities: Int32Array.from(levels), byPriority, roundTrip };
 }

@@ -83,7 +83,11 @@ export function topologyModel(
   });
   return {
     senders,
-    producers: s.producers.map((p, i) => ({ id: p.id, channel: e.producers[i].channel })),
+    producers: s.producers.map((p, i) => ({
+      id: p.id,
+      channel: e.producers[i].channel,
+      requests: p.request !== null,
+    })),
     channels,
     queues,
     consumers,

@@ -90,8 +90,9 @@ function lessonsWithTries(): Array<{ slug: string; raw: unknown; tries: LessonTr
 /** What the canvas's live summary says is down once a fault of this kind has started. */
 function downText(fault: Record<string, unknown>): string | null {
   if (fault.crash === 'broker') return 'The broker is down.';
-  if (typeof fault.crash === 'string') return 'Crashed or cut off:';
-  if (Array.isArray(fault.partition)) return 'cut off:'; // instances, or producers
+  if (typeof fault.crash === 'string' || typeof fault.freeze === 'string')
+    return 'Crashed, cut off or frozen:';
+  if (Array.isArray(fault.partition)) return 'cut off'; // instances, or producers
   return null;
 }
 
@@ -426,6 +427,35 @@ async function dotPixels(page: Page, colours: string[]): Promise<number[]> {
 }
 
 describe('per-node numbers and message colours', () => {
+  it('request-reply: the Requests table shows each caller’s replies, timeouts and failures, as the CLI’s', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=request-reply');
+    await runToEnd(page);
+    const r = cliReport('request-reply');
+    for (const [id, p] of Object.entries(r.producers!)) {
+      expect(await cell(page, 'requests', id, 'replies')).toBe(fmtCount(p.replies));
+      expect(await cell(page, 'requests', id, 'replyTimeouts')).toBe(fmtCount(p.replyTimeouts));
+      expect(await cell(page, 'requests', id, 'lateReplies')).toBe(fmtCount(p.lateReplies));
+      expect(await cell(page, 'requests', id, 'failed')).toBe(fmtCount(p.failed));
+      expect(await cell(page, 'requests', id, 'p99')).toBe(fmtMs(p.roundTrip.p99));
+    }
+    expect(r.producers!['shop-rpc'].replyTimeouts).toBeGreaterThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the fault menu freezes an instance: the card says frozen and the fault is recorded', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(20);
+    await openFaults(page, 'workers#2');
+    await page.getByRole('dialog').getByRole('button', { name: 'Freeze' }).click();
+    const summary = page.getByTestId('topology').locator('p.sr-only');
+    await expect.poll(() => summary.innerText()).toContain('Crashed, cut off or frozen: workers#2');
+    expect(await scenarioText(page)).toMatch(/freeze: workers#2/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("queue-vs-pubsub: each service's numbers on the diagram and in the tables, as the CLI's", async () => {
     const { page, errors } = await openPage(lab, '#lesson=queue-vs-pubsub');
     const summary = page.getByTestId('topology').locator('p.sr-only');
