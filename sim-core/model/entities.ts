@@ -183,6 +183,8 @@ export class QueueRt {
   readonly dedupWindowUs: number;
   /** Channel index to dead-letter into, or -1 to discard. */
   deadLetterChannel = -1;
+  /** The routing key dead letters take, or null: they keep their own. */
+  deadLetterKey: string | null = null;
   /**
    * Ids (sender × 2^31 + sequence) whose side effect already ran, shared by the idempotent
    * consumers of this queue (competing instances share one dedup store); null if none is.

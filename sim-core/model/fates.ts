@@ -97,6 +97,9 @@ export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate): 
   if (fate !== Ev.lost && q.deadLetterChannel >= 0) {
     const d = cloneMessage(st, s);
     m.flags[d] |= MsgFlag.secondary;
+    // x-dead-letter-routing-key: the dead letter is routed by the new key, keeping its headers.
+    if (q.deadLetterKey !== null && st.router !== null)
+      m.label[d] = st.router.intern(q.deadLetterKey, st.router.labels[m.label[s]].headers);
     cx.run(Task.atBroker, d, q.deadLetterChannel, 0);
   }
   release(st, cx, s);

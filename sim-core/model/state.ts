@@ -118,6 +118,7 @@ export class State {
     for (const q of this.queues) {
       const dl = topo.queues[q.index].options.deadLetter;
       q.deadLetterChannel = dl === null ? -1 : (topo.channelIndex.get(dl) ?? -1);
+      q.deadLetterKey = topo.queues[q.index].options.deadLetterKey;
     }
     const lt = buildLogs(s, topo.channelIndex, topo.queueIndex, this.instances);
     this.logs = lt.logs;

@@ -42,6 +42,7 @@ export const PLAIN_QUEUE_OPTIONS: QueueOptions = {
   ackTimeout: null,
   maxDeliveries: null,
   deadLetter: null,
+  deadLetterKey: null,
   retryDelay: { kind: 'constant', value: 0 },
   requeue: 'front',
   ttl: null,

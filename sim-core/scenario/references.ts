@@ -200,6 +200,7 @@ function checkChannel(channel: Out, i: number, index: Index, p: Problems): void 
   if (channel.kind === 'exchange') return checkExchange(channel, i, index, p);
   if (channel.kind === 'queue') {
     checkDeadLetter(channel.deadLetter, ['channels', i, 'deadLetter'], channel.id, index, p);
+    checkDeadLetterKey(channel, ['channels', i], p);
   }
   if (channel.kind !== 'topic') return;
   const seen = new Map<string, number>();
@@ -214,12 +215,19 @@ function checkChannel(channel: Out, i: number, index: Index, p: Problems): void 
       } else seen.set(sub.id, j);
     }
     checkDeadLetter(sub.deadLetter, [...at, 'deadLetter'], channel.id, index, p);
+    checkDeadLetterKey(sub, at, p);
     if (isObj(sub.filter)) {
       checkPattern(sub.filter.key, [...at, 'filter', 'key'], p);
       if (sub.filter.key === null && sub.filter.headers === null)
         p.add([...at, 'filter'], 'needs a key pattern or headers (or remove it: all messages)');
     }
   });
+}
+
+/** A dead-letter routing key needs somewhere to route dead letters to. */
+function checkDeadLetterKey(options: Out, at: Seg[], p: Problems): void {
+  if (options.deadLetterKey != null && options.deadLetter === null)
+    p.add([...at, 'deadLetterKey'], 'needs a deadLetter to route the dead letters to');
 }
 
 function checkDeadLetter(target: unknown, at: Seg[], self: unknown, index: Index, p: Problems) {

@@ -321,7 +321,12 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
   deadLetter: opt(
     nullable(ref),
     null,
-    'Channel to dead-letter into (queue, topic or log); null: dead letters are discarded and counted.',
+    'Channel to dead-letter into (queue, topic, log or exchange); null: dead letters are discarded and counted.',
+  ),
+  deadLetterKey: opt(
+    nullable(str()),
+    null,
+    "Routing key dead letters take (RabbitMQ's x-dead-letter-routing-key); null: they keep their own.",
   ),
   retryDelay: opt(
     durationDist,

@@ -74,6 +74,8 @@ export interface QueueOptions {
   ackTimeout: number | null;
   maxDeliveries: number | null;
   deadLetter: string | null;
+  /** Dead letters take this routing key (RabbitMQ's x-dead-letter-routing-key); null: their own. */
+  deadLetterKey: string | null;
   retryDelay: Dist;
   requeue: 'front' | 'back';
   ttl: number | null;

@@ -346,3 +346,57 @@ describe('validation of exchanges', () => {
     ]);
   });
 });
+
+describe('dead-letter routing key', () => {
+  // Orders that fail are rejected into the dead-letter exchange `dlx` with the key `retry`:
+  // only the binding for `retry` takes them, whatever key they were published with.
+  const scenario = (deadLetterKey: string | null) => ({
+    name: 'dlx key',
+    until: 'drained',
+    producers: [
+      { id: 'shop', to: 'work', routingKey: 'order.new', rate: { kind: 'trace', at: [0, 1, 2] } },
+    ],
+    channels: [
+      { id: 'work', kind: 'queue', deadLetter: 'dlx', deadLetterKey },
+      {
+        id: 'dlx',
+        kind: 'exchange',
+        type: 'direct',
+        bindings: [
+          { to: 'retries', key: 'retry' },
+          { to: 'parked', key: 'order.new' },
+        ],
+      },
+      { id: 'retries', kind: 'queue' },
+      { id: 'parked', kind: 'queue' },
+    ],
+    consumers: [
+      {
+        id: 'w',
+        from: 'work',
+        reject: { probability: 1, requeue: false },
+        service: { kind: 'constant', value: 1 },
+      },
+    ],
+  });
+  const enqueued = (deadLetterKey: string | null) => {
+    const v = validateScenario(scenario(deadLetterKey));
+    if (!v.ok) throw new Error(JSON.stringify(v.errors));
+    const r = new Simulation(v.scenario, { checkInvariants: true }).run();
+    return [queueReport(r, 'retries').enqueued, queueReport(r, 'parked').enqueued];
+  };
+
+  it('routes dead letters by the queue’s deadLetterKey instead of their own key', () => {
+    expect(enqueued('retry')).toEqual([3, 0]);
+    expect(enqueued(null)).toEqual([0, 3]);
+  });
+
+  it('needs a deadLetter to route to', () => {
+    const raw = scenario('retry');
+    (raw.channels[0] as Record<string, unknown>).deadLetter = null;
+    const v = validateScenario(raw);
+    expect(v.ok ? [] : v.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'channels[0].deadLetterKey: needs a deadLetter to route the dead letters to',
+    ]);
+  });
+});

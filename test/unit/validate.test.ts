@@ -149,6 +149,7 @@ describe('valid scenarios', () => {
           ackTimeout: null,
           maxDeliveries: null,
           deadLetter: null,
+          deadLetterKey: null,
           retryDelay: { kind: 'constant', value: 0 },
           requeue: 'front',
           ttl: null,
