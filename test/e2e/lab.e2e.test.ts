@@ -236,6 +236,14 @@ describe('the lab in Chromium', () => {
     const results = page.getByTestId('results');
     await results.getByText('p99 end-to-end latency').first().waitFor();
     expect(await results.locator('svg[role=img]').count()).toBeGreaterThan(4);
+    // prefetch-buffering loses nothing: its zero metrics are named, not drawn as flat charts.
+    await expect
+      .poll(() => results.getByTestId('zero-metrics').innerText())
+      .toMatch(/^Zero at every point \(not charted\): .*lost/i);
+    expect(await results.getByRole('img', { name: /^lost/i }).count()).toBe(0);
+    // No tick of a chart reads like a fraction of a message ("200m").
+    const ticks = await results.locator('svg text.tick').allInnerTexts();
+    expect(ticks.filter((t) => /^\d+(\.\d+)?m$/.test(t))).toEqual([]);
     await shot(page, 'sweep-results-1440');
     await results.getByRole('button', { name: 'Close' }).click();
     await page.locator('input[type=file]').setInputFiles(join(dir, 'compare.json'));
