@@ -7,6 +7,7 @@ import type { SimObserver } from './model/events';
 import type { State } from './model/state';
 import type { Fault, Scenario } from './scenario/types';
 import { Collector } from './metrics/collector';
+import { LatencyHistogram } from './metrics/histogram';
 import { Merge, Series } from './metrics/series';
 import type { Point } from './metrics/series';
 import { buildReport } from './report';
@@ -47,6 +48,9 @@ export class Simulation {
   private rateColumns: Point[][] | null = null;
   private latencyP50: Point[] | null = null;
   private latencyP99: Point[] | null = null;
+  /** The end-to-end histogram as it was at the last sample, and the interval since. */
+  private readonly endToEndAtSample = new LatencyHistogram();
+  private readonly latencyWindow = new LatencyHistogram();
 
   constructor(
     readonly scenario: Scenario,
@@ -202,16 +206,31 @@ export class Simulation {
       this.rateColumns[i].push(dtSec > 0 ? cs.sinceSample / dtSec : 0);
       cs.sinceSample = 0;
     }
-    const w = this.collector.endToEndWindow;
-    this.latencyP50 ??= sr.column(LATENCY_P50);
-    this.latencyP99 ??= sr.column(LATENCY_P99);
-    // No completion in the interval: no latency (null, which JSON can hold; NaN it cannot).
-    this.latencyP50.push(w.count > 0 ? w.quantile(0.5) / 1000 : null);
-    this.latencyP99.push(w.count > 0 ? w.quantile(0.99) / 1000 : null);
-    if (w.count > 0) w.reset();
+    this.sampleLatency();
     if (sr.t.length >= Series.MAX_POINTS) sr.coarsen(mergeOf);
     for (const o of this.observers) o.onSample?.(timeUs);
     for (const o of this.samplers) o.onSample(timeUs);
+  }
+
+  /**
+   * End-to-end latency of the interval's completions, from the difference of two snapshots of
+   * the run's histogram: nothing runs per message. No completion: null (JSON has no NaN).
+   */
+  private sampleLatency(): void {
+    const now = this.collector.endToEnd;
+    const last = this.endToEndAtSample;
+    this.latencyP50 ??= this.series.column(LATENCY_P50);
+    this.latencyP99 ??= this.series.column(LATENCY_P99);
+    if (now.count === last.count) {
+      this.latencyP50.push(null);
+      this.latencyP99.push(null);
+      return;
+    }
+    const w = this.latencyWindow;
+    w.setToDifference(now, last);
+    last.copyFrom(now);
+    this.latencyP50.push(w.quantile(0.5) / 1000);
+    this.latencyP99.push(w.quantile(0.99) / 1000);
   }
 
   private finish(atUs: number): true {
