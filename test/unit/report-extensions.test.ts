@@ -249,7 +249,7 @@ describe('series: end-to-end latency per sampling interval', () => {
     ...raw,
   });
 
-  it('holds each interval’s p50 and p99 of the completions in it (within one histogram bucket, 0.8%)', () => {
+  it('holds each interval’s p50 and p99 of the completions in it (within the histogram’s 0.4%)', () => {
     const { observer, seen } = completions();
     const r = simulation(workers({ sampleEvery: '1s' }), [observer]).run();
     const { t, latencyP50, latencyP99 } = r.series;
@@ -263,7 +263,7 @@ describe('series: end-to-end latency per sampling interval', () => {
         [latencyP99, 0.99],
       ] as const) {
         const exact = exactMs(window, q)!;
-        expect(Math.abs(column[i]! - exact), `t ${t[i]} q ${q}`).toBeLessThanOrEqual(exact * 0.008);
+        expect(Math.abs(column[i]! - exact), `t ${t[i]} q ${q}`).toBeLessThanOrEqual(exact * 0.004);
       }
     }
   });
@@ -321,7 +321,7 @@ describe('series: end-to-end latency per sampling interval', () => {
       const exact = exactMs(inInterval(seen, t[i - 1]!, t[i]!), 0.99);
       expect(latencyP99[i] === null, `t ${t[i]}`).toBe(exact === null);
       if (exact === null) continue;
-      expect(latencyP99[i]!).toBeGreaterThanOrEqual(exact * 0.992);
+      expect(latencyP99[i]!).toBeGreaterThanOrEqual(exact * 0.996);
       checked++;
     }
     expect(checked).toBeGreaterThan(2000);
