@@ -11,7 +11,7 @@ export type { Point } from './metrics/series';
 export type { LatencySummaryMs } from './metrics/histogram';
 export type { TheoryBlock, Compared } from './metrics/theory-block';
 export { theoryNotApplicable, theoryBlock } from './metrics/theory-block';
-export { LatencyHistogram } from './metrics/histogram';
+export { LatencyHistogram, LatencyWindow } from './metrics/histogram';
 export {
   Ev,
   EVENTS,

@@ -209,9 +209,8 @@ export class Simulation {
   }
 
   /**
-   * End-to-end latency of the interval's completions, recorded in a histogram of their own that
-   * each sample reads and resets (over the buckets it used, so a sample stays cheap). No
-   * completion: null (JSON has no NaN).
+   * End-to-end latency of the interval's completions (the collector's window over its
+   * end-to-end histogram, read and marked here). No completion: null (JSON has no NaN).
    */
   private sampleLatency(): void {
     const w = this.collector.endToEndWindow;
@@ -224,7 +223,7 @@ export class Simulation {
     }
     this.latencyP50.push(w.quantile(0.5) / 1000);
     this.latencyP99.push(w.quantile(0.99) / 1000);
-    w.reset();
+    w.mark();
   }
 
   private finish(atUs: number): true {

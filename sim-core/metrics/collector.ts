@@ -4,7 +4,7 @@
 
 import { DeadLetterCause, Ev, EventFlag, eventMask } from '../model/events';
 import type { SimEvent, SimObserver } from '../model/events';
-import { LatencyHistogram } from './histogram';
+import { LatencyHistogram, LatencyWindow } from './histogram';
 
 export interface Totals {
   published: number;
@@ -174,8 +174,8 @@ export class Collector implements SimObserver {
   readonly unroutable: Float64Array;
   /** End-to-end latency per message priority, made on first use (null: no priorities). */
   readonly byPriority: Array<LatencyHistogram | undefined> | null;
-  /** End-to-end latency of the completions since the last sample (the sampler resets it). */
-  readonly endToEndWindow = new LatencyHistogram();
+  /** End-to-end latency of the completions since the last sample (the sampler marks it). */
+  readonly endToEndWindow = new LatencyWindow(this.endToEnd);
   /** Per channel: the dead letters sent to it by reason, or null if no deadLetter names it. */
   readonly deadLetterReasons: Array<DeadLetterReasons | null>;
   /** Post-warmup counts for throughput. */
@@ -359,7 +359,7 @@ export class Collector implements SimObserver {
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     this.endToEnd.record(timeUs - publishUs);
-    this.endToEndWindow.record(timeUs - publishUs);
+    this.endToEndWindow.note(timeUs - publishUs);
     if (this.byPriority !== null)
       (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(timeUs - publishUs);
     this.queueWait.record(ev.startUs - publishUs);
