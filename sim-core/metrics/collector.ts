@@ -358,10 +358,11 @@ export class Collector implements SimObserver {
     if (!measured) return;
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
-    this.endToEnd.record(timeUs - publishUs);
-    this.endToEndWindow.note(timeUs - publishUs);
+    const latency = timeUs - publishUs;
+    this.endToEnd.record(latency);
+    this.endToEndWindow.note(latency);
     if (this.byPriority !== null)
-      (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(timeUs - publishUs);
+      (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(latency);
     this.queueWait.record(ev.startUs - publishUs);
     this.service.record(timeUs - ev.startUs);
   }

@@ -291,16 +291,23 @@ export class LatencyHistogram {
   }
 }
 
+/** Up to this many values, a window keeps them as they are (most sampling intervals do). */
+const WINDOW_VALUES = 64;
+
 /**
  * What a running histogram recorded since the last mark (a sampling interval), without a second
- * histogram: each value recorded there is also `note`d here (two comparisons: the window's exact
- * min and max), so `quantile` and `mark` touch only the buckets of [min, max]. Quantiles are
- * within 0.4%, as the histogram's own.
+ * histogram: each value recorded there is also `note`d here. The window keeps its exact min and
+ * max, and its first WINDOW_VALUES values: a window of no more than those is read exactly from
+ * them (its p99 is its max) and marked by adding them to the snapshot, in time proportional to
+ * their number; a larger one is read and marked over the buckets of [min, max] only, within
+ * 0.4% as the histogram's own quantiles. So a sample costs next to nothing however often it
+ * comes.
  */
 export class LatencyWindow {
-  /** The running histogram's counts at the last mark (equal to them outside [min, max]). */
+  /** The running histogram's counts at the last mark. */
   private readonly atMark = new Float64Array(BUCKET_COUNT);
-  private countAtMark = 0;
+  private readonly values = new Float64Array(WINDOW_VALUES);
+  private n = 0;
   private lowest = Infinity;
   private highest = -Infinity;
 
@@ -309,23 +316,26 @@ export class LatencyWindow {
 
   /** A value just recorded in the running histogram. */
   note(us: number): void {
+    const k = this.n++;
+    if (k < WINDOW_VALUES) this.values[k] = us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
   }
 
   /** Values recorded since the last mark. */
   get count(): number {
-    return this.running.count - this.countAtMark;
+    return this.n;
   }
 
   /** The window's nearest-rank q-quantile in µs (as LatencyHistogram.quantile); 0 when empty. */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-    const n = this.count;
+    const n = this.n;
     if (n === 0) return 0;
     const rank = nearestRank(q, n);
     if (rank === 1) return this.lowest;
     if (rank === n) return this.highest;
+    if (n <= WINDOW_VALUES) return select(this.values, n, rank - 1);
     const counts = this.running.bucketCounts;
     const seen = this.atMark;
     const last = bucketIndex(this.highest);
@@ -340,13 +350,49 @@ export class LatencyWindow {
 
   /** Starts the next window. */
   mark(): void {
-    if (this.count > 0) {
+    const seen = this.atMark;
+    if (this.n <= WINDOW_VALUES) {
+      for (let i = 0; i < this.n; i++) seen[bucketIndex(this.values[i])]++;
+    } else {
+      // Outside [min, max] nothing changed since the last mark.
       const counts = this.running.bucketCounts;
       const last = bucketIndex(this.highest);
-      for (let i = bucketIndex(this.lowest); i <= last; i++) this.atMark[i] = counts[i];
+      for (let i = bucketIndex(this.lowest); i <= last; i++) seen[i] = counts[i];
     }
-    this.countAtMark = this.running.count;
+    this.n = 0;
     this.lowest = Infinity;
     this.highest = -Infinity;
   }
+}
+
+/**
+ * The k-th smallest (from 0) of a[0 .. n − 1], reordering them: Hoare's selection with a
+ * median-of-three pivot (linear on sorted and constant runs, which latencies often are).
+ */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const x = a[lo];
+    const y = a[(lo + hi) >> 1];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
