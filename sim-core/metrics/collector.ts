@@ -359,8 +359,7 @@ export class Collector implements SimObserver {
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     const latency = timeUs - publishUs;
-    this.endToEnd.record(latency);
-    this.endToEndWindow.note(latency);
+    this.endToEndWindow.note(latency, this.endToEnd.record(latency));
     if (this.byPriority !== null)
       (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(latency);
     this.queueWait.record(ev.startUs - publishUs);

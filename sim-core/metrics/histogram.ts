@@ -102,8 +102,11 @@ export class LatencyHistogram {
   private lowest = Infinity;
   private highest = -Infinity;
 
-  /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
-  record(us: number): void {
+  /**
+   * Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError.
+   * Returns its bucket (bucketIndex(us)), for a LatencyWindow over this histogram.
+   */
+  record(us: number): number {
     if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
     const b = bucketIndex(us);
     // A Uint32Array cell wraps to 0 past 2^32 − 1 (the stored value, read back, tells): then
@@ -115,6 +118,7 @@ export class LatencyHistogram {
     this.total += us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
+    return b;
   }
 
   private promote(bucket: number): void {
@@ -291,22 +295,26 @@ export class LatencyHistogram {
   }
 }
 
-/** Up to this many values, a window keeps them as they are (most sampling intervals do). */
-const WINDOW_VALUES = 64;
+/** Up to this many values, a window is marked from its values' buckets rather than a copy. */
+const WINDOW_VALUES = 128;
+/** Buckets per group: a window counts its values per group of buckets, to find a rank fast. */
+const GROUP_BITS = 7;
 
 /**
  * What a running histogram recorded since the last mark (a sampling interval), without a second
- * histogram: each value recorded there is also `note`d here. The window keeps its exact min and
- * max, and its first WINDOW_VALUES values: a window of no more than those is read exactly from
- * them (its p99 is its max) and marked by adding them to the snapshot, in time proportional to
- * their number; a larger one is read and marked over the buckets of [min, max] only, within
- * 0.4% as the histogram's own quantiles. So a sample costs next to nothing however often it
- * comes.
+ * histogram: each value recorded there is also `note`d here, with its bucket. The window keeps
+ * its exact min and max, its count per group of 128 buckets and its first WINDOW_VALUES buckets.
+ * A quantile finds its group from those counts, then its bucket from the running histogram's
+ * counts less a snapshot's in that group only: within 0.4%, as the histogram's own (the
+ * extremes exact), in about two hundred steps. A mark adds the window's buckets to the snapshot,
+ * or for a larger window copies the buckets of [min, max]. So a sample costs little however
+ * often it comes.
  */
 export class LatencyWindow {
   /** The running histogram's counts at the last mark. */
   private readonly atMark = new Float64Array(BUCKET_COUNT);
-  private readonly values = new Float64Array(WINDOW_VALUES);
+  private readonly groups = new Float64Array(BUCKET_COUNT >> GROUP_BITS);
+  private readonly buckets = new Int32Array(WINDOW_VALUES);
   private n = 0;
   private lowest = Infinity;
   private highest = -Infinity;
@@ -314,10 +322,11 @@ export class LatencyWindow {
   /** `running` must be empty, and every value recorded in it noted here. */
   constructor(private readonly running: LatencyHistogram) {}
 
-  /** A value just recorded in the running histogram. */
-  note(us: number): void {
+  /** A value just recorded in the running histogram, and its bucket (what record returned). */
+  note(us: number, bucket: number): void {
     const k = this.n++;
-    if (k < WINDOW_VALUES) this.values[k] = us;
+    if (k < WINDOW_VALUES) this.buckets[k] = bucket;
+    this.groups[bucket >> GROUP_BITS]++;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
   }
@@ -335,64 +344,34 @@ export class LatencyWindow {
     const rank = nearestRank(q, n);
     if (rank === 1) return this.lowest;
     if (rank === n) return this.highest;
-    if (n <= WINDOW_VALUES) return select(this.values, n, rank - 1);
+    let g = bucketIndex(this.lowest) >> GROUP_BITS;
+    let cumulative = 0;
+    while (cumulative + this.groups[g] < rank) cumulative += this.groups[g++];
     const counts = this.running.bucketCounts;
     const seen = this.atMark;
-    const last = bucketIndex(this.highest);
-    let cumulative = 0;
-    for (let i = bucketIndex(this.lowest); i <= last; i++) {
+    for (let i = g << GROUP_BITS; ; i++) {
       cumulative += counts[i] - seen[i];
       if (cumulative >= rank)
         return Math.min(this.highest, Math.max(this.lowest, bucketMidpoint(i)));
     }
-    return this.highest; // unreachable: the window's counts add up to n
   }
 
   /** Starts the next window. */
   mark(): void {
+    if (this.n === 0) return;
     const seen = this.atMark;
+    const first = bucketIndex(this.lowest);
+    const last = bucketIndex(this.highest);
     if (this.n <= WINDOW_VALUES) {
-      for (let i = 0; i < this.n; i++) seen[bucketIndex(this.values[i])]++;
+      for (let i = 0; i < this.n; i++) seen[this.buckets[i]]++;
     } else {
       // Outside [min, max] nothing changed since the last mark.
       const counts = this.running.bucketCounts;
-      const last = bucketIndex(this.highest);
-      for (let i = bucketIndex(this.lowest); i <= last; i++) seen[i] = counts[i];
+      for (let i = first; i <= last; i++) seen[i] = counts[i];
     }
+    this.groups.fill(0, first >> GROUP_BITS, (last >> GROUP_BITS) + 1);
     this.n = 0;
     this.lowest = Infinity;
     this.highest = -Infinity;
   }
-}
-
-/**
- * The k-th smallest (from 0) of a[0 .. n − 1], reordering them: Hoare's selection with a
- * median-of-three pivot (linear on sorted and constant runs, which latencies often are).
- */
-function select(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const x = a[lo];
-    const y = a[(lo + hi) >> 1];
-    const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
 }
