@@ -164,8 +164,7 @@ export class LatencyHistogram {
     if (rank === 1) return this.lowest; // the extremes are known exactly
     if (rank === this.n) return this.highest;
     let cumulative = 0;
-    // Every count lies in the buckets of [min, max]: start at min's.
-    for (let i = bucketIndex(this.lowest); i < BUCKET_COUNT; i++) {
+    for (let i = 0; i < BUCKET_COUNT; i++) {
       cumulative += this.counts[i];
       if (cumulative >= rank) return this.clamp(bucketMidpoint(i));
     }
@@ -230,13 +229,9 @@ export class LatencyHistogram {
     this.highest = bucketLowest(last + 1) - 1;
   }
 
-  /**
-   * Forgets every recorded value (keeps the storage). Clears only the buckets of [min, max],
-   * where every count lies, so resetting a histogram of a narrow window is cheap.
-   */
+  /** Forgets every recorded value (keeps the storage). */
   reset(): void {
-    if (this.n > 0) this.counts.fill(0, bucketIndex(this.lowest), bucketIndex(this.highest) + 1);
-    else this.counts.fill(0);
+    this.counts.fill(0);
     this.n = 0;
     this.total = 0;
     this.lowest = Infinity;
