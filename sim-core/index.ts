@@ -6,16 +6,18 @@ export type { RunOptions } from './simulation';
 export type { Report, ChannelReport, ConsumerReport, ExchangeReport } from './report';
 export { isExchangeReport, queueReport } from './report';
 export { reportCsv } from './report-csv';
-export type { Totals } from './metrics/collector';
+export type { DeadLetterReasons, Totals } from './metrics/collector';
+export type { Point } from './metrics/series';
 export type { LatencySummaryMs } from './metrics/histogram';
 export type { TheoryBlock, Compared } from './metrics/theory-block';
 export { theoryNotApplicable, theoryBlock } from './metrics/theory-block';
-export { LatencyHistogram } from './metrics/histogram';
+export { LatencyHistogram, LatencyWindow } from './metrics/histogram';
 export {
   Ev,
   EVENTS,
   EVENT_KINDS,
   EventFlag,
+  DeadLetterCause,
   ALL_EVENTS,
   SimEvent,
   eventMask,
@@ -55,6 +57,7 @@ export type { Handler, KernelOptions, StopReason } from './kernel/kernel';
 export { IntDeque } from './model/ring';
 export { DeadlineFifo } from './model/deadline-fifo';
 export { MAX_RECORDABLE_US, bucketIndex, nearestRank } from './metrics/histogram';
+export { Merge, Series } from './metrics/series';
 export { editDistance, suggest, didYouMean } from './scenario/suggest';
 export { Problems } from './scenario/problems';
 export { walk } from './scenario/walk';

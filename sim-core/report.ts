@@ -4,15 +4,21 @@
 
 import type { State } from './model/state';
 import { pendingCopies } from './model/census';
-import type { Collector, Totals } from './metrics/collector';
-import type { Series } from './metrics/series';
+import type { Collector, DeadLetterReasons, Totals } from './metrics/collector';
+import type { Point, Series } from './metrics/series';
 import type { LatencyHistogram, LatencySummaryMs } from './metrics/histogram';
 import { theoryBlock } from './metrics/theory-block';
 import type { TheoryBlock } from './metrics/theory-block';
 
 export interface ChannelReport {
+  /** Depth is ready + unacked (a log group's: its lag); max from time 0, mean after warmup. */
   depthMax: number;
   depthMean: number;
+  /** Extension: depth's two parts, likewise (not on a log group, whose depth is its lag). */
+  readyMax?: number;
+  readyMean?: number;
+  unackedMax?: number;
+  unackedMean?: number;
   enqueued: number;
   processed: number;
   deadLettered: number;
@@ -20,12 +26,16 @@ export interface ChannelReport {
   expired: number;
   dropped: number;
   lost: number;
+  /** Extension: on a channel some deadLetter names, the dead letters sent to it by reason. */
+  deadLetterReasons?: DeadLetterReasons;
 }
 
 /** An exchange's line in `channels` (contract v2): publishes passed on, and unroutable ones. */
 export interface ExchangeReport {
   routed: number;
   unroutable: number;
+  /** Extension: on a dead-letter exchange, the dead letters sent to it by reason. */
+  deadLetterReasons?: DeadLetterReasons;
 }
 
 /** A queue's, subscription's or log group's line of `channels` (throws for an exchange's). */
@@ -76,7 +86,8 @@ export interface Report {
   consumers: Record<string, ConsumerReport>;
   checks: { conservation: boolean };
   theory: TheoryBlock | null;
-  series: Record<string, number[]>;
+  /** `t` (ms) and one column per measure, a point per sampling interval (null: no value). */
+  series: Record<string, Point[]>;
 }
 
 /** A requesting producer's requests: how they were settled, and their round trip. */
@@ -131,22 +142,40 @@ export function buildReport(
   const windowSec = windowUs / 1e6;
   const perSec = (n: number) => (windowSec > 0 ? n / windowSec : 0);
   const g = st.gauges;
+  const meanOver = (area: number) => (windowUs > 0 ? area / windowUs : 0);
+  const reasons = (ci: number) => {
+    const r = c.deadLetterReasons[ci];
+    return r === null ? {} : { deadLetterReasons: { ...r } };
+  };
   const channels: Record<string, ChannelReport | ExchangeReport> = {};
   st.scenario.channels.forEach((ch, ci) => {
     if (ch.kind === 'exchange')
-      channels[ch.id] = { routed: c.routed[ci], unroutable: c.unroutable[ci] };
+      channels[ch.id] = { routed: c.routed[ci], unroutable: c.unroutable[ci], ...reasons(ci) };
   });
   for (const q of st.queues) {
     const qs = c.queueStats[q.index];
+    const ci = st.topo.queues[q.index].channel;
+    const depthArea = g.depthAreaAt(q, endUs);
+    const readyArea = g.readyAreaAt(q, endUs);
     channels[q.name] = {
       depthMax: g.depthMax[q.index],
-      depthMean: windowUs > 0 ? g.depthAreaAt(q, endUs) / windowUs : 0,
+      depthMean: meanOver(depthArea),
+      ...(st.scenario.channels[ci].kind === 'log'
+        ? {}
+        : {
+            readyMax: g.readyMax[q.index],
+            readyMean: meanOver(readyArea),
+            unackedMax: g.unackedMaxAt(q),
+            unackedMean: meanOver(depthArea - readyArea),
+          }),
       enqueued: qs.enqueued,
       processed: qs.processed,
       deadLettered: qs.deadLettered,
       expired: qs.expired,
       dropped: qs.dropped,
       lost: qs.lost,
+      // A topic's or log's dead letters reach each of its subscriptions or groups.
+      ...reasons(ci),
     };
   }
   const consumers: Record<string, ConsumerReport> = {};
@@ -174,7 +203,7 @@ export function buildReport(
     endToEndP99Ms: endToEnd.p99,
     queueLengthMean: q0 && windowUs > 0 ? g.readyAreaAt(q0, endUs) / windowUs : 0,
   });
-  const out: Record<string, number[]> = { t: series.t };
+  const out: Record<string, Point[]> = { t: series.t };
   for (const [name, xs] of series.columns) out[name] = xs;
   return {
     scenario: st.scenario.name,

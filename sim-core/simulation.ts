@@ -7,13 +7,15 @@ import type { SimObserver } from './model/events';
 import type { State } from './model/state';
 import type { Fault, Scenario } from './scenario/types';
 import { Collector } from './metrics/collector';
-import { Series } from './metrics/series';
+import { Merge, Series } from './metrics/series';
+import type { Point } from './metrics/series';
 import { buildReport } from './report';
 import type { Report } from './report';
 import { msToUs } from './time';
 import { checkRunnable } from './model/support';
 import { checkEventBudget } from './model/estimate';
 import { runNames } from './names';
+import { buildTopology } from './model/topology';
 import type { RunNames } from './names';
 
 export interface RunOptions {
@@ -41,8 +43,10 @@ export class Simulation {
   private nextSampleUs: number;
   private lastSampleUs = 0;
   private finishedAtUs = -1;
-  private depthColumns: number[][] | null = null;
-  private rateColumns: number[][] | null = null;
+  private depthColumns: Point[][] | null = null;
+  private rateColumns: Point[][] | null = null;
+  private latencyP50: Point[] | null = null;
+  private latencyP99: Point[] | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -66,11 +70,7 @@ export class Simulation {
       channels: scenario.channels.length,
       priorities: scenario.producers.some((p) => p.priority !== null),
       requesters: scenario.producers.map((p) => p.request !== null),
-      deadLetters: scenario.channels.some(
-        (c) =>
-          (c.kind === 'queue' && c.deadLetter !== null) ||
-          (c.kind === 'topic' && c.subscriptions.some((sub) => sub.deadLetter !== null)),
-      ),
+      deadLetterTo: deadLetterTargets(scenario),
     });
     this.observers = [this.collector, ...(options.observers ?? [])];
     this.samplers = [...(options.samplers ?? [])];
@@ -184,7 +184,10 @@ export class Simulation {
     );
   }
 
-  /** The report's series (depth per queue, completions per consumer), then everyone else's. */
+  /**
+   * The report's series (depth per queue, completions per consumer, end-to-end latency of the
+   * interval's completions), then everyone else's.
+   */
   private sample(timeUs: number): void {
     const st = this.engine.state;
     const sr = this.series;
@@ -200,9 +203,28 @@ export class Simulation {
       this.rateColumns[i].push(dtSec > 0 ? cs.sinceSample / dtSec : 0);
       cs.sinceSample = 0;
     }
-    if (sr.t.length >= Series.MAX_POINTS) sr.coarsen((name) => name.endsWith('PerSec'));
+    this.sampleLatency();
+    if (sr.t.length >= Series.MAX_POINTS) sr.coarsen(mergeOf);
     for (const o of this.observers) o.onSample?.(timeUs);
     for (const o of this.samplers) o.onSample(timeUs);
+  }
+
+  /**
+   * End-to-end latency of the interval's completions (the collector's window over its
+   * end-to-end histogram, read and marked here). No completion: null (JSON has no NaN).
+   */
+  private sampleLatency(): void {
+    const w = this.collector.endToEndWindow;
+    this.latencyP50 ??= this.series.column(LATENCY_P50);
+    this.latencyP99 ??= this.series.column(LATENCY_P99);
+    if (w.count === 0) {
+      this.latencyP50.push(null);
+      this.latencyP99.push(null);
+      return;
+    }
+    this.latencyP50.push(w.quantile(0.5) / 1000);
+    this.latencyP99.push(w.quantile(0.99) / 1000);
+    w.mark();
   }
 
   private finish(atUs: number): true {
@@ -210,6 +232,29 @@ export class Simulation {
     this.finishedAtUs = atUs;
     return true;
   }
+}
+
+/** The series' latency columns: p50 and p99 end-to-end latency (ms) per sampling interval. */
+const LATENCY_P50 = 'latencyP50';
+const LATENCY_P99 = 'latencyP99';
+
+/**
+ * How two adjacent points of a column merge when the series coarsens: levels keep the later
+ * sample, rates average, and a latency quantile keeps the larger, which bounds the merged
+ * interval's quantile from above (it lies between the two).
+ */
+function mergeOf(name: string): Merge {
+  if (name === LATENCY_P50 || name === LATENCY_P99) return Merge.larger;
+  return name.endsWith('PerSec') ? Merge.mean : Merge.later;
+}
+
+/** Per internal queue, the channel its dead letters go to (−1: it discards them, or has none). */
+function deadLetterTargets(s: Scenario): number[] {
+  const topo = buildTopology(s);
+  return topo.queues.map((q) => {
+    const to = q.options.deadLetter;
+    return to === null ? -1 : (topo.channelIndex.get(to) ?? -1);
+  });
 }
 
 /** The sampling interval: as given, or duration/200, or an estimate for open-ended runs. */

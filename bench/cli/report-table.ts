@@ -113,22 +113,52 @@ export function reportTable(r: Report): string {
       ]),
     );
   }
-  out.push('', 'Channels');
+  out.push('', "Channels (depth = ready + unacked; a log group's is its lag)");
+  const optional = (x: number | undefined) => (x === undefined ? '—' : sig3(x));
   out.push(
     columns([
-      ['', 'depth max', 'depth mean', 'enqueued', 'processed', 'dead-lettered'],
+      [
+        '',
+        'depth max',
+        'depth mean',
+        'ready mean',
+        'unacked mean',
+        'enqueued',
+        'processed',
+        'dead-lettered',
+      ],
       ...entries
         .filter((e): e is [string, ChannelReport] => !isExchangeReport(e[1]))
         .map(([id, c]) => [
           id,
           count(c.depthMax),
           sig3(c.depthMean),
+          optional(c.readyMean),
+          optional(c.unackedMean),
           count(c.enqueued),
           count(c.processed),
           count(c.deadLettered),
         ]),
     ]),
   );
+  const deadLetters = entries.flatMap(([id, c]) =>
+    c.deadLetterReasons === undefined ? [] : [[id, c.deadLetterReasons] as const],
+  );
+  if (deadLetters.length > 0) {
+    out.push('', 'Dead letters sent to each dead-letter channel, by reason');
+    out.push(
+      columns([
+        ['', 'rejected', 'expired', 'maxDeliveries', 'maxLength'],
+        ...deadLetters.map(([id, d]) => [
+          id,
+          count(d.rejected),
+          count(d.expired),
+          count(d.maxDeliveries),
+          count(d.maxLength),
+        ]),
+      ]),
+    );
+  }
   out.push('', 'Consumers');
   out.push(
     columns([

@@ -2,9 +2,9 @@
 // checks, in memory that does not grow with the number of messages. It reads only the events
 // (never engine state), so the same numbers could be folded from a trace file.
 
-import { Ev, EventFlag, eventMask } from '../model/events';
+import { DeadLetterCause, Ev, EventFlag, eventMask } from '../model/events';
 import type { SimEvent, SimObserver } from '../model/events';
-import { LatencyHistogram } from './histogram';
+import { LatencyHistogram, LatencyWindow } from './histogram';
 
 export interface Totals {
   published: number;
@@ -71,6 +71,18 @@ export class QueueStats {
   lost = 0;
 }
 
+/** Dead letters a channel was sent, by why they were given up (RabbitMQ's x-death reasons). */
+export interface DeadLetterReasons {
+  /** A consumer rejected the delivery without requeue. */
+  rejected: number;
+  /** The copy outlived its ttl (the queue's or its own). */
+  expired: number;
+  /** It reached maxDeliveries (nacks, ack timeouts, crashes of its consumer). */
+  maxDeliveries: number;
+  /** A full maxLength queue dropped it from the head (overflow: drop-head). */
+  maxLength: number;
+}
+
 /**
  * Per consumer definition. Its latency histograms are made on first use (a 10,000-consumer
  * scenario must not pay for idle ones), and share storage with another histogram where the two
@@ -133,8 +145,8 @@ export interface RunShape {
   warmupUs: number;
   /** Some consumer emits onward (event-driven chains): origin and publish times differ. */
   emitters: boolean;
-  /** Some queue dead-letters: dead-lettered copies reach consumers but not the totals. */
-  deadLetters: boolean;
+  /** Per internal queue: the channel its dead letters go to, or −1 (it discards them). */
+  deadLetterTo: readonly number[];
   channels: number;
   /** Some producer sets priorities: end-to-end latency is also kept per priority. */
   priorities: boolean;
@@ -189,6 +201,10 @@ export class Collector implements SimObserver {
   readonly requestStats: Array<RequestStats | null>;
   /** End-to-end latency per message priority, made on first use (null: no priorities). */
   readonly byPriority: Array<LatencyHistogram | undefined> | null;
+  /** End-to-end latency of the completions since the last sample (the sampler marks it). */
+  readonly endToEndWindow = new LatencyWindow(this.endToEnd);
+  /** Per channel: the dead letters sent to it by reason, or null if no deadLetter names it. */
+  readonly deadLetterReasons: Array<DeadLetterReasons | null>;
   /** Post-warmup counts for throughput. */
   publishedInWindow = 0;
   processedInWindow = 0;
@@ -202,6 +218,7 @@ export class Collector implements SimObserver {
   private readonly orderMax: Array<Array<Float64Array | null>>;
   private readonly orderMaxSparse: Array<Array<Map<number, number> | null>>;
   private readonly keySlots: number;
+  private readonly deadLetterTo: readonly number[];
 
   constructor(shape: RunShape) {
     this.warmupUs = shape.warmupUs;
@@ -211,10 +228,17 @@ export class Collector implements SimObserver {
     this.roundTrip = shape.requesters.some((r) => r) ? new LatencyHistogram() : null;
     this.unroutable = new Float64Array(shape.channels);
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
+    this.deadLetterTo = shape.deadLetterTo;
+    this.deadLetterReasons = Array.from({ length: shape.channels }, (_, ci) =>
+      shape.deadLetterTo.includes(ci)
+        ? { rejected: 0, expired: 0, maxDeliveries: 0, maxLength: 0 }
+        : null,
+    );
     // Equal by construction, recorded once: with one consumer and no dead letters, every
     // completion is that consumer's and a primary copy's, so its latency is the end-to-end one;
     // without chains, latency from the origin is latency.
-    const shared = shape.consumers === 1 && !shape.deadLetters ? this.endToEnd : null;
+    const deadLetters = shape.deadLetterTo.some((ci) => ci >= 0);
+    const shared = shape.consumers === 1 && !deadLetters ? this.endToEnd : null;
     this.consumerStats = Array.from(
       { length: shape.consumers },
       () => new ConsumerStats(shared, !shape.emitters),
@@ -283,6 +307,9 @@ export class Collector implements SimObserver {
       case Ev.expired:
       case Ev.dropped:
       case Ev.lost:
+        // Tentative or final, any fate but lost sends a dead letter on if the queue has a
+        // deadLetter.
+        if (ev.kind !== Ev.lost && this.deadLetterTo[ev.where] >= 0) this.countDeadLetter(ev);
         if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, ev.primary);
         return;
       case Ev.settled:
@@ -314,6 +341,15 @@ export class Collector implements SimObserver {
       default:
         return;
     }
+  }
+
+  /** A dead letter sent on from queue ev.where, counted by reason in the channel it goes to. */
+  private countDeadLetter(ev: SimEvent): void {
+    const r = this.deadLetterReasons[this.deadLetterTo[ev.where]]!;
+    if (ev.kind === Ev.expired) r.expired++;
+    else if (ev.kind === Ev.dropped) r.maxLength++;
+    else if (ev.aux === DeadLetterCause.rejected) r.rejected++;
+    else r.maxDeliveries++;
   }
 
   /** A copy's final fate: counted in its channel, and in the totals unless a dead letter. */
@@ -372,9 +408,10 @@ export class Collector implements SimObserver {
     if (!measured) return;
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
-    this.endToEnd.record(timeUs - publishUs);
+    const latency = timeUs - publishUs;
+    this.endToEndWindow.note(latency, this.endToEnd.record(latency));
     if (this.byPriority !== null)
-      (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(timeUs - publishUs);
+      (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(latency);
     this.queueWait.record(ev.startUs - publishUs);
     this.service.record(timeUs - ev.startUs);
   }

@@ -102,8 +102,11 @@ export class LatencyHistogram {
   private lowest = Infinity;
   private highest = -Infinity;
 
-  /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
-  record(us: number): void {
+  /**
+   * Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError.
+   * Returns its bucket (bucketIndex(us)), for a LatencyWindow over this histogram.
+   */
+  record(us: number): number {
     if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
     const b = bucketIndex(us);
     // A Uint32Array cell wraps to 0 past 2^32 − 1 (the stored value, read back, tells): then
@@ -115,6 +118,7 @@ export class LatencyHistogram {
     this.total += us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
+    return b;
   }
 
   private promote(bucket: number): void {
@@ -247,6 +251,11 @@ export class LatencyHistogram {
     };
   }
 
+  /** The counts per bucket, for a LatencyWindow over this histogram (read only). */
+  get bucketCounts(): ArrayLike<number> {
+    return this.counts;
+  }
+
   /**
    * Up to `points` points [ms, fraction] of the empirical CDF for plotting: for the targets
    * i/points (i = 1..points), the quantile in ms and the fraction of values at or below its bucket.
@@ -278,5 +287,86 @@ export class LatencyHistogram {
 
   private clamp(us: number): number {
     return Math.min(this.highest, Math.max(this.lowest, us));
+  }
+}
+
+/** Up to this many values, a window is marked from its values' buckets rather than a copy. */
+const WINDOW_VALUES = 128;
+/** Buckets per group: a window counts its values per group of buckets, to find a rank fast. */
+const GROUP_BITS = 7;
+
+/**
+ * What a running histogram recorded since the last mark (a sampling interval), without a second
+ * histogram: each value recorded there is also `note`d here, with its bucket. The window keeps
+ * its exact min and max, its count per group of 128 buckets and its first WINDOW_VALUES buckets.
+ * A quantile finds its group from those counts, then its bucket from the running histogram's
+ * counts less a snapshot's in that group only: within 0.4%, as the histogram's own (the
+ * extremes exact), in about two hundred steps. A mark adds the window's buckets to the snapshot,
+ * or for a larger window copies the buckets of [min, max]. So a sample costs little however
+ * often it comes.
+ */
+export class LatencyWindow {
+  /** The running histogram's counts at the last mark. */
+  private readonly atMark = new Float64Array(BUCKET_COUNT);
+  private readonly groups = new Float64Array(BUCKET_COUNT >> GROUP_BITS);
+  private readonly buckets = new Int32Array(WINDOW_VALUES);
+  private n = 0;
+  private lowest = Infinity;
+  private highest = -Infinity;
+
+  /** `running` must be empty, and every value recorded in it noted here. */
+  constructor(private readonly running: LatencyHistogram) {}
+
+  /** A value just recorded in the running histogram, and its bucket (what record returned). */
+  note(us: number, bucket: number): void {
+    const k = this.n++;
+    if (k < WINDOW_VALUES) this.buckets[k] = bucket;
+    this.groups[bucket >> GROUP_BITS]++;
+    if (us < this.lowest) this.lowest = us;
+    if (us > this.highest) this.highest = us;
+  }
+
+  /** Values recorded since the last mark. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** The window's nearest-rank q-quantile in µs (as LatencyHistogram.quantile); 0 when empty. */
+  quantile(q: number): number {
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
+    const n = this.n;
+    if (n === 0) return 0;
+    const rank = nearestRank(q, n);
+    if (rank === 1) return this.lowest;
+    if (rank === n) return this.highest;
+    let g = bucketIndex(this.lowest) >> GROUP_BITS;
+    let cumulative = 0;
+    while (cumulative + this.groups[g] < rank) cumulative += this.groups[g++];
+    const counts = this.running.bucketCounts;
+    const seen = this.atMark;
+    for (let i = g << GROUP_BITS; ; i++) {
+      cumulative += counts[i] - seen[i];
+      if (cumulative >= rank)
+        return Math.min(this.highest, Math.max(this.lowest, bucketMidpoint(i)));
+    }
+  }
+
+  /** Starts the next window. */
+  mark(): void {
+    if (this.n === 0) return;
+    const seen = this.atMark;
+    const first = bucketIndex(this.lowest);
+    const last = bucketIndex(this.highest);
+    if (this.n <= WINDOW_VALUES) {
+      for (let i = 0; i < this.n; i++) seen[this.buckets[i]]++;
+    } else {
+      // Outside [min, max] nothing changed since the last mark.
+      const counts = this.running.bucketCounts;
+      for (let i = first; i <= last; i++) seen[i] = counts[i];
+    }
+    this.groups.fill(0, first >> GROUP_BITS, (last >> GROUP_BITS) + 1);
+    this.n = 0;
+    this.lowest = Infinity;
+    this.highest = -Infinity;
   }
 }

@@ -2,7 +2,7 @@
 // unacked deliveries of a dead connection. Settling returns credit only to the connection that
 // received the delivery, and never twice (a delivery's token identifies it).
 
-import { Ev } from './events';
+import { DeadLetterCause, Ev } from './events';
 import { Task } from './tasks';
 import type { TaskKind } from './tasks';
 import type { Ctx } from './context';
@@ -95,7 +95,8 @@ export function ackAtBroker(
     cx.emit(Ev.nacked, s, q.index, 0);
     // A failed synchronous call returns an error to its caller: nothing retries it.
     if (q.directTimeoutUs >= 0) endCopy(st, cx, q, s, Ev.lost);
-    else if (settle === Task.rejectAtBroker) endCopy(st, cx, q, s, Ev.deadLettered);
+    else if (settle === Task.rejectAtBroker)
+      endCopy(st, cx, q, s, Ev.deadLettered, DeadLetterCause.rejected);
     else requeueOrDeadLetter(st, cx, q, s);
   } else {
     m.state[s] = MsgState.gone;

@@ -88,18 +88,26 @@ export function holdCopy(st: State, s: number): void {
  * copy, else tentative until the last holder processes it or lets go. Call after the broker's
  * own hold on s is released (see letGo).
  */
-export function dealFate(st: State, cx: Ctx, s: number, fate: Fate, where: number): void {
+export function dealFate(
+  st: State,
+  cx: Ctx,
+  s: number,
+  fate: Fate,
+  where: number,
+  /** The fate event's aux (a dead letter's DeadLetterCause). */
+  aux = 0,
+): void {
   const m = st.msgs;
   const owner = m.copyOf[s];
   m.alive[owner]--;
   if (cx.checking && m.alive[owner] < 0) throw cx.invariant(`copy of slot ${s} has no holder`);
-  if (m.outcome[owner] !== 0) return cx.emit(fate, s, where, 0);
+  if (m.outcome[owner] !== 0) return cx.emit(fate, s, where, aux);
   if (m.alive[owner] === 0) {
     m.outcome[owner] = fate;
-    return cx.emitOutcome(fate, s, where, 0);
+    return cx.emitOutcome(fate, s, where, aux);
   }
   if (m.tentative[owner] === 0) m.tentative[owner] = fate;
-  cx.emit(fate, s, where, 0);
+  cx.emit(fate, s, where, aux);
 }
 
 /**

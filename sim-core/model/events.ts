@@ -99,7 +99,7 @@ export const EVENTS = {
   deadLettered: {
     code: 13,
     where: 'queue',
-    aux: null,
+    aux: '0: maxDeliveries was reached; 1: a consumer rejected it without requeue',
     meaning: 'a copy was dead-lettered',
   },
   expired: {
@@ -247,6 +247,15 @@ export function eventWhere(kind: number): EventWhere {
 export function eventName(kind: number): string {
   return EVENT_KINDS[kind - 1]?.name ?? `event${kind}`;
 }
+
+/**
+ * Why a copy was dead-lettered: the `aux` of a `deadLettered` event. The delivery limit is 0, so
+ * a scenario that never rejects without requeue folds the same words into its trace hash.
+ */
+export const DeadLetterCause = {
+  deliveryLimit: 0,
+  rejected: 1,
+} as const;
 
 /** Bits of SimEvent.flags. */
 export const EventFlag = {

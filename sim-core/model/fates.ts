@@ -2,7 +2,7 @@
 // retry delay), or out for good (dead-lettered, expired, dropped, lost), moving on to the
 // dead-letter channel when there is one; and TTL expiry at the head of the queue.
 
-import { Ev } from './events';
+import { DeadLetterCause, Ev } from './events';
 import { Task } from './tasks';
 import type { Ctx } from './context';
 import { MsgFlag, MsgState } from './messages';
@@ -19,7 +19,8 @@ import { failDirectCall } from './requests';
  * The retry delay applies to nacks and timeouts, not to deliveries returned by a dead connection.
  */
 export function requeueOrDeadLetter(st: State, cx: Ctx, q: QueueRt, s: number, delay = true): void {
-  if (st.msgs.deliveries[s] >= q.maxDeliveries) endCopy(st, cx, q, s, Ev.deadLettered);
+  if (st.msgs.deliveries[s] >= q.maxDeliveries)
+    endCopy(st, cx, q, s, Ev.deadLettered, DeadLetterCause.deliveryLimit);
   else if (delay) requeue(st, cx, q, s);
   else makeReady(st, cx, q, s);
 }
@@ -77,9 +78,10 @@ export function makeReady(st: State, cx: Ctx, q: QueueRt, s: number): void {
 
 /**
  * A copy leaves its queue for good (dead-lettered, expired, dropped or lost). Dead-lettered,
- * expired and dropped copies move on to the dead-letter channel when there is one.
+ * expired and dropped copies move on to the dead-letter channel when there is one. `aux` is the
+ * fate event's (a dead letter's DeadLetterCause).
  */
-export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate): void {
+export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate, aux = 0): void {
   const m = st.msgs;
   if (q.directTimeoutUs >= 0 && st.requests) failDirectCall(st, cx, s);
   if (q.directTimeoutUs >= 0 && m.state[s] === MsgState.transit) {
@@ -93,7 +95,7 @@ export function endCopy(st: State, cx: Ctx, q: QueueRt, s: number, fate: Fate): 
   }
   m.state[s] = MsgState.gone;
   m.flags[s] |= MsgFlag.ended;
-  dealFate(st, cx, s, fate, q.index);
+  dealFate(st, cx, s, fate, q.index, aux);
   if (fate !== Ev.lost && q.deadLetterChannel >= 0) {
     const d = cloneMessage(st, s);
     m.flags[d] |= MsgFlag.secondary;

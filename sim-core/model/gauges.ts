@@ -1,7 +1,8 @@
 // Time integrals and maxima the report needs (depth per queue, busy servers per instance), as
 // struct-of-arrays in Float64Arrays: unboxed, so folding an interval in allocates nothing.
 // Call touch* before a level changes (it folds the elapsed interval since warmup in) and
-// settleQueue after a queue's depth grew.
+// settleQueue after a queue's depth grew (every growth of ready settles). Maxima count every
+// level reached from time 0; areas count from warmup.
 
 import type { InstanceRt, QueueRt } from './entities';
 
@@ -10,6 +11,9 @@ export class Gauges {
   readonly depthArea: Float64Array;
   readonly readyArea: Float64Array;
   readonly depthMax: Float64Array;
+  /** Per queue: the max ready count, and the max unacked count before its last change. */
+  readonly readyMax: Float64Array;
+  private readonly unackedMaxBefore: Float64Array;
   private readonly queueSince: Float64Array;
   /** Per instance: ∫ busy servers dt since warmup (µs). */
   readonly busyArea: Float64Array;
@@ -23,6 +27,8 @@ export class Gauges {
     this.depthArea = new Float64Array(queues);
     this.readyArea = new Float64Array(queues);
     this.depthMax = new Float64Array(queues);
+    this.readyMax = new Float64Array(queues);
+    this.unackedMaxBefore = new Float64Array(queues);
     this.queueSince = new Float64Array(queues);
     this.busyArea = new Float64Array(instances);
     this.instanceSince = new Float64Array(instances);
@@ -36,18 +42,31 @@ export class Gauges {
 
   touchQueue(q: QueueRt, nowUs: number): void {
     const i = q.index;
+    const unacked = q.unacked;
+    // Unacked grows as ready shrinks (a delivery), where nothing settles: every level it reaches
+    // is seen here, at its next change, or at the end (unackedMaxAt).
+    if (unacked > this.unackedMaxBefore[i]) this.unackedMaxBefore[i] = unacked;
     const dt = this.counted(this.queueSince[i], nowUs);
     if (dt > 0) {
       const ready = q.ready.length;
-      this.depthArea[i] += (ready + q.unacked) * dt;
+      this.depthArea[i] += (ready + unacked) * dt;
       this.readyArea[i] += ready * dt;
     }
     this.queueSince[i] = nowUs;
   }
 
   settleQueue(q: QueueRt): void {
-    const d = q.ready.length + q.unacked;
-    if (d > this.depthMax[q.index]) this.depthMax[q.index] = d;
+    const i = q.index;
+    const ready = q.ready.length;
+    const d = ready + q.unacked;
+    if (d > this.depthMax[i]) this.depthMax[i] = d;
+    if (ready > this.readyMax[i]) this.readyMax[i] = ready;
+  }
+
+  /** The max unacked count up to now. */
+  unackedMaxAt(q: QueueRt): number {
+    const before = this.unackedMaxBefore[q.index];
+    return q.unacked > before ? q.unacked : before;
   }
 
   touchInstance(inst: InstanceRt, nowUs: number): void {

@@ -2,6 +2,7 @@ import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import {
   LatencyHistogram,
+  LatencyWindow,
   MAX_RECORDABLE_US,
   bucketIndex,
   nearestRank,
@@ -254,5 +255,33 @@ describe('window of a running histogram (setToDifference)', () => {
     const w = new LatencyHistogram();
     w.setToDifference(h, h);
     expect([w.count, w.quantile(0.5), w.max]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('LatencyWindow (what a running histogram recorded since the last mark)', () => {
+  /** Windows marked from their values (up to 128) and from their buckets (more). */
+  const windows = fc.array(
+    fc.oneof(
+      fc.array(value, { maxLength: 128 }),
+      valueArray,
+      fc
+        .tuple(value, fc.integer({ min: 1, max: 300 }))
+        .map(([v, n]) => new Array<number>(n).fill(v)),
+    ),
+    { minLength: 1, maxLength: 6 },
+  );
+
+  test.prop([windows])('reads each window as a histogram of it alone would', (ws) => {
+    const running = new LatencyHistogram();
+    const window = new LatencyWindow(running);
+    for (const values of ws) {
+      for (const v of values) {
+        window.note(v, running.record(v));
+      }
+      expect(window.count).toBe(values.length);
+      const alone = histogramOf(values);
+      for (const q of QUANTILES) expect(window.quantile(q), `q ${q}`).toBe(alone.quantile(q));
+      window.mark();
+    }
   });
 });
