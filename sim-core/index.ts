@@ -55,6 +55,7 @@ export { EventHeap } from './kernel/event-heap';
 export { Kernel } from './kernel/kernel';
 export type { Handler, KernelOptions, StopReason } from './kernel/kernel';
 export { IntDeque } from './model/ring';
+export { groupLag, partitionLag } from './model/log-state';
 export { DeadlineFifo } from './model/deadline-fifo';
 export { MAX_RECORDABLE_US, bucketIndex, nearestRank } from './metrics/histogram';
 export { Merge, Series } from './metrics/series';

@@ -2,6 +2,7 @@
 // sampling and run control. Callers advance it in slices (the CLI shows progress, the UI paces
 // playback) or run it to the end; either way the same events happen in the same order.
 
+import { groupLag } from './model/log-state';
 import { Engine } from './model/engine';
 import type { SimObserver } from './model/events';
 import type { State } from './model/state';
@@ -44,6 +45,7 @@ export class Simulation {
   private lastSampleUs = 0;
   private finishedAtUs = -1;
   private depthColumns: Point[][] | null = null;
+  private lagColumns: Point[][] | null = null;
   private rateColumns: Point[][] | null = null;
   private latencyP50: Point[] | null = null;
   private latencyP99: Point[] | null = null;
@@ -198,6 +200,9 @@ export class Simulation {
     this.depthColumns ??= st.queues.map((q) => sr.column(`${q.name}.depth`));
     this.rateColumns ??= this.scenario.consumers.map((c) => sr.column(`${c.id}.processedPerSec`));
     for (let q = 0; q < st.queues.length; q++) this.depthColumns[q].push(st.queues[q].depth);
+    // A log group's lag (Kafka's: log end minus committed offset), beside its unprocessed copies.
+    this.lagColumns ??= st.groups.map((g) => sr.column(`${st.queues[g.target].name}.lag`));
+    for (let g = 0; g < st.groups.length; g++) this.lagColumns[g].push(groupLag(st.groups[g]));
     for (let i = 0; i < this.rateColumns.length; i++) {
       const cs = this.collector.consumerStats[i];
       this.rateColumns[i].push(dtSec > 0 ? cs.sinceSample / dtSec : 0);

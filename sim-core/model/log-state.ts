@@ -147,3 +147,20 @@ export function buildLogs(
   }
   return { logs, logByChannel, groups };
 }
+
+/**
+ * Consumer lag of a partition, as Kafka tools report it: log-end offset minus the group's
+ * committed offset (records deleted by retention no longer count). A replay from earliest
+ * shows as the whole log, which the group then reads down.
+ */
+export function partitionLag(g: GroupRt, p: number): number {
+  const log = g.log;
+  return log.end[p] - Math.max(g.committed[p], log.base[p]);
+}
+
+/** The group's lag over all its partitions. */
+export function groupLag(g: GroupRt): number {
+  let n = 0;
+  for (let p = 0; p < g.log.partitions; p++) n += partitionLag(g, p);
+  return n;
+}

@@ -3,7 +3,12 @@
 // and a live theory comparison. Reads the engine and its collector; never changes them (the
 // report must not notice).
 
-import { LatencyHistogram, theoryBlock } from '../../sim-core/index';
+import {
+  LatencyHistogram,
+  groupLag,
+  partitionLag as partitionLagOf,
+  theoryBlock,
+} from '../../sim-core/index';
 import type { Simulation, State, TheoryBlock } from '../../sim-core/index';
 import type { Distribution, NodeState, SeriesPoints } from '../shared/protocol';
 
@@ -38,12 +43,14 @@ export class LiveMetrics {
   private lastPublished = 0;
   private lastProcessed = 0;
   private lastSampleUs = 0;
+  private groupOfQueue: Int32Array | null = null;
   private pending: PendingPoints = emptyPoints();
   private sim!: Simulation;
 
   /** The run it samples (created with this as one of its samplers). */
   attach(sim: Simulation): void {
     this.sim = sim;
+    this.groupOfQueue = null;
   }
 
   onSample(timeUs: number): void {
@@ -69,7 +76,14 @@ export class LiveMetrics {
     p.outPerSec.push(dtSec > 0 ? (t.processed - this.lastProcessed) / dtSec : 0);
     this.lastPublished = t.published;
     this.lastProcessed = t.processed;
-    for (const q of this.sim.state.queues) p.depth.push(q.depth);
+    // A log group's line is its lag (log end minus committed offset), so a replay reads as the
+    // whole log being read again, not as the few copies still unprocessed.
+    const st = this.sim.state;
+    const groupOf = (this.groupOfQueue ??= queueGroups(st));
+    for (const q of st.queues) {
+      const g = groupOf[q.index];
+      p.depth.push(g >= 0 ? groupLag(st.groups[g]) : q.depth);
+    }
   }
 
   /** The points sampled since the last call. */
@@ -141,7 +155,7 @@ export function nodeState(e: State, nowUs: number): NodeState {
   for (const g of e.groups) {
     for (let p = 0; p < g.log.partitions; p++, k++) {
       partitionOwner[k] = g.owner[p];
-      partitionLag[k] = g.log.end[p] - Math.max(g.processedUpTo[p], g.log.base[p]);
+      partitionLag[k] = partitionLagOf(g, p);
     }
   }
   return {
@@ -194,4 +208,11 @@ export function liveTheory(sim: Simulation): TheoryBlock | null {
     endToEndP99Ms: c.endToEnd.quantile(0.99) / 1000 + seen,
     queueLengthMean: windowUs > 0 ? readyArea / windowUs : none,
   });
+}
+
+/** Per internal queue: the log group it counts for, or −1. */
+function queueGroups(st: State): Int32Array {
+  const out = new Int32Array(st.queues.length).fill(-1);
+  st.groups.forEach((g, i) => (out[g.target] = i));
+  return out;
 }

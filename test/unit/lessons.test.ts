@@ -364,3 +364,22 @@ describe('lessons of request–reply and hung consumers', () => {
     expect(short.consumers['hang-workers'].latency.max).toBeLessThan(3500);
   });
 });
+
+describe('a replay reads as lag', () => {
+  it('event-sourcing-replay: resetting to earliest shows the whole log as lag, then reads it down', () => {
+    const r = lesson('event-sourcing-replay');
+    const t = r.series.t as number[];
+    const lag = r.series['account-events/projection.lag'] as number[];
+    const at30 = t.findIndex((x) => x >= 30_000);
+    const before = Math.max(...lag.slice(0, at30));
+    const peak = Math.max(...lag.slice(at30));
+    // Before the replay the projection keeps up; the reset makes every record published by
+    // 30 s lag again (at 80/s or so, thousands), far above the copies left unprocessed.
+    expect(before).toBeLessThan(200);
+    expect(peak).toBeGreaterThan(2000);
+    expect(peak).toBeGreaterThan(
+      10 * Math.max(...(r.series['account-events/projection.depth'] as number[])),
+    );
+    expect(lag[lag.length - 1]).toBeLessThan(peak / 10);
+  });
+});
