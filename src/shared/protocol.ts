@@ -169,6 +169,45 @@ export interface LatencyStats {
 /** Consumers whose latency summaries are sent (a table longer than this is not read). */
 export const MAX_LATENCY_CONSUMERS = 64;
 
+/**
+ * The anomalies the lab lists, as the report's counters name them (ANOMALIES says what each
+ * means): an entry's `kind` is an index into this list.
+ */
+export const ANOMALY_KINDS = [
+  'redelivered',
+  'duplicatesProcessed',
+  'duplicatesEnqueued',
+  'orderViolations',
+  'lost',
+  'deadLettered',
+  'expired',
+  'dropped',
+  'unroutable',
+] as const satisfies ReadonlyArray<keyof Totals>;
+
+/** One anomaly: the event that moved its counter. */
+export interface AnomalyEntry {
+  timeUs: number;
+  /** Index into ANOMALY_KINDS. */
+  kind: number;
+  /** The event's kind and `where` (EVENT_KINDS says what it indexes). */
+  event: number;
+  where: number;
+  /** The message (−1 for none). */
+  sender: number;
+  seq: number;
+}
+
+/** Anomalies kept from index `from` on, and how many of each kind the run has had so far. */
+export interface AnomalyList {
+  from: number;
+  entries: AnomalyEntry[];
+  /** Per kind, ANOMALY_KINDS order (entries beyond the bound are counted, not kept). */
+  counts: number[];
+  /** Entries kept per kind at most. */
+  limit: number;
+}
+
 export interface Frame {
   nowUs: number;
   done: boolean;
@@ -187,6 +226,8 @@ export interface Frame {
   theory: TheoryBlock | null;
   traceHash: string;
   report: Report | null;
+  /** Anomalies recorded so far (up to the furthest time reached): fetch the new ones. */
+  anomalyCount: number;
 }
 
 /** A live fault (durations in ms), recorded into the scenario's timeline at the current time. */
