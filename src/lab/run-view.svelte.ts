@@ -4,6 +4,7 @@
 
 import type { Report, Totals, TheoryBlock, ValidationError } from '../../sim-core/index';
 import type {
+  AnomalyEntry,
   Distribution,
   EventColumns,
   Frame,
@@ -67,6 +68,10 @@ export class RunView {
   seriesVersion = $state(0);
   /** Messages drawn: 1 in sampleEvery. */
   sampleEvery = $state(1);
+  /** Anomalies found so far (up to the furthest time reached; a seek back keeps them). */
+  anomalies = $state.raw<AnomalyEntry[]>([]);
+  /** Per kind (ANOMALY_KINDS order), kept in the list or not. */
+  anomalyCounts = $state.raw<number[]>([]);
   readonly series = new SeriesStore();
   sink: EventSink | null = null;
   /** The latest events shown, newest last (for the event log). */
@@ -83,6 +88,9 @@ export class RunView {
   /** The time a seek is to land on next (null: none waiting), and whether one is running. */
   private seekTarget: number | null = null;
   private seeking = false;
+  /** Bumped when the engine's anomaly record starts again (load, reset, fault), not on a seek. */
+  private anomalyEpoch = 0;
+  private fetchingAnomalies = false;
   private lastDistributionMs = 0;
   private lastShownMs = 0;
   private lastStatsMs = 0;
@@ -284,6 +292,7 @@ export class RunView {
     }
     this.scenarioText = r.text;
     this.fetchedUs = atUs;
+    this.clearAnomalies(); // the run after the fault is another run: found again up to here
     return true;
   }
 
@@ -316,6 +325,27 @@ export class RunView {
     this.seriesVersion = this.series.version;
     this.sink?.clear();
     this.recentRing.length = 0;
+    this.clearAnomalies();
+  }
+
+  private clearAnomalies(): void {
+    this.anomalyEpoch++;
+    this.anomalies = [];
+    this.anomalyCounts = [];
+  }
+
+  /** Fetches the anomalies found since the last fetch (one request at a time). */
+  private async fetchAnomalies(): Promise<void> {
+    if (this.fetchingAnomalies) return;
+    this.fetchingAnomalies = true;
+    const epoch = this.anomalyEpoch;
+    try {
+      const list = await this.engine.api.anomalies(this.anomalies.length);
+      if (epoch === this.anomalyEpoch && list.from === this.anomalies.length)
+        this.anomalies = this.anomalies.concat(list.entries);
+    } finally {
+      this.fetchingAnomalies = false;
+    }
   }
 
   private showFrame(f: Frame): void {
@@ -329,6 +359,9 @@ export class RunView {
       this.lastStatsMs = now;
     }
     this.theory = f.theory;
+    if (f.anomalyCounts.some((n, k) => n !== this.anomalyCounts[k]))
+      this.anomalyCounts = f.anomalyCounts;
+    if (f.anomalyCount > this.anomalies.length) void this.fetchAnomalies();
     this.traceHash = f.traceHash;
     this.shownUs = f.nowUs;
     if (f.nowUs > this.horizonUs) this.horizonUs = f.nowUs;

@@ -198,14 +198,13 @@ export interface AnomalyEntry {
   seq: number;
 }
 
-/** Anomalies kept from index `from` on, and how many of each kind the run has had so far. */
+/** Anomalies kept per kind at most (all are counted). */
+export const ANOMALY_LIMIT = 500;
+
+/** Anomalies kept, from index `from` on. */
 export interface AnomalyList {
   from: number;
   entries: AnomalyEntry[];
-  /** Per kind, ANOMALY_KINDS order (entries beyond the bound are counted, not kept). */
-  counts: number[];
-  /** Entries kept per kind at most. */
-  limit: number;
 }
 
 export interface Frame {
@@ -226,8 +225,10 @@ export interface Frame {
   theory: TheoryBlock | null;
   traceHash: string;
   report: Report | null;
-  /** Anomalies recorded so far (up to the furthest time reached): fetch the new ones. */
+  /** Anomalies kept so far (up to the furthest time reached): fetch the new ones. */
   anomalyCount: number;
+  /** Per kind (ANOMALY_KINDS order), up to the furthest time reached, kept or not. */
+  anomalyCounts: number[];
 }
 
 /** A live fault (durations in ms), recorded into the scenario's timeline at the current time. */

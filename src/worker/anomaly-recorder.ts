@@ -7,11 +7,8 @@
 
 import { Ev, eventMask } from '../../sim-core/index';
 import type { SimEvent, SimObserver, Simulation, Totals } from '../../sim-core/index';
-import { ANOMALY_KINDS } from '../shared/protocol';
+import { ANOMALY_KINDS, ANOMALY_LIMIT } from '../shared/protocol';
 import type { AnomalyEntry } from '../shared/protocol';
-
-/** Entries kept per kind. */
-export const ANOMALY_LIMIT = 500;
 
 export class AnomalyRecorder implements SimObserver {
   /** The kinds on which the collector moves one of the anomaly counters. */

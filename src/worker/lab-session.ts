@@ -17,7 +17,7 @@ import { LiveMetrics, distribution, liveTheory, nodeState } from './live-metrics
 import { topologyModel } from './topology-model';
 import { MessageClasses } from './message-classes';
 import { latencyStats, nodeStats } from './node-stats';
-import { ANOMALY_LIMIT, AnomalyRecorder } from './anomaly-recorder';
+import { AnomalyRecorder } from './anomaly-recorder';
 import { appendFault } from './append-fault';
 import type {
   AnomalyList,
@@ -164,15 +164,9 @@ export class LabSession {
     return this.frame({ ...options, sampleEvery: 1, withDistribution: true }, all);
   }
 
-  /** The anomalies recorded from index `from` on, and the counts of every kind. */
+  /** The anomalies kept, from index `from` on (the frames say how many there are). */
   anomalyList(from = 0): AnomalyList {
-    const a = this.anomalies;
-    return {
-      from,
-      entries: a.entries.slice(from),
-      counts: [...a.counts],
-      limit: ANOMALY_LIMIT,
-    };
+    return { from, entries: this.anomalies.entries.slice(from) };
   }
 
   /** The whole run's report, computed in a fresh run: the CLI's report for this text and seed. */
@@ -273,6 +267,7 @@ export class LabSession {
       traceHash: sim.traceHash,
       report: sim.done ? sim.report() : null,
       anomalyCount: this.anomalies.entries.length,
+      anomalyCounts: [...this.anomalies.counts],
     };
   }
 }

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Simulation, applySet, parseScenarioText, validateScenario } from '../../sim-core/index';
+import {
+  ALL_EVENTS,
+  Ev,
+  Simulation,
+  applySet,
+  parseScenarioText,
+  validateScenario,
+} from '../../sim-core/index';
 import type { LessonTry, Report } from '../../sim-core/index';
 import { fmtCount, fmtMs } from '../../src/charts/format';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
@@ -711,6 +718,65 @@ describe('time is a slider', () => {
     await shot(page, 'rewound-1440');
     // Played on from there, the run ends exactly as the CLI's.
     expect(await runToEnd(page)).toBe(cliTraceHash(text, seed));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('anomalies are events you can find', () => {
+  it('the anomaly list finds the duplicate of the crash-duplicates lesson and seeks to it', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    // The first duplicate side effect, as a plain run (no lab) tells it.
+    const v = validateScenario(parseRaw(text));
+    if (!v.ok) throw new Error(JSON.stringify(v.errors));
+    let first: { id: string; timeUs: number } | null = null;
+    const sim = new Simulation(v.scenario, {
+      seed,
+      observers: [
+        {
+          kinds: ALL_EVENTS,
+          onEvent: (ev) => {
+            if (!first && ev.kind === Ev.reprocessed && ev.primary)
+              first = { id: `${sim.names.senders[ev.sender]}:${ev.seq}`, timeUs: ev.timeUs };
+          },
+        },
+      ],
+    });
+    const report = sim.run();
+    const dup = first as { id: string; timeUs: number } | null;
+    if (!dup) throw new Error('the lesson has no duplicate');
+
+    await runToEnd(page);
+    const list = page.getByRole('region', { name: 'Anomalies' });
+    const kind = list.getByRole('button', { name: /^duplicate \d/ });
+    await expect.poll(() => kind.innerText()).toContain(String(report.totals.duplicatesProcessed));
+    await kind.click(); // only duplicates
+    const rows = list.getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(report.totals.duplicatesProcessed);
+    await page.getByTestId('anomaly-marks').waitFor();
+    const row = rows.first().getByRole('button');
+    expect(await row.innerText()).toContain(dup.id);
+    await row.click();
+
+    // There: at the duplicate's instant, paused, with the run's state then.
+    expect(await hashAt(page, dup.timeUs)).toBe(hashSoFar(text, seed, dup.timeUs));
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    await expect.poll(() => row.getAttribute('aria-current')).toBe('true');
+    // The inspector follows the message; its life ends (so far) in the duplicate, marked.
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message id' }).inputValue())
+      .toBe(dup.id);
+    const marked = page.locator('[data-testid="lifecycle"] li.marked');
+    await expect.poll(() => marked.innerText()).toContain('a duplicate side effect');
+    expect(await page.locator('[data-testid="lifecycle"] li').last().innerText()).toContain(
+      'a duplicate side effect',
+    );
+    await shot(page, 'anomaly-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await list.waitFor();
+    await shot(page, 'anomaly-1280');
     expect(errors).toEqual([]);
     await page.close();
   });

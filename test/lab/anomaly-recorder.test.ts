@@ -13,7 +13,7 @@ import {
 import type { SimEvent } from '../../sim-core/index';
 import { LabSession } from '../../src/worker/lab-session';
 import { AnomalyRecorder } from '../../src/worker/anomaly-recorder';
-import { ANOMALY_KINDS } from '../../src/shared/protocol';
+import { ANOMALY_KINDS, ANOMALY_LIMIT } from '../../src/shared/protocol';
 
 function scenario(name: string) {
   const file = `examples/${name}.yaml`;
@@ -61,12 +61,14 @@ describe('the anomaly recorder', () => {
 
   it.each(lessons)('%s: counts what the report counts, each by the event that made it', (name) => {
     const s = session(name);
-    const report = s.finish().report!;
+    const last = s.finish();
+    const report = last.report!;
     const list = s.anomalyList();
+    expect(last.anomalyCount).toBe(list.entries.length);
     ANOMALY_KINDS.forEach((k, i) => {
-      expect(list.counts[i], k).toBe(report.totals[k]);
+      expect(last.anomalyCounts[i], k).toBe(report.totals[k]);
       const kept = list.entries.filter((e) => e.kind === i);
-      expect(kept.length, k).toBe(Math.min(report.totals[k], list.limit));
+      expect(kept.length, k).toBe(Math.min(report.totals[k], ANOMALY_LIMIT));
       for (const e of kept) expect(EVENTS_OF[k], k).toContain(e.event);
     });
     const times = list.entries.map((e) => e.timeUs);
