@@ -707,7 +707,7 @@ describe('time is a slider', () => {
     // Forwards again (no replay), then one event instant back with the button and the ← key.
     await slider.fill('20000');
     expect(await hashAt(page, 20_000_000)).toBe(hashSoFar(text, seed, 20_000_000));
-    await page.getByRole('button', { name: 'Step back' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
     await expect.poll(() => shownUs(page)).toBeLessThan(20_000_000);
     const back = await shownUs(page);
     expect(await hashAt(page, back)).toBe(hashSoFar(text, seed, back));
