@@ -83,6 +83,21 @@ export class Playback {
     this.displayUs = 0;
   }
 
+  /** Shows simulated time `us` in every run, forwards or back; playing goes on from there. */
+  async seek(us: number): Promise<void> {
+    const end = this.endUs;
+    const to = Math.max(0, Math.min(Math.round(us), Number.isFinite(end) ? end : us));
+    this.displayUs = to;
+    await Promise.all(this.runs.map((r) => r.seek(to)));
+  }
+
+  /** Goes back to just before the latest instant at which something happened, and pauses. */
+  async stepBack(): Promise<void> {
+    this.pause();
+    const latest = Math.max(...this.runs.map((r) => r.latestEventUs()));
+    await this.seek(Math.min(this.displayUs, latest) - 1);
+  }
+
   private tick(now: number): void {
     const dt = Math.min(250, now - this.lastWallMs);
     this.lastWallMs = now;

@@ -4,6 +4,7 @@
 
 import type { Report, Totals, TheoryBlock, ValidationError } from '../../sim-core/index';
 import type {
+  AnomalyEntry,
   Distribution,
   EventColumns,
   Frame,
@@ -59,10 +60,18 @@ export class RunView {
   distribution = $state.raw<Distribution | null>(null);
   report = $state.raw<Report | null>(null);
   traceHash = $state('');
+  /** Simulated time of the frame shown (the trace hash is of the events up to it). */
+  shownUs = $state(0);
+  /** The furthest simulated time shown since the run started (a seek back keeps it). */
+  horizonUs = $state(0);
   done = $state(false);
   seriesVersion = $state(0);
   /** Messages drawn: 1 in sampleEvery. */
   sampleEvery = $state(1);
+  /** Anomalies found so far (up to the furthest time reached; a seek back keeps them). */
+  anomalies = $state.raw<AnomalyEntry[]>([]);
+  /** Per kind (ANOMALY_KINDS order), kept in the list or not. */
+  anomalyCounts = $state.raw<number[]>([]);
   readonly series = new SeriesStore();
   sink: EventSink | null = null;
   /** The latest events shown, newest last (for the event log). */
@@ -74,8 +83,14 @@ export class RunView {
   private readonly engine: EngineClient = startEngine();
   private pending: Pending[] = [];
   private inFlight = 0;
-  /** Bumped on load/reset/fault: replies to older requests are ignored. */
+  /** Bumped on load/reset/fault/seek: replies to older requests are ignored. */
   private epoch = 0;
+  /** The time a seek is to land on next (null: none waiting), and whether one is running. */
+  private seekTarget: number | null = null;
+  private seeking = false;
+  /** Bumped when the engine's anomaly record starts again (load, reset, fault), not on a seek. */
+  private anomalyEpoch = 0;
+  private fetchingAnomalies = false;
   private lastDistributionMs = 0;
   private lastShownMs = 0;
   private lastStatsMs = 0;
@@ -84,13 +99,14 @@ export class RunView {
     return this.engine.api;
   }
 
-  /** The number of requests the engine is working on. */
+  /** The number of requests the engine is working on (a seek holds every other one off). */
   get busy(): number {
-    return this.inFlight;
+    return this.seeking ? Infinity : this.inFlight;
   }
 
   async load(text: string, fileName: string, seed?: number): Promise<boolean> {
     this.epoch++;
+    this.seekTarget = null;
     const r = await this.engine.api.load(text, fileName, seed);
     if (!r.ok) {
       this.errors = r.errors;
@@ -108,6 +124,7 @@ export class RunView {
 
   async reset(seed?: number): Promise<void> {
     this.epoch++;
+    this.seekTarget = null;
     const r = await this.engine.api.reset(seed);
     if (!r.ok) {
       this.errors = r.errors;
@@ -212,10 +229,58 @@ export class RunView {
     if (this.recentRing.length > RECENT) this.recentRing.splice(0, this.recentRing.length - RECENT);
   }
 
+  /**
+   * Shows the run at simulated time `us`, forwards or back (the engine replays to it). Calls
+   * while one is running coalesce: a dragged slider lands on where it stopped, not on every
+   * place it passed. Resolves once the latest target is shown.
+   */
+  async seek(us: number): Promise<void> {
+    this.epoch++;
+    this.pending = [];
+    this.inFlight = 0;
+    this.fetchedUs = us; // the clock waits here for the seek's frame
+    this.seekTarget = us;
+    if (this.seeking) return;
+    this.seeking = true;
+    try {
+      while (this.seekTarget !== null) {
+        const target = this.seekTarget;
+        this.seekTarget = null;
+        const epoch = this.epoch;
+        const frame = await this.engine.api.seek(target);
+        // Superseded by another seek (which loops on), or by a load, reset or fault (which stop it).
+        if (epoch === this.epoch) this.showSeek(frame);
+      }
+    } finally {
+      this.seeking = false;
+    }
+  }
+
+  /** Time of the latest event shown (−1: none), for stepping back one instant. */
+  latestEventUs(): number {
+    return this.recentRing.length > 0 ? this.recentRing[this.recentRing.length - 1].timeUs : -1;
+  }
+
+  /** Rebuilds every view from a seek's frame: charts from the whole series, no dots in flight. */
+  private showSeek(f: Frame): void {
+    this.sink?.clear();
+    this.series.reset(this.series.queueNames);
+    this.series.append(f.series);
+    this.recentRing.length = 0;
+    this.remember(f.events, 0, f.events.count);
+    this.distribution = f.distribution;
+    this.latency = f.latency;
+    this.report = null;
+    this.stats = null; // shown now, not throttled
+    this.fetchedUs = f.nowUs;
+    this.showFrame(f);
+  }
+
   /** Records a live fault at the time on screen; the engine replays to there. */
   async addFault(fault: LiveFault, atUs: number): Promise<boolean> {
     this.applyUpTo(atUs);
     this.epoch++;
+    this.seekTarget = null;
     this.pending = [];
     this.inFlight = 0;
     // A fault read from reactive state (a lesson's Try button) is a proxy, which postMessage
@@ -227,6 +292,7 @@ export class RunView {
     }
     this.scenarioText = r.text;
     this.fetchedUs = atUs;
+    this.clearAnomalies(); // the run after the fault is another run: found again up to here
     return true;
   }
 
@@ -253,10 +319,33 @@ export class RunView {
     this.report = null;
     this.done = false;
     this.traceHash = '';
+    this.shownUs = 0;
+    this.horizonUs = 0;
     this.series.reset(model.queues.map((q) => q.name));
     this.seriesVersion = this.series.version;
     this.sink?.clear();
     this.recentRing.length = 0;
+    this.clearAnomalies();
+  }
+
+  private clearAnomalies(): void {
+    this.anomalyEpoch++;
+    this.anomalies = [];
+    this.anomalyCounts = [];
+  }
+
+  /** Fetches the anomalies found since the last fetch (one request at a time). */
+  private async fetchAnomalies(): Promise<void> {
+    if (this.fetchingAnomalies) return;
+    this.fetchingAnomalies = true;
+    const epoch = this.anomalyEpoch;
+    try {
+      const list = await this.engine.api.anomalies(this.anomalies.length);
+      if (epoch === this.anomalyEpoch && list.from === this.anomalies.length)
+        this.anomalies = this.anomalies.concat(list.entries);
+    } finally {
+      this.fetchingAnomalies = false;
+    }
   }
 
   private showFrame(f: Frame): void {
@@ -270,7 +359,12 @@ export class RunView {
       this.lastStatsMs = now;
     }
     this.theory = f.theory;
+    if (f.anomalyCounts.some((n, k) => n !== this.anomalyCounts[k]))
+      this.anomalyCounts = f.anomalyCounts;
+    if (f.anomalyCount > this.anomalies.length) void this.fetchAnomalies();
     this.traceHash = f.traceHash;
+    this.shownUs = f.nowUs;
+    if (f.nowUs > this.horizonUs) this.horizonUs = f.nowUs;
     if (f.report) this.report = f.report;
     this.done = f.done;
   }

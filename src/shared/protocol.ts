@@ -169,6 +169,44 @@ export interface LatencyStats {
 /** Consumers whose latency summaries are sent (a table longer than this is not read). */
 export const MAX_LATENCY_CONSUMERS = 64;
 
+/**
+ * The anomalies the lab lists, as the report's counters name them (ANOMALIES says what each
+ * means): an entry's `kind` is an index into this list.
+ */
+export const ANOMALY_KINDS = [
+  'redelivered',
+  'duplicatesProcessed',
+  'duplicatesEnqueued',
+  'orderViolations',
+  'lost',
+  'deadLettered',
+  'expired',
+  'dropped',
+  'unroutable',
+] as const satisfies ReadonlyArray<keyof Totals>;
+
+/** One anomaly: the event that moved its counter. */
+export interface AnomalyEntry {
+  timeUs: number;
+  /** Index into ANOMALY_KINDS. */
+  kind: number;
+  /** The event's kind and `where` (EVENT_KINDS says what it indexes). */
+  event: number;
+  where: number;
+  /** The message (−1 for none). */
+  sender: number;
+  seq: number;
+}
+
+/** Anomalies kept per kind at most (all are counted). */
+export const ANOMALY_LIMIT = 500;
+
+/** Anomalies kept, from index `from` on. */
+export interface AnomalyList {
+  from: number;
+  entries: AnomalyEntry[];
+}
+
 export interface Frame {
   nowUs: number;
   done: boolean;
@@ -187,6 +225,10 @@ export interface Frame {
   theory: TheoryBlock | null;
   traceHash: string;
   report: Report | null;
+  /** Anomalies kept so far (up to the furthest time reached): fetch the new ones. */
+  anomalyCount: number;
+  /** Per kind (ANOMALY_KINDS order), up to the furthest time reached, kept or not. */
+  anomalyCounts: number[];
 }
 
 /** A live fault (durations in ms), recorded into the scenario's timeline at the current time. */

@@ -55,6 +55,11 @@ export class FlowAnimator implements EventSink {
   private ringed = new Uint8Array(CLASS_BASE + CLASS_COLOURS.length);
   private stamp = new Int32Array(0);
   private ring = new Int32Array(0);
+  /** A wider ring around the followed message's dots, in the theme's text colour. */
+  private halo = new Int32Array(0);
+  private haloColour = 0;
+  private followSender = -1;
+  private followSeq = -1;
   private image: ImageData | null = null;
   private pixels = new Uint32Array(0);
   private dpr = 1;
@@ -103,9 +108,16 @@ export class FlowAnimator implements EventSink {
     );
     // Black dead-lettered dots get a light ring on a dark theme, so they stay visible.
     this.outline = dark ? packed('#ffffff') : 0;
+    this.haloColour = packed(dark ? '#ffffff' : '#000000');
     const hexes = [...DOT_STATES.map((s) => STATE_COLOURS[s]), ...CLASS_COLOURS];
     this.ringed = Uint8Array.from(hexes, (h) => (luminance(h) < 0.08 ? 1 : 0));
     this.image = null;
+  }
+
+  /** Rings the dots of one message (sender −1: none). */
+  follow(sender: number, seq: number): void {
+    this.followSender = sender;
+    this.followSeq = sender < 0 ? -1 : seq;
   }
 
   clear(): void {
@@ -204,7 +216,7 @@ export class FlowAnimator implements EventSink {
     const dpr = this.dpr;
     const stamp = this.stamp;
     const ring = this.ring;
-    const margin = Math.ceil((DOT_RADIUS + 2) * dpr);
+    const margin = Math.ceil((DOT_RADIUS + 4) * dpr);
     let drawn = 0;
     for (let i = 0; i < n; i++) {
       if (!alive[i]) continue;
@@ -221,6 +233,12 @@ export class FlowAnimator implements EventSink {
       for (let k = 0; k < stamp.length; k++) px[centre + stamp[k]] = c;
       if (this.outline !== 0 && this.ringed[this.colour[i]] === 1)
         for (let k = 0; k < ring.length; k++) px[centre + ring[k]] = this.outline;
+      if (
+        this.followSender >= 0 &&
+        this.seq[i] === this.followSeq &&
+        this.sender[i] === this.followSender
+      )
+        for (let k = 0; k < this.halo.length; k++) px[centre + this.halo[k]] = this.haloColour;
       drawn++;
     }
     ctx.putImageData(this.image, 0, 0);
@@ -232,15 +250,18 @@ export class FlowAnimator implements EventSink {
     const r = DOT_RADIUS * this.dpr;
     const disc: number[] = [];
     const ring: number[] = [];
-    const R = Math.ceil(r + 1);
+    const halo: number[] = [];
+    const R = Math.ceil(r + 3.5 * this.dpr);
     for (let dy = -R; dy <= R; dy++)
       for (let dx = -R; dx <= R; dx++) {
         const d = Math.hypot(dx, dy);
         if (d <= r) disc.push(dy * width + dx);
         else if (d <= r + 1) ring.push(dy * width + dx);
+        else if (d >= r + 2 * this.dpr && d <= r + 3.5 * this.dpr) halo.push(dy * width + dx);
       }
     this.stamp = Int32Array.from(disc);
     this.ring = Int32Array.from(ring);
+    this.halo = Int32Array.from(halo);
   }
 
   /** The message under a point (within a few pixels), as sender and sequence. */

@@ -2,8 +2,8 @@
 // scenario text with every live fault recorded in it. A live fault does not poke the running
 // engine: it goes into the scenario's `faults` timeline just after the current time and the run
 // is replayed up to here, so a reset or a shared link reproduces exactly what the user saw.
+// A seek back replays the same way: a run is a pure function of its scenario and seed.
 
-import { parseDocument, YAMLSeq } from 'yaml';
 import {
   Simulation,
   NotRunnableError,
@@ -17,7 +17,20 @@ import { LiveMetrics, distribution, liveTheory, nodeState } from './live-metrics
 import { topologyModel } from './topology-model';
 import { MessageClasses } from './message-classes';
 import { latencyStats, nodeStats } from './node-stats';
-import type { Frame, Lifecycle, LiveFault, LoadResult, TopologyModel } from '../shared/protocol';
+import { AnomalyRecorder } from './anomaly-recorder';
+import { appendFault } from './append-fault';
+import type {
+  AnomalyList,
+  Frame,
+  Lifecycle,
+  LiveFault,
+  LoadResult,
+  SeriesPoints,
+  TopologyModel,
+} from '../shared/protocol';
+
+/** Events a seek's frame carries: the latest ones, for the event log (none are animated). */
+const SEEK_EVENTS = 80;
 
 export interface AdvanceOptions {
   /** Stop after this much wall time (ms) even if untilUs is not reached (keeps frames small). */
@@ -48,6 +61,7 @@ export class LabSession {
   private sim!: Simulation;
   private log!: EventLog;
   private live!: LiveMetrics;
+  private anomalies!: AnomalyRecorder;
   private model!: TopologyModel;
   private sentIndex = 0;
   /** The sample the log keeps while logSampledOnly (the last frame's). */
@@ -130,8 +144,29 @@ export class LabSession {
     this.text = text;
     this.sim.advance(clickUs);
     this.sentIndex = this.log.total;
-    this.live.takePoints(); // sampled before the click: the caller has them
+    this.live.takePoints(clickUs); // sampled before the click: the caller has them
     return { ok: true, text };
+  }
+
+  /**
+   * Moves the run to simulated time `toUs`, forwards or back. Back is a replay from zero of the
+   * same scenario (with its recorded faults) and seed, so it lands on exactly the state the run
+   * had there: the same trace hash so far. The frame carries the whole series up to `toUs` and
+   * the latest events for the event log; nothing in flight is animated.
+   */
+  seek(toUs: number, options: AdvanceOptions = {}): Frame {
+    const target = Math.max(0, Math.floor(toUs));
+    if (target < this.sim.nowUs) this.replay();
+    this.log.sampleMask = 0;
+    this.sim.advance(target);
+    this.sentIndex = Math.max(this.log.firstIndex, this.log.total - SEEK_EVENTS);
+    const all = this.live.pointsUpTo(this.sim.nowUs);
+    return this.frame({ ...options, sampleEvery: 1, withDistribution: true }, all);
+  }
+
+  /** The anomalies kept, from index `from` on (the frames say how many there are). */
+  anomalyList(from = 0): AnomalyList {
+    return { from, entries: this.anomalies.entries.slice(from) };
   }
 
   /** The whole run's report, computed in a fresh run: the CLI's report for this text and seed. */
@@ -149,27 +184,46 @@ export class LabSession {
     return { id, entries, keptFromUs: this.log.keptFromUs, partial: this.log.partial };
   }
 
+  /** A fresh run of a scenario: nothing recorded yet. */
   private start(scenario: Scenario, seed: number): ValidationError[] | null {
     try {
-      const log = new EventLog();
-      const live = new LiveMetrics();
-      const sim = new Simulation(scenario, { seed, observers: [log], samplers: [live] });
-      live.attach(sim);
-      const classes = new MessageClasses(sim.state);
-      log.colourWith(classes);
+      const classes = this.run(scenario, seed, new LiveMetrics(), new AnomalyRecorder());
       this.scenario = scenario;
       this.seed = seed;
-      this.sim = sim;
-      this.log = log;
-      this.live = live;
-      this.sentIndex = 0;
-      this.model = topologyModel(sim.state, sim.endUs, classes);
+      this.model = topologyModel(this.sim.state, this.sim.endUs, classes);
       return null;
     } catch (e) {
       if (e instanceof NotRunnableError) return e.errors;
       if (e instanceof BudgetExceededError) return [{ path: 'limits', message: e.message }];
       throw e;
     }
+  }
+
+  /** The same run again from zero, keeping the series and anomalies recorded so far. */
+  private replay(): void {
+    this.run(this.scenario, this.seed, this.live, this.anomalies);
+  }
+
+  private run(
+    scenario: Scenario,
+    seed: number,
+    live: LiveMetrics,
+    anomalies: AnomalyRecorder,
+  ): MessageClasses {
+    const log = new EventLog();
+    // The recorder reads the collector's counters, so it must come after it (the collector is
+    // always the run's first observer).
+    const sim = new Simulation(scenario, { seed, observers: [log, anomalies], samplers: [live] });
+    live.attach(sim);
+    anomalies.attach(sim);
+    const classes = new MessageClasses(sim.state);
+    log.colourWith(classes);
+    this.sim = sim;
+    this.log = log;
+    this.live = live;
+    this.anomalies = anomalies;
+    this.sentIndex = 0;
+    return classes;
   }
 
   private loaded(): LoadResult {
@@ -183,7 +237,11 @@ export class LabSession {
     };
   }
 
-  private frame(options: AdvanceOptions): Frame {
+  /** What happened since the last frame; `series`: the points it carries (the new ones). */
+  private frame(
+    options: AdvanceOptions,
+    series: SeriesPoints = this.live.takePoints(this.sim.nowUs),
+  ): Frame {
     const sim = this.sim;
     let sampleEvery = powerOfTwoAtLeast(options.sampleEvery ?? 1);
     const pending = this.log.total - this.sentIndex;
@@ -200,7 +258,7 @@ export class LabSession {
       events,
       sampleEvery,
       state: nodeState(sim.state, sim.nowUs),
-      series: this.live.takePoints(),
+      series,
       totals: { ...sim.collector.totals },
       stats: nodeStats(sim),
       latency: options.withDistribution || sim.done ? latencyStats(sim) : null,
@@ -208,6 +266,8 @@ export class LabSession {
       theory: liveTheory(sim),
       traceHash: sim.traceHash,
       report: sim.done ? sim.report() : null,
+      anomalyCount: this.anomalies.entries.length,
+      anomalyCounts: [...this.anomalies.counts],
     };
   }
 }
@@ -217,24 +277,4 @@ export function powerOfTwoAtLeast(x: number): number {
   let p = 1;
   while (p < x && p < 2 ** 30) p *= 2;
   return p;
-}
-
-/** Appends a fault to the scenario text, keeping the user's comments and layout (YAML or JSON). */
-function appendFault(text: string, fileName: string, fault: Record<string, unknown>): string {
-  if (fileName.endsWith('.json')) {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    value.faults = [...((value.faults as unknown[]) ?? []), fault];
-    return JSON.stringify(value, null, 2) + '\n';
-  }
-  const doc = parseDocument(text);
-  const faults = doc.get('faults');
-  const node = doc.createNode(fault, { flow: true });
-  if (faults && typeof faults === 'object' && 'add' in faults)
-    (faults as { add(n: unknown): void }).add(node);
-  else {
-    const seq = new YAMLSeq();
-    seq.items.push(node);
-    doc.set('faults', seq);
-  }
-  return doc.toString();
 }

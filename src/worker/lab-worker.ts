@@ -29,6 +29,8 @@ const api = {
   advanceTo: (untilUs: number, options?: AdvanceOptions) =>
     transferFrame(session.advanceTo(untilUs, options)),
   step: (options?: AdvanceOptions) => transferFrame(session.step(options)),
+  seek: (toUs: number) => transferFrame(session.seek(toUs)),
+  anomalies: (from: number) => session.anomalyList(from),
   addFault: (fault: LiveFault, atUs: number) => session.addFault(fault, atUs),
   lifecycle: (id: string) => session.lifecycle(id),
   fullReport: () => session.fullReport(),

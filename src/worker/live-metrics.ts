@@ -22,7 +22,7 @@ const CDF_LEVELS = (() => {
   return Float64Array.from(q);
 })();
 
-interface PendingPoints {
+interface KeptPoints {
   tMs: number[];
   e2e: number[][];
   wait: number[][];
@@ -35,6 +35,8 @@ interface PendingPoints {
  * Samples the run at each sampling instant. Latency percentiles per interval come from the
  * difference of two snapshots of the collector's histograms (the report's own numbers, after
  * warmup), so nothing runs per event: the engine goes as fast with the lab as without it.
+ * It keeps every point and outlives a replay (a seek re-runs the same scenario and seed from
+ * zero): the replayed run's points are the ones it already has, so it re-samples none of them.
  */
 export class LiveMetrics {
   private readonly window = new LatencyHistogram();
@@ -44,20 +46,38 @@ export class LiveMetrics {
   private lastProcessed = 0;
   private lastSampleUs = 0;
   private groupOfQueue: Int32Array | null = null;
-  private pending: PendingPoints = emptyPoints();
+  private readonly points: KeptPoints = emptyPoints();
+  /** Points handed out so far (by takePoints / pointsUpTo). */
+  private sent = 0;
+  /** Sampling instants seen in the current run (a replay starts again from 0). */
+  private instant = 0;
   private sim!: Simulation;
 
-  /** The run it samples (created with this as one of its samplers). */
+  /** The run it samples (created with this as one of its samplers), fresh or a replay. */
   attach(sim: Simulation): void {
     this.sim = sim;
     this.groupOfQueue = null;
+    this.instant = 0;
   }
 
   onSample(timeUs: number): void {
+    const i = this.instant++;
+    const have = this.points.tMs.length;
+    if (i < have - 1) return; // a replay: this point is kept already
+    if (i >= have) this.sample(timeUs);
+    // The last point's snapshots open the next interval.
+    const c = this.sim.collector;
+    this.lastE2e.copyFrom(c.endToEnd);
+    this.lastWait.copyFrom(c.queueWait);
+    this.lastPublished = c.totals.published;
+    this.lastProcessed = c.totals.processed;
+    this.lastSampleUs = timeUs;
+  }
+
+  private sample(timeUs: number): void {
     const c = this.sim.collector;
     const dtSec = (timeUs - this.lastSampleUs) / 1e6;
-    this.lastSampleUs = timeUs;
-    const p = this.pending;
+    const p = this.points;
     p.tMs.push(timeUs / 1000);
     for (const [now, last, out] of [
       [c.endToEnd, this.lastE2e, p.e2e],
@@ -65,7 +85,6 @@ export class LiveMetrics {
     ] as const) {
       const h = this.window;
       h.setToDifference(now, last);
-      last.copyFrom(now);
       const empty = h.count === 0;
       out[0].push(empty ? NaN : h.quantile(0.5) / 1000);
       out[1].push(empty ? NaN : h.quantile(0.9) / 1000);
@@ -74,8 +93,6 @@ export class LiveMetrics {
     const t = c.totals;
     p.inPerSec.push(dtSec > 0 ? (t.published - this.lastPublished) / dtSec : 0);
     p.outPerSec.push(dtSec > 0 ? (t.processed - this.lastProcessed) / dtSec : 0);
-    this.lastPublished = t.published;
-    this.lastProcessed = t.processed;
     // A log group's line is its lag (log end minus committed offset), so a replay reads as the
     // whole log being read again, not as the few copies still unprocessed.
     const st = this.sim.state;
@@ -86,26 +103,40 @@ export class LiveMetrics {
     }
   }
 
-  /** The points sampled since the last call. */
-  takePoints(): SeriesPoints {
-    const p = this.pending;
-    this.pending = emptyPoints();
+  /** The points up to simulated time `nowUs` not handed out yet. */
+  takePoints(nowUs: number): SeriesPoints {
+    return this.slice(this.sent, nowUs);
+  }
+
+  /** Every point up to simulated time `nowUs` (after a seek: the charts start again). */
+  pointsUpTo(nowUs: number): SeriesPoints {
+    return this.slice(0, nowUs);
+  }
+
+  private slice(from: number, nowUs: number): SeriesPoints {
+    const p = this.points;
+    let to = p.tMs.length;
+    while (to > 0 && p.tMs[to - 1] * 1000 > nowUs) to--;
+    from = Math.min(from, to);
+    this.sent = to;
+    const nq = this.sim.state.queues.length;
+    const cut = (xs: number[]) => Float64Array.from(xs.slice(from, to));
     return {
-      tMs: Float64Array.from(p.tMs),
-      e2eP50: Float64Array.from(p.e2e[0]),
-      e2eP90: Float64Array.from(p.e2e[1]),
-      e2eP99: Float64Array.from(p.e2e[2]),
-      waitP50: Float64Array.from(p.wait[0]),
-      waitP90: Float64Array.from(p.wait[1]),
-      waitP99: Float64Array.from(p.wait[2]),
-      inPerSec: Float64Array.from(p.inPerSec),
-      outPerSec: Float64Array.from(p.outPerSec),
-      depth: Int32Array.from(p.depth),
+      tMs: cut(p.tMs),
+      e2eP50: cut(p.e2e[0]),
+      e2eP90: cut(p.e2e[1]),
+      e2eP99: cut(p.e2e[2]),
+      waitP50: cut(p.wait[0]),
+      waitP90: cut(p.wait[1]),
+      waitP99: cut(p.wait[2]),
+      inPerSec: cut(p.inPerSec),
+      outPerSec: cut(p.outPerSec),
+      depth: Int32Array.from(p.depth.slice(from * nq, to * nq)),
     };
   }
 }
 
-function emptyPoints(): PendingPoints {
+function emptyPoints(): KeptPoints {
   return {
     tMs: [],
     e2e: [[], [], []],

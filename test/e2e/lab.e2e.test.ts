@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Simulation, applySet, parseScenarioText, validateScenario } from '../../sim-core/index';
+import {
+  ALL_EVENTS,
+  Ev,
+  Simulation,
+  applySet,
+  parseScenarioText,
+  validateScenario,
+} from '../../sim-core/index';
 import type { LessonTry, Report } from '../../sim-core/index';
 import { fmtCount, fmtMs } from '../../src/charts/format';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
@@ -657,4 +664,128 @@ describe('every Try button of every lesson', () => {
       await page.close();
     });
   }
+});
+
+/** A plain run (no lab) of the scenario to simulated time `us`. */
+function runTo(text: string, seed: number, us: number): Simulation {
+  const v = validateScenario(parseRaw(text));
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  const sim = new Simulation(v.scenario, { seed });
+  sim.advance(us);
+  return sim;
+}
+
+/** The trace hash so far of a plain run to `us`. */
+function hashSoFar(text: string, seed: number, us: number): string {
+  return runTo(text, seed, us).traceHash;
+}
+
+/** Waits for the header's hash to be of the events up to `us`; returns it. */
+async function hashAt(page: Page, us: number): Promise<string> {
+  const hash = page.locator(`[data-testid="trace-hash"][data-at-us="${us}"]`);
+  await hash.waitFor({ timeout: 20_000 });
+  return hash.locator('code').innerText();
+}
+
+async function shownUs(page: Page): Promise<number> {
+  return Number(await page.getByTestId('trace-hash').getAttribute('data-at-us'));
+}
+
+describe('time is a slider', () => {
+  it('rewind to 5 s after playing to 20 s gives the same hash so far as playing to 5 s', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    await page.getByRole('slider', { name: 'Speed' }).fill('1'); // 10×: 20 s in 2 s
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => shownUs(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(20e6);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const slider = page.getByRole('slider', { name: 'Simulated time' });
+    await slider.fill('5000');
+    expect(await hashAt(page, 5_000_000)).toBe(hashSoFar(text, seed, 5_000_000));
+    expect(await page.getByTestId('clock').innerText()).toContain('00:05.000');
+    // The counters and the event log are the run's at 5 s, not at 20 s.
+    const at5 = runTo(text, seed, 5_000_000).collector.totals;
+    expect(await counter(page, 'redelivered')).toBe(at5.redelivered);
+    expect(at5.redelivered).toBeLessThan(
+      runTo(text, seed, 20_000_000).collector.totals.redelivered,
+    );
+    const latest = () => page.locator('.recent li .t').first().innerText();
+    await expect.poll(async () => parseFloat(await latest())).toBeLessThanOrEqual(5000);
+    // Forwards again (no replay), then one event instant back with the button and the ← key.
+    await slider.fill('20000');
+    expect(await hashAt(page, 20_000_000)).toBe(hashSoFar(text, seed, 20_000_000));
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await expect.poll(() => shownUs(page)).toBeLessThan(20_000_000);
+    const back = await shownUs(page);
+    expect(await hashAt(page, back)).toBe(hashSoFar(text, seed, back));
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => shownUs(page)).toBeLessThan(back);
+    const further = await shownUs(page);
+    expect(await hashAt(page, further)).toBe(hashSoFar(text, seed, further));
+    await shot(page, 'rewound-1440');
+    // Played on from there, the run ends exactly as the CLI's.
+    expect(await runToEnd(page)).toBe(cliTraceHash(text, seed));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('anomalies are events you can find', () => {
+  it('the anomaly list finds the duplicate of the crash-duplicates lesson and seeks to it', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    // The first duplicate side effect, as a plain run (no lab) tells it.
+    const v = validateScenario(parseRaw(text));
+    if (!v.ok) throw new Error(JSON.stringify(v.errors));
+    let first: { id: string; timeUs: number } | null = null;
+    const sim = new Simulation(v.scenario, {
+      seed,
+      observers: [
+        {
+          kinds: ALL_EVENTS,
+          onEvent: (ev) => {
+            if (!first && ev.kind === Ev.reprocessed && ev.primary)
+              first = { id: `${sim.names.senders[ev.sender]}:${ev.seq}`, timeUs: ev.timeUs };
+          },
+        },
+      ],
+    });
+    const report = sim.run();
+    const dup = first as { id: string; timeUs: number } | null;
+    if (!dup) throw new Error('the lesson has no duplicate');
+
+    await runToEnd(page);
+    const list = page.getByRole('region', { name: 'Anomalies' });
+    const kind = list.getByRole('button', { name: /^duplicate \d/ });
+    await expect.poll(() => kind.innerText()).toContain(String(report.totals.duplicatesProcessed));
+    await kind.click(); // only duplicates
+    const rows = list.getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(report.totals.duplicatesProcessed);
+    await page.getByTestId('anomaly-marks').waitFor();
+    const row = rows.first().getByRole('button');
+    expect(await row.innerText()).toContain(dup.id);
+    await row.click();
+
+    // There: at the duplicate's instant, paused, with the run's state then.
+    expect(await hashAt(page, dup.timeUs)).toBe(hashSoFar(text, seed, dup.timeUs));
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    await expect.poll(() => row.getAttribute('aria-current')).toBe('true');
+    // The inspector follows the message; its life ends (so far) in the duplicate, marked.
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message id' }).inputValue())
+      .toBe(dup.id);
+    const marked = page.locator('[data-testid="lifecycle"] li.marked');
+    await expect.poll(() => marked.innerText()).toContain('a duplicate side effect');
+    expect(await page.locator('[data-testid="lifecycle"] li').last().innerText()).toContain(
+      'a duplicate side effect',
+    );
+    await shot(page, 'anomaly-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await list.waitFor();
+    await shot(page, 'anomaly-1280');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
