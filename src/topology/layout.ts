@@ -35,6 +35,8 @@ export interface Layout {
   titles: { producers: Title[]; channels: Title[]; consumers: Title[] };
   /** Per consumer: its instances as a grid of cells under a summary line (too many for cards). */
   instanceGrid: boolean[];
+  /** Per consumer: its numbers share the title's line, right of the name (a crowded stage). */
+  numbersInHeader: boolean[];
   /** The broker's bar above the channels. */
   broker: Box;
   edges: Array<{
@@ -55,11 +57,15 @@ const BOTTOM = 26;
 const MIN_W = 72;
 const COMFORT_W = 150;
 const MAX_W = 240;
-const MIN_GAP = 26;
+const MIN_GAP = 20;
 const HEADER = 22;
+/** A title's line on a crowded stage. */
+const TIGHT_HEADER = 18;
 const LINE = 13;
 const PRODUCER_H = 44;
 const TUBE_H = 42;
+/** A tube's line of numbers (ready, unacked) under it: it does not scale. */
+const TUBE_NUMBERS = 16;
 const INSTANCE_H = 34;
 /** Below this an instance card cannot hold its name and state: draw a grid of cells. */
 const MIN_INSTANCE_H = 22;
@@ -68,6 +74,8 @@ const CELL_H = 22;
 const CELL_GAP = 3;
 const LANE_H = 14;
 const GAP = 14;
+/** The gap between nodes of a column on a crowded stage. */
+const TIGHT_GAP = 5;
 /** Room for a log group's or topic subscription's name above its lanes or tube. */
 const SUB_LABEL = 13;
 /** An exchange's two lines of numbers (routed, unroutable) under its title. */
@@ -161,8 +169,12 @@ export function layoutTopology(
     ),
     consumers: m.consumers.map((c, i) => title(c.id, '', nodeWOf('consumer', i))),
   };
-  const header = (t: Title) => HEADER + LINE * (titleLines(t) - 1);
+  let tight = false;
+  const header = (t: Title) => (tight ? TIGHT_HEADER : HEADER) + LINE * (titleLines(t) - 1);
   const instanceGrid = m.consumers.map(() => false);
+  const numbersInHeader = m.consumers.map(() => false);
+  const footer = (ci: number) => (numbersInHeader[ci] ? 2 : CONSUMER_FOOTER + 2);
+  let gap = GAP;
   const gridRows = (ci: number) => {
     const perRow = Math.max(
       1,
@@ -186,39 +198,52 @@ export function layoutTopology(
         ];
       else
         [it.rigid, it.flexible] = [
-          head + n * ((ch.kind === 'topic' ? SUB_LABEL : 0) + 4) + 4,
-          n * TUBE_H,
+          head + n * ((ch.kind === 'topic' ? SUB_LABEL : 0) + TUBE_NUMBERS + 3) + 2,
+          n * (TUBE_H - TUBE_NUMBERS),
         ];
     } else {
       const c = m.consumers[it.index];
-      const head = header(titles.consumers[it.index]) + CONSUMER_FOOTER + 2;
+      const head = header(titles.consumers[it.index]) + footer(it.index);
       if (instanceGrid[it.index])
         [it.rigid, it.flexible] = [head + GRID_SUMMARY, gridRows(it.index) * (CELL_H + CELL_GAP)];
       else [it.rigid, it.flexible] = [head, c.instances.length * (INSTANCE_H + 4)];
     }
   };
   const avail = height - TOP - BOTTOM;
+  // Each column scales its tubes and cards to fill the stage's height (a crowded column does
+  // not squash the others).
   const fitScale = () => {
     used.forEach((col) => col.forEach(measureItem));
-    return Math.min(
-      1.6,
-      ...used.map((col) => {
-        const rigid = col.reduce((s, it) => s + it.rigid, 0) + GAP * (col.length - 1);
-        const flexible = col.reduce((s, it) => s + it.flexible, 0);
-        return flexible > 0 ? Math.max(0.05, (avail - rigid) / flexible) : Infinity;
-      }),
-    );
+    return used.map((col) => {
+      const rigid = col.reduce((s, it) => s + it.rigid, 0) + gap * (col.length - 1);
+      const flexible = col.reduce((s, it) => s + it.flexible, 0);
+      return flexible > 0 ? Math.min(1.6, Math.max(0.05, (avail - rigid) / flexible)) : 1;
+    });
   };
-  let scale = fitScale();
+  let scales = fitScale();
+  // A crowded stage: closer nodes, and a consumer's numbers beside its name where they fit
+  // (never at the cost of the name).
+  if (Math.min(...scales) < 0.7) {
+    gap = TIGHT_GAP;
+    tight = true;
+    const numbersW = measure('00000 done', 'small') + 8;
+    titles.consumers.forEach((t, ci) => {
+      const room = textRoom(nodeWOf('consumer', ci)) - measure(t.lines[0], t.font);
+      numbersInHeader[ci] = t.lines.length === 1 && room >= numbersW;
+    });
+    scales = fitScale();
+  }
   // Instance cards too small to read: those consumers draw a grid instead (and the rest of
   // their column gets the room back).
   let regrid = false;
   m.consumers.forEach((c, ci) => {
+    const scale = scales[colOf.get(key('consumer', ci))!];
     if (c.instances.length > 3 && (INSTANCE_H + 4) * scale - 4 < MIN_INSTANCE_H)
       regrid = instanceGrid[ci] = true;
   });
-  if (regrid) scale = fitScale();
-  const heightOf = (it: Item) => it.rigid + it.flexible * scale;
+  if (regrid) scales = fitScale();
+  const heightOf = (it: Item) =>
+    it.rigid + it.flexible * scales[colOf.get(key(it.kind, it.index))!];
 
   // Place the columns left to right; within one, order by the mean height of what feeds it.
   const placed = new Map<string, Box>();
@@ -236,11 +261,11 @@ export function layoutTopology(
       });
       col.sort((a, b) => a.y - b.y);
     }
-    const total = col.reduce((s, it) => s + heightOf(it), 0) + GAP * (col.length - 1);
+    const total = col.reduce((s, it) => s + heightOf(it), 0) + gap * (col.length - 1);
     let y = Math.max(TOP, TOP + (avail - total) / 2);
     for (const it of col) {
       placed.set(key(it.kind, it.index), { x, y, w: nodeW[ci], h: heightOf(it) });
-      y += heightOf(it) + GAP;
+      y += heightOf(it) + gap;
     }
     x += nodeW[ci];
   });
@@ -248,8 +273,13 @@ export function layoutTopology(
   const producers = m.producers.map((_, i) => get('producer', i));
   const channels = m.channels.map((_, i) => get('channel', i));
   const consumers = m.consumers.map((_, i) => get('consumer', i));
-  const { queues, partitions } = innerBoxes(m, channels, titles.channels.map(header), scale);
-  const instances = instanceBoxes(m, consumers, titles.consumers.map(header), instanceGrid);
+  const { queues, partitions } = innerBoxes(m, channels, titles.channels.map(header));
+  const instances = instanceBoxes(
+    m,
+    consumers,
+    titles.consumers.map((t, ci) => [header(t), footer(ci)]),
+    instanceGrid,
+  );
   const edges = edgesOf(m, { producers, channels, consumers, queues });
   for (const e of edges) {
     if (e.kind !== 'bind' || !e.label || e.label[0] === '') continue;
@@ -269,6 +299,7 @@ export function layoutTopology(
     partitions,
     titles,
     instanceGrid,
+    numbersInHeader,
     broker: brokerBar(channels, [...producers, ...channels, ...consumers], width, height),
     edges,
     clipped,
@@ -331,7 +362,7 @@ function sourcesOf(m: TopologyModel): Map<string, string[]> {
 }
 
 /** Tubes (queues, topic subscriptions) and log groups' lanes inside their channel's box. */
-function innerBoxes(m: TopologyModel, channels: Box[], headers: number[], scale: number) {
+function innerBoxes(m: TopologyModel, channels: Box[], headers: number[]) {
   const queues: Box[] = m.queues.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
   const partitions: Box[] = [];
   m.channels.forEach((ch, ci) => {
@@ -339,14 +370,14 @@ function innerBoxes(m: TopologyModel, channels: Box[], headers: number[], scale:
     const inner = (b.h - headers[ci]) / Math.max(1, ch.queues.length);
     const label = ch.kind === 'log' || ch.kind === 'topic' ? SUB_LABEL : 0;
     ch.queues.forEach((q, k) => {
-      const y = b.y + headers[ci] + k * inner + 2 + label;
-      queues[q] = { x: b.x + 6, y, w: b.w - 12, h: inner - 4 - label };
+      const y = b.y + headers[ci] + k * inner + 1 + label;
+      queues[q] = { x: b.x + 6, y, w: b.w - 12, h: inner - 3 - label };
     });
   });
   for (const g of m.groups) {
     const tube = queues[g.target];
     const lanes = Math.min(g.partitions, 12);
-    const laneH = Math.min(tube.h - 8, lanes * LANE_H * scale) / lanes;
+    const laneH = (tube.h - 2) / lanes;
     for (let p = 0; p < g.partitions; p++) {
       const lane = Math.min(p, lanes - 1); // past 12 lanes, the last one stands for the rest
       partitions.push({ x: tube.x, y: tube.y + lane * laneH, w: tube.w, h: laneH - 1 });
@@ -356,12 +387,17 @@ function innerBoxes(m: TopologyModel, channels: Box[], headers: number[], scale:
 }
 
 /** Instance cards one per line, or a grid of cells (row by row) under the summary line. */
-function instanceBoxes(m: TopologyModel, consumers: Box[], headers: number[], grid: boolean[]) {
+function instanceBoxes(
+  m: TopologyModel,
+  consumers: Box[],
+  frame: Array<[header: number, footer: number]>,
+  grid: boolean[],
+) {
   const instances: Box[] = m.instances.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
   m.consumers.forEach((c, ci) => {
     const b = consumers[ci];
-    const top = b.y + headers[ci] + (grid[ci] ? GRID_SUMMARY : 0);
-    const room = b.h - (top - b.y) - CONSUMER_FOOTER - 2;
+    const top = b.y + frame[ci][0] + (grid[ci] ? GRID_SUMMARY : 0);
+    const room = b.h - (top - b.y) - frame[ci][1];
     const n = Math.max(1, c.instances.length);
     if (!grid[ci]) {
       const each = room / n;

@@ -190,8 +190,15 @@ export function drawScene(
       for (const i of c.instances)
         instanceCard(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
     }
-    const y = box.y + box.h - CONSUMER_FOOTER / 2 - 1;
-    fitted(ctx, numbers[ci], box.x + 8, y, th.text, textRoom(box.w), 'left');
+    if (L.numbersInHeader[ci]) {
+      const t = L.titles.consumers[ci];
+      ctx.font = FONTS[t.font];
+      const room = textRoom(box.w) - ctx.measureText(t.lines[0]).width - 8;
+      fitted(ctx, numbers[ci], box.x + box.w - 8, box.y + 11, th.text, room, 'right');
+    } else {
+      const y = box.y + box.h - CONSUMER_FOOTER / 2 - 1;
+      fitted(ctx, numbers[ci], box.x + 8, y, th.text, textRoom(box.w), 'left');
+    }
   });
 }
 
@@ -308,18 +315,15 @@ function instanceCard(
   const ink = state >= 2 ? colour : th.muted;
   ctx.font = SMALL;
   const shortest = texts[texts.length - 1];
-  if (ctx.measureText(shortest).width > room && box.h >= 30) {
-    const under = box.w - 12 - ring;
-    label(ctx, short, box.x + 6, box.y + box.h / 2 - 7, th.text, FONT, 34);
-    fitted(ctx, texts, box.x + 6, box.y + box.h / 2 + 7, ink, under, 'left');
-  } else {
-    label(ctx, short, box.x + 6, box.y + box.h / 2, th.text, FONT, 34);
-    fitted(ctx, texts, box.x + 40, box.y + box.h / 2, ink, room, 'left');
-  }
-  // A ring that fills while the instance is busy.
+  const stacked = ctx.measureText(shortest).width > room && box.h >= 30;
+  const nameY = stacked ? box.y + box.h / 2 - 7 : box.y + box.h / 2;
+  label(ctx, short, box.x + 6, nameY, th.text, FONT, 34);
+  if (stacked) fitted(ctx, texts, box.x + 6, box.y + box.h / 2 + 7, ink, box.w - 10, 'left');
+  else fitted(ctx, texts, box.x + 40, box.y + box.h / 2, ink, room, 'left');
+  // A ring that fills while the instance is busy (on the name's line).
   if (s && state === 1 && box.h >= 16) {
     ctx.beginPath();
-    ctx.arc(box.x + box.w - 10, box.y + box.h / 2, 5, 0, Math.PI * 2);
+    ctx.arc(box.x + box.w - 10, nameY, 5, 0, Math.PI * 2);
     ctx.fillStyle = th.busy;
     ctx.fill();
   }
@@ -384,10 +388,10 @@ function tube(
   const unacked = s ? s.unacked[q] : 0;
   const [rs, us] = [fmtCount(ready), fmtCount(unacked)];
   ctx.font = SMALL;
-  const room = box.w - 6;
+  const room = box.w;
   const oneLine = ctx.measureText(`${rs} ready · ${us} unack.`).width <= room;
   const twoLines = !oneLine && box.h >= 44;
-  const h = Math.max(8, box.h - (twoLines ? 29 : 16));
+  const h = Math.max(4, box.h - (twoLines ? 29 : 16));
   ctx.fillStyle = th.bg;
   roundRect(ctx, box.x, box.y, box.w, h, h / 2);
   ctx.fill();
@@ -457,7 +461,7 @@ function roundRect(
   r: number,
 ): void {
   ctx.beginPath();
-  ctx.roundRect(x, y, Math.max(0, w), Math.max(0, h), Math.min(r, h / 2, w / 2));
+  ctx.roundRect(x, y, Math.max(0, w), Math.max(0, h), Math.max(0, Math.min(r, h / 2, w / 2)));
 }
 
 function label(
