@@ -72,6 +72,9 @@ const MIN_INSTANCE_H = 22;
 const CELL_W = 40;
 const CELL_H = 22;
 const CELL_GAP = 3;
+/** Grids taller than this get narrower cells (colour only, no number). */
+const MAX_GRID_ROWS = 6;
+const MIN_CELL_W = 12;
 const LANE_H = 14;
 const GAP = 14;
 /** The gap between nodes of a column on a crowded stage. */
@@ -112,7 +115,7 @@ function wantedWidths(m: TopologyModel, measure: Measure) {
       return pad(Math.max(head, tube, ...subs));
     }),
     consumer: m.consumers.map((c) =>
-      c.instances.length > 6 ? MAX_W : pad(Math.max(t(c.id), 40 + sm('1 busy · 10 buffered'))),
+      c.instances.length > 6 ? MAX_W : pad(Math.max(t(c.id), 54 + sm('1 busy · 10 buffered'))),
     ),
   };
 }
@@ -175,13 +178,11 @@ export function layoutTopology(
   const numbersInHeader = m.consumers.map(() => false);
   const footer = (ci: number) => (numbersInHeader[ci] ? 2 : CONSUMER_FOOTER + 2);
   let gap = GAP;
-  const gridRows = (ci: number) => {
-    const perRow = Math.max(
-      1,
-      Math.floor((nodeWOf('consumer', ci) - 12 + CELL_GAP) / (CELL_W + CELL_GAP)),
+  const gridRows = (ci: number) =>
+    Math.ceil(
+      m.consumers[ci].instances.length /
+        cellsPerRow(nodeWOf('consumer', ci), m.consumers[ci].instances.length),
     );
-    return Math.ceil(m.consumers[ci].instances.length / perRow);
-  };
   const measureItem = (it: Item) => {
     if (it.kind === 'producer') {
       it.rigid = PRODUCER_H + LINE * (titles.producers[it.index].lines.length - 1);
@@ -406,7 +407,7 @@ function instanceBoxes(
       });
       return;
     }
-    const perRow = Math.max(1, Math.floor((b.w - 12 + CELL_GAP) / (CELL_W + CELL_GAP)));
+    const perRow = cellsPerRow(b.w, n);
     const rows = Math.ceil(n / perRow);
     const cellW = (b.w - 12 - CELL_GAP * (perRow - 1)) / perRow;
     const rowH = Math.min(CELL_H + CELL_GAP, room / rows);
@@ -476,3 +477,15 @@ function brokerBar(channels: Box[], all: Box[], width: number, height: number): 
 }
 
 const key = (k: NodeKind, i: number) => `${k}:${i}`;
+
+/**
+ * Cells per row of an instance grid in a card w wide: cells wide enough for "#12" while that
+ * keeps to MAX_GRID_ROWS rows, else narrower cells (colour only) so the grid stays short.
+ */
+function cellsPerRow(w: number, n: number): number {
+  const fit = (cellW: number) => Math.max(1, Math.floor((w - 12 + CELL_GAP) / (cellW + CELL_GAP)));
+  const wide = fit(CELL_W);
+  return Math.ceil(n / wide) <= MAX_GRID_ROWS
+    ? wide
+    : Math.max(wide, Math.min(fit(MIN_CELL_W), Math.ceil(n / MAX_GRID_ROWS)));
+}

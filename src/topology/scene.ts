@@ -151,8 +151,9 @@ export function drawScene(
     const tubeBox = L.queues[g.target];
     let lag = 0;
     for (let p = 0; p < g.partitions; p++) lag += s ? s.partitionLag[k + p] : 0;
-    const title = `group ${g.name} · lag ${fmtCount(lag)}`;
-    label(ctx, title, tubeBox.x, tubeBox.y - 7, th.muted, SMALL, tubeBox.w);
+    const lagText = fmtCount(lag);
+    const titles = [`group ${g.name} · lag ${lagText}`, `${g.name} · lag ${lagText}`, g.name];
+    fitted(ctx, titles, tubeBox.x, tubeBox.y - 7, th.muted, tubeBox.w, 'left');
     for (let p = 0; p < g.partitions; p++, k++) {
       const lane = L.partitions[k];
       if (p >= 12) continue; // the twelfth lane stands for the rest

@@ -39,20 +39,29 @@ export function fitTitle(name: string, tag: string, room: number, measure: Measu
     if (measure(name, font) <= room) return make([name], font);
   for (const font of ['title', 'small'] as const) {
     const lines = wrap(name, room, font, measure, /[-_.:/ ]/);
-    if (lines.length <= 2) return make(lines, font);
+    if (lines && lines.length <= 2) return make(lines, font);
   }
-  const lines = wrap(name, room, 'small', measure, /(?:)/);
+  const lines = wrap(name, room, 'small', measure, null)!; // one character always fits
   if (lines.length <= 2) return make(lines, 'small');
   return make([lines[0], ellipsis(lines.slice(1).join(''), room, 'small', measure)], 'small', true);
 }
 
-/** Greedy lines of at most `room`, broken after the characters `at` matches (or anywhere). */
-function wrap(text: string, room: number, font: Font, measure: Measure, at: RegExp): string[] {
+/**
+ * Greedy lines of at most `room`, broken after the characters `at` matches (null: anywhere);
+ * null when a piece between two breaks is itself too wide.
+ */
+function wrap(
+  text: string,
+  room: number,
+  font: Font,
+  measure: Measure,
+  at: RegExp | null,
+): string[] | null {
   const pieces: string[] = [];
   let piece = '';
   for (const ch of text) {
     piece += ch;
-    if (at.source === '(?:)' || at.test(ch)) {
+    if (at === null || at.test(ch)) {
       pieces.push(piece);
       piece = '';
     }
@@ -65,7 +74,7 @@ function wrap(text: string, room: number, font: Font, measure: Measure, at: RegE
       lines.push(line);
       line = p;
     } else line += p;
-    if (measure(line, font) > room) return [text, '', '']; // one piece too wide: no wrap here
+    if (measure(line, font) > room && (at !== null || line.length > 1)) return null;
   }
   if (line) lines.push(line);
   return lines;

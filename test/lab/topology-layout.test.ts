@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assignLayers } from '../../src/topology/layers';
+import { fitEdgeLabel, fitTitle } from '../../src/topology/titles';
 import { layoutTopology, type Box, type Layout } from '../../src/topology/layout';
 import { LabSession } from '../../src/worker/lab-session';
 import type { TopologyModel } from '../../src/shared/protocol';
@@ -153,5 +154,33 @@ describe('many instances', () => {
     const m = model(thirty.replace('    instances: 30', '    instances: 2'));
     const L = layout(m, 665, 343);
     expect(L.instanceGrid.every((g) => !g)).toBe(true);
+  });
+});
+
+describe('fitting a name into its card', () => {
+  const m = dejaVuMeasure;
+  it('keeps a name whole on one line, with its tag, when it fits', () => {
+    const t = fitTitle('orders', 'queue', 120, m);
+    expect(t).toMatchObject({ lines: ['orders'], tagOwnLine: false, clipped: false });
+  });
+
+  it('wraps a long name at its hyphens before cutting anything', () => {
+    const t = fitTitle('inventory-service', '', 70, m);
+    expect(t.lines).toEqual(['inventory-', 'service']);
+    expect(t.clipped).toBe(false);
+  });
+
+  it('cuts with an ellipsis only what two lines cannot hold, and says so', () => {
+    const t = fitTitle('a-very-long-service-name-indeed', '', 60, m);
+    expect(t.lines).toHaveLength(2);
+    expect(t.lines[1].endsWith('…')).toBe(true);
+    expect(t.clipped).toBe(true);
+  });
+
+  it('breaks header matches of a binding onto two lines at their separator', () => {
+    expect(fitEdgeLabel('tier=gold, region=eu', 80, m)).toEqual({
+      lines: ['tier=gold,', 'region=eu'],
+      clipped: false,
+    });
   });
 });
