@@ -183,7 +183,7 @@ export function drawScene(
     card(ctx, box, th, th.border);
     const bottom = drawTitle(ctx, L.titles.consumers[ci], box, th, box.y + 11);
     if (L.instanceGrid[ci]) {
-      const y = bottom + GRID_SUMMARY / 2 + 3;
+      const y = bottom + GRID_SUMMARY - 2;
       fitted(ctx, instanceSummary(c.instances, s), box.x + 8, y, th.text, textRoom(box.w), 'left');
       for (const i of c.instances)
         instanceCell(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
