@@ -3,7 +3,8 @@
 // state changes, a few times a second at most; the dots move on their own layer above it.
 
 import type { NodeState, NodeStats, TopologyModel } from '../shared/protocol';
-import type { Box, Layout } from './layout';
+import { CONSUMER_FOOTER, GRID_SUMMARY, textRoom, type Box, type Layout } from './layout';
+import { titleLines, type Font, type Measure, type Title } from './titles';
 import { STATE_COLOURS } from './palette';
 
 export interface Theme {
@@ -42,6 +43,16 @@ export function readTheme(el: Element): Theme {
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
 const SMALL = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+const FONTS: Record<Font, string> = { title: FONT, small: SMALL };
+const LINE = 13;
+
+/** Text widths as this canvas draws them, for the layout to size cards by. */
+export function canvasMeasure(ctx: CanvasRenderingContext2D): Measure {
+  return (text, font) => {
+    ctx.font = FONTS[font];
+    return ctx.measureText(text).width;
+  };
+}
 
 export interface SceneExtras {
   /** Instance under the pointer, or the broker (-2), for a hover outline. */
@@ -71,14 +82,14 @@ export function drawScene(
   // Binding keys just before the box they lead to (where the edges fan apart), on a patch of
   // the background so they read over the edges.
   for (const e of L.edges) {
-    if (e.kind !== 'bind' || !e.label) continue;
+    if (e.kind !== 'bind' || !e.label || e.label[0] === '') continue;
     ctx.font = SMALL;
-    const w = Math.min(ctx.measureText(e.label).width, 100) + 8;
+    const w = Math.max(...e.label.map((l) => ctx.measureText(l).width)) + 8;
     const x = e.to.x - 4 - w / 2;
-    const y = e.to.y + e.to.h / 2 - 9;
+    const y0 = e.to.y + e.to.h / 2 - 9 - (e.label.length - 1) * LINE;
     ctx.fillStyle = th.bg;
-    ctx.fillRect(x - w / 2, y - 7, w, 14);
-    label(ctx, e.label, x, y, th.muted, SMALL, 100, 'center');
+    ctx.fillRect(x - w / 2, y0 - 7, w, 14 + (e.label.length - 1) * LINE);
+    e.label.forEach((l, k) => label(ctx, l, x, y0 + k * LINE, th.muted, SMALL, w, 'center'));
   }
   // The broker: a bar above the channels; click it to crash the broker.
   const b = L.broker;
@@ -97,41 +108,41 @@ export function drawScene(
     const box = L.producers[i];
     const cut = s?.producerCutOff[i] === 1;
     card(ctx, box, th, cut ? th.cutOff : th.border);
-    const kind = cut ? 'producer · cut off' : 'producer';
-    const kindColour = cut ? th.cutOff : th.muted;
-    if (box.h >= 36) {
-      label(ctx, p.id, box.x + 8, box.y + 14, th.text, FONT, box.w - 16);
-      label(ctx, kind, box.x + 8, box.y + 30, kindColour, SMALL, box.w - 16);
-    } else {
-      // A squeezed card: name and kind on one line (the kind only if it fits whole).
-      const mid = box.y + box.h / 2;
-      ctx.font = SMALL;
-      const w = ctx.measureText(kind).width;
-      const kindW = w <= (box.w - 16) / 2 ? w : 0;
-      if (kindW > 0)
-        label(ctx, kind, box.x + box.w - 8, mid, kindColour, SMALL, kindW + 1, 'right');
-      label(ctx, p.id, box.x + 8, mid, th.text, FONT, box.w - 22 - kindW);
-    }
+    const title = L.titles.producers[i];
+    drawTitle(ctx, title, box, th, box.y + 14);
+    const kinds = cut ? ['producer · cut off', 'cut off'] : ['producer'];
+    const y = box.y + 30 + LINE * (title.lines.length - 1);
+    fitted(ctx, kinds, box.x + 8, y, cut ? th.cutOff : th.muted, textRoom(box.w), 'left');
   });
 
   m.channels.forEach((ch, ci) => {
     const box = L.channels[ci];
     card(ctx, box, th, th.border);
+    const title = L.titles.channels[ci];
+    const bottom = drawTitle(ctx, title, box, th, box.y + 11);
     if (ch.kind === 'exchange') {
-      label(ctx, ch.id, box.x + 8, box.y + 12, th.text, FONT, box.w - 60);
-      label(ctx, ch.exchangeType, box.x + box.w - 8, box.y + 12, th.muted, SMALL, 50, 'right');
       const routed = fmtCount(stats ? stats.routed[ci] : 0);
       const unroutable = fmtCount(stats ? stats.unroutable[ci] : 0);
-      label(ctx, `${routed} routed`, box.x + 8, box.y + 27, th.text, SMALL, box.w - 16);
-      label(ctx, `${unroutable} unroutable`, box.x + 8, box.y + 41, th.muted, SMALL, box.w - 16);
+      const room = textRoom(box.w);
+      fitted(ctx, [`${routed} routed`, routed], box.x + 8, bottom + 16, th.text, room, 'left');
+      const un = [`${unroutable} unroutable`, `${unroutable} unrout.`, unroutable];
+      fitted(ctx, un, box.x + 8, bottom + 30, th.muted, room, 'left');
       return;
     }
-    label(ctx, `${ch.id}`, box.x + 8, box.y + 11, th.text, FONT, box.w - 60);
-    label(ctx, ch.kind, box.x + box.w - 8, box.y + 11, th.muted, SMALL, 50, 'right');
     if (ch.kind === 'log') return;
-    ch.queues.forEach((q) =>
-      tube(ctx, L.queues[q], m.queues[q].label, ch.kind === 'topic', s, q, th),
-    );
+    ch.queues.forEach((q) => {
+      if (ch.kind === 'topic')
+        label(
+          ctx,
+          m.queues[q].label,
+          L.queues[q].x,
+          L.queues[q].y - 7,
+          th.muted,
+          SMALL,
+          L.queues[q].w,
+        );
+      tube(ctx, L.queues[q], s, q, th);
+    });
   });
 
   // Log partitions: one lane each, filled by lag, labelled with the owner.
@@ -140,8 +151,9 @@ export function drawScene(
     const tubeBox = L.queues[g.target];
     let lag = 0;
     for (let p = 0; p < g.partitions; p++) lag += s ? s.partitionLag[k + p] : 0;
-    const title = `group ${g.name} · lag ${fmtCount(lag)}`;
-    label(ctx, title, tubeBox.x, tubeBox.y - 7, th.muted, SMALL, tubeBox.w);
+    const lagText = fmtCount(lag);
+    const titles = [`group ${g.name} · lag ${lagText}`, `${g.name} · lag ${lagText}`, g.name];
+    fitted(ctx, titles, tubeBox.x, tubeBox.y - 7, th.muted, tubeBox.w, 'left');
     for (let p = 0; p < g.partitions; p++, k++) {
       const lane = L.partitions[k];
       if (p >= 12) continue; // the twelfth lane stands for the rest
@@ -169,28 +181,58 @@ export function drawScene(
   m.consumers.forEach((c, ci) => {
     const box = L.consumers[ci];
     card(ctx, box, th, th.border);
-    for (const i of c.instances)
-      instanceCard(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
-    if (L.consumerFooter > 0) {
-      label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, box.w - 16);
-      const y = box.y + box.h - L.consumerFooter / 2 - 1;
-      fitted(ctx, numbers[ci], box.x + 8, y, th.text, box.w - 16, 'left');
+    const bottom = drawTitle(ctx, L.titles.consumers[ci], box, th, box.y + 11);
+    if (L.instanceGrid[ci]) {
+      const y = bottom + GRID_SUMMARY - 2;
+      fitted(ctx, instanceSummary(c.instances, s), box.x + 8, y, th.text, textRoom(box.w), 'left');
+      for (const i of c.instances)
+        instanceCell(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
     } else {
-      // No room for a line of numbers: they share the header, right of the name.
-      const room = box.w - 16;
-      ctx.font = SMALL;
-      const used = fitted(
-        ctx,
-        numbers[ci],
-        box.x + box.w - 8,
-        box.y + 11,
-        th.text,
-        room * 0.6,
-        'right',
-      );
-      label(ctx, c.id, box.x + 8, box.y + 11, th.text, FONT, room - used - 6);
+      for (const i of c.instances)
+        instanceCard(ctx, L.instances[i], m.instances[i].name, s, i, th, extras);
+    }
+    if (L.numbersInHeader[ci]) {
+      const t = L.titles.consumers[ci];
+      ctx.font = FONTS[t.font];
+      const room = textRoom(box.w) - ctx.measureText(t.lines[0]).width - 8;
+      fitted(ctx, numbers[ci], box.x + box.w - 8, box.y + 11, th.text, room, 'right');
+    } else {
+      const y = box.y + box.h - CONSUMER_FOOTER / 2 - 1;
+      fitted(ctx, numbers[ci], box.x + 8, y, th.text, textRoom(box.w), 'left');
     }
   });
+}
+
+/**
+ * A node's title as the layout fitted it, its first line's middle at y; the tag right of the
+ * last line or on a line of its own. Returns the middle of the title's last line.
+ */
+function drawTitle(
+  ctx: CanvasRenderingContext2D,
+  t: Title,
+  box: Box,
+  th: Theme,
+  y: number,
+): number {
+  t.lines.forEach((line, k) =>
+    label(ctx, line, box.x + 8, y + k * LINE, th.text, FONTS[t.font], textRoom(box.w)),
+  );
+  const last = y + (titleLines(t) - 1) * LINE;
+  if (t.tag && t.tagOwnLine) label(ctx, t.tag, box.x + 8, last, th.muted, SMALL, textRoom(box.w));
+  else if (t.tag) label(ctx, t.tag, box.x + box.w - 8, last, th.muted, SMALL, box.w, 'right');
+  return last;
+}
+
+const STATE_WORDS = ['idle', 'busy', 'crashed', 'cut off', 'frozen'];
+
+/** "30 instances: 27 busy · 2 idle · 1 crashed", and shorter wordings for narrow cards. */
+export function instanceSummary(instances: number[], s: NodeState | null): string[] {
+  const counts = [0, 0, 0, 0, 0];
+  for (const i of instances) counts[s ? s.instanceState[i] : 0]++;
+  const order = [1, 0, 2, 4, 3]; // busy first: what a running consumer mostly is
+  const parts = order.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${STATE_WORDS[k]}`);
+  const n = instances.length;
+  return [`${n} instances: ${parts.join(' · ')}`, `${n}: ${parts.join(' · ')}`, parts.join(' ')];
 }
 
 /**
@@ -251,16 +293,7 @@ function instanceCard(
   extras: SceneExtras,
 ): void {
   const state = s ? s.instanceState[i] : 0;
-  const colour =
-    state === 2
-      ? th.crashed
-      : state === 3
-        ? th.cutOff
-        : state === 4
-          ? th.frozen
-          : state === 1
-            ? th.busy
-            : th.border;
+  const colour = stateColour(state, th);
   ctx.fillStyle = th.bg;
   roundRect(ctx, box.x, box.y, box.w, box.h, 4);
   ctx.fill();
@@ -269,49 +302,102 @@ function instanceCard(
   ctx.stroke();
   ctx.lineWidth = 1;
   const short = name.slice(name.lastIndexOf('#'));
-  label(ctx, short, box.x + 6, box.y + box.h / 2, th.text, FONT, 34);
-  const words = ['idle', 'busy', 'crashed', 'cut off', 'frozen'];
-  let text = words[state];
+  let texts = [STATE_WORDS[state]];
   if (s && state < 2) {
-    if (s.busy[i] > 0 || s.buffered[i] > 0) text = `${s.busy[i]} busy · ${s.buffered[i]} buffered`;
-    if (s.slow[i] > 1) text += ` · slow ×${round(s.slow[i])}`;
+    if (s.busy[i] > 0 || s.buffered[i] > 0) {
+      const b = `${s.busy[i]} busy`;
+      texts = [`${b} · ${s.buffered[i]} buffered`, `${b} · ${s.buffered[i]} buf.`, b];
+    }
+    if (s.slow[i] > 1) texts = texts.map((t) => `${t} · slow ×${round(s.slow[i])}`);
   }
-  label(
-    ctx,
-    text,
-    box.x + 40,
-    box.y + box.h / 2,
-    state >= 2 ? colour : th.muted,
-    SMALL,
-    box.w - 46,
-  );
-  // A ring that fills while the instance is busy.
+  // The state right of the name; under it when the card is narrow but tall enough.
+  const ring = state === 1 ? 14 : 0;
+  const room = box.w - 46 - ring;
+  const ink = state >= 2 ? colour : th.muted;
+  ctx.font = SMALL;
+  const shortest = texts[texts.length - 1];
+  const stacked = ctx.measureText(shortest).width > room && box.h >= 30;
+  const nameY = stacked ? box.y + box.h / 2 - 7 : box.y + box.h / 2;
+  label(ctx, short, box.x + 6, nameY, th.text, FONT, 34);
+  if (stacked) fitted(ctx, texts, box.x + 6, box.y + box.h / 2 + 7, ink, box.w - 10, 'left');
+  else fitted(ctx, texts, box.x + 40, box.y + box.h / 2, ink, room, 'left');
+  // A ring that fills while the instance is busy (on the name's line).
   if (s && state === 1 && box.h >= 16) {
     ctx.beginPath();
-    ctx.arc(box.x + box.w - 10, box.y + box.h / 2, 5, 0, Math.PI * 2);
+    ctx.arc(box.x + box.w - 10, nameY, 5, 0, Math.PI * 2);
     ctx.fillStyle = th.busy;
     ctx.fill();
   }
 }
 
-function tube(
+/** One instance of a grid: a cell filled with its state's colour, its number when it fits. */
+function instanceCell(
   ctx: CanvasRenderingContext2D,
   box: Box,
   name: string,
-  showName: boolean,
+  s: NodeState | null,
+  i: number,
+  th: Theme,
+  extras: SceneExtras,
+): void {
+  const state = s ? s.instanceState[i] : 0;
+  const colour = stateColour(state, th);
+  ctx.fillStyle = state === 0 ? th.bg : colour;
+  roundRect(ctx, box.x, box.y, box.w, box.h, 3);
+  ctx.fill();
+  ctx.lineWidth = extras.hover === i || extras.selectedInstance === i ? 2.5 : 1;
+  ctx.strokeStyle = extras.hover === i ? th.text : colour;
+  ctx.stroke();
+  ctx.lineWidth = 1;
+  const short = name.slice(name.lastIndexOf('#'));
+  ctx.font = SMALL;
+  if (box.h >= 11 && ctx.measureText(short).width <= box.w - 4)
+    label(
+      ctx,
+      short,
+      box.x + box.w / 2,
+      box.y + box.h / 2,
+      state === 0 ? th.text : '#ffffff',
+      SMALL,
+      box.w,
+      'center',
+    );
+}
+
+function stateColour(state: number, th: Theme): string {
+  return state === 2
+    ? th.crashed
+    : state === 3
+      ? th.cutOff
+      : state === 4
+        ? th.frozen
+        : state === 1
+          ? th.busy
+          : th.border;
+}
+
+function tube(
+  ctx: CanvasRenderingContext2D,
+  box: Box,
   s: NodeState | null,
   q: number,
   th: Theme,
 ): void {
-  // The tube takes the upper part of the box; its numbers go underneath.
-  const h = Math.max(8, box.h - 16);
+  // The tube takes the upper part of the box; its numbers go underneath, on two lines when one
+  // is too narrow for them and the box is tall enough.
+  const ready = s ? s.ready[q] : 0;
+  const unacked = s ? s.unacked[q] : 0;
+  const [rs, us] = [fmtCount(ready), fmtCount(unacked)];
+  ctx.font = SMALL;
+  const room = box.w;
+  const oneLine = ctx.measureText(`${rs} ready · ${us} unack.`).width <= room;
+  const twoLines = !oneLine && box.h >= 44;
+  const h = Math.max(4, box.h - (twoLines ? 29 : 16));
   ctx.fillStyle = th.bg;
   roundRect(ctx, box.x, box.y, box.w, h, h / 2);
   ctx.fill();
   ctx.strokeStyle = th.border;
   ctx.stroke();
-  const ready = s ? s.ready[q] : 0;
-  const unacked = s ? s.unacked[q] : 0;
   // Ready messages stack from the head (right, where consumers take them); up to 30 slots,
   // past that the slots stay full and the number says how many. Unacked ones sit at the left.
   const slots = 30;
@@ -328,8 +414,18 @@ function tube(
   const u = Math.min(unacked, 6);
   for (let i = 0; i < u; i++)
     ctx.strokeRect(box.x + h / 2 + i * slotW + 0.5, y + 0.5, slotW - 2, sh - 1);
-  const text = `${showName ? name + ' · ' : ''}${fmtCount(ready)} ready · ${fmtCount(unacked)} unacked`;
-  label(ctx, text, box.x + 4, box.y + h + 8, th.muted, SMALL, box.w - 6);
+  if (twoLines) {
+    label(ctx, `${rs} ready`, box.x + 4, box.y + h + 8, th.muted, SMALL, room);
+    label(ctx, `${us} unacked`, box.x + 4, box.y + h + 21, th.muted, SMALL, room);
+    return;
+  }
+  const texts = [
+    `${rs} ready · ${us} unacked`,
+    `${rs} ready · ${us} unack.`,
+    `${rs} rdy · ${us} unack.`,
+    `${rs} / ${us}`,
+  ];
+  fitted(ctx, texts, box.x + 4, box.y + h + 8, th.muted, room, 'left');
 }
 
 function card(ctx: CanvasRenderingContext2D, b: Box, th: Theme, stroke: string): void {
@@ -366,7 +462,7 @@ function roundRect(
   r: number,
 ): void {
   ctx.beginPath();
-  ctx.roundRect(x, y, Math.max(0, w), Math.max(0, h), Math.min(r, h / 2, w / 2));
+  ctx.roundRect(x, y, Math.max(0, w), Math.max(0, h), Math.max(0, Math.min(r, h / 2, w / 2)));
 }
 
 function label(
@@ -409,6 +505,6 @@ function round(x: number): string {
 export function hitNode(L: Layout, x: number, y: number): number {
   const inside = (b: Box) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
   for (let i = 0; i < L.instances.length; i++) if (inside(L.instances[i])) return i;
-  if (inside({ ...L.broker, h: 16 })) return -2;
+  if (inside(L.broker)) return -2;
   return -1;
 }
