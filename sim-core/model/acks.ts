@@ -61,7 +61,7 @@ export function takeUnacked(st: State, cx: Ctx, q: QueueRt, inst: InstanceRt): n
 /** Whether an instance still holds (buffered or processing) the delivery with this token. */
 function holds(inst: InstanceRt, token: number): boolean {
   for (let k = 0; k < inst.concurrency; k++)
-    if (inst.procSlot[k] >= 0 && inst.procToken[k] === token) return true;
+    if (inst.procSlot[k] >= 0 && Math.abs(inst.procToken[k]) === token) return true; // < 0: stalled
   for (let i = 0; i < inst.bufferTokens.length; i++)
     if (inst.bufferTokens.at(i) === token) return true;
   return false;

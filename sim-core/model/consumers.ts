@@ -22,13 +22,15 @@ export function arriveAtConsumer(
   inst: InstanceRt,
   token: number,
 ): void {
-  // A hung process does not read its socket: the delivery waits there until it thaws.
-  if (inst.frozenUntilUs > cx.nowUs)
-    return cx.at(inst.frozenUntilUs, Task.atConsumer, s, inst.index, token);
-  if (!inst.up || token <= inst.connToken) {
-    if (inst.up) forgetLogDelivery(st, cx, inst, s, token);
-    dropDelivery(st, cx, s, inst, token); // sent to a process or connection that died on the way
-    return;
+  if (!inst.running || token <= inst.connToken) {
+    // A hung process does not read its socket: the delivery waits there until it thaws.
+    if (inst.frozenUntilUs > cx.nowUs)
+      return cx.at(inst.frozenUntilUs, Task.atConsumer, s, inst.index, token);
+    if (!inst.up || token <= inst.connToken) {
+      if (inst.up) forgetLogDelivery(st, cx, inst, s, token);
+      dropDelivery(st, cx, s, inst, token); // sent to a process or connection that died on the way
+      return;
+    }
   }
   cx.emit(Ev.received, s, inst.index, 0);
   if (inst.rejectP > 0 && inst.rngReject.nextFloat() < inst.rejectP)
@@ -83,7 +85,7 @@ export function dropInProgress(st: State, cx: Ctx, inst: InstanceRt): void {
     const s = inst.procSlot[k];
     inst.procSlot[k] = -1;
     inst.procFrozenUs[k] = 0;
-    dropDelivery(st, cx, s, inst, inst.procToken[k]);
+    dropDelivery(st, cx, s, inst, Math.abs(inst.procToken[k])); // negative: stalled by a freeze
   }
   inst.busy = 0;
   inst.logInFlight = 0;
@@ -99,14 +101,37 @@ function forgetLogDelivery(st: State, cx: Ctx, inst: InstanceRt, s: number, toke
 
 /**
  * The process hangs until `untilUs`: work in progress stalls for the part of the freeze still
- * ahead of it (overlapping freezes count once), and nothing new starts meanwhile.
+ * ahead of it (overlapping freezes count once), and nothing new starts meanwhile. A stalled
+ * server's token is negated, so its pending completion misses serviceDone's common path and
+ * lands in finishStalled: the hot path pays nothing for freezes.
  */
 export function freezeInstance(cx: Ctx, inst: InstanceRt, untilUs: number): void {
   const extraUs = untilUs - Math.max(cx.nowUs, inst.frozenUntilUs);
   if (!inst.up || extraUs <= 0) return;
   inst.frozenUntilUs = untilUs;
-  for (let k = 0; k < inst.concurrency; k++)
-    if (inst.procSlot[k] >= 0) inst.procFrozenUs[k] += extraUs;
+  inst.running = false;
+  for (let k = 0; k < inst.concurrency; k++) {
+    if (inst.procSlot[k] < 0) continue;
+    inst.procFrozenUs[k] += extraUs;
+    inst.procToken[k] = -Math.abs(inst.procToken[k]);
+  }
+}
+
+/** The freeze is over (unless a later one still holds it): the process reads its socket again. */
+export function thawInstance(cx: Ctx, inst: InstanceRt): void {
+  if (inst.up && inst.frozenUntilUs <= cx.nowUs) inst.running = true;
+}
+
+/** A completion whose work a freeze stalled: it finishes that much later. */
+function finishStalled(cx: Ctx, s: number, inst: InstanceRt, token: number): void {
+  let k = 0;
+  while (k < inst.concurrency && (inst.procToken[k] !== -token || inst.procSlot[k] !== s)) k++;
+  if (k === inst.concurrency)
+    throw cx.invariant(`${inst.name} finished a delivery it was not processing`);
+  inst.procToken[k] = token;
+  const stalledUs = inst.procFrozenUs[k];
+  inst.procFrozenUs[k] = 0;
+  cx.at(cx.nowUs + stalledUs, Task.serviceDone, s, inst.index, token);
 }
 
 /** Starts buffered deliveries, oldest first, while the instance has a free server. */
@@ -151,14 +176,7 @@ export function serviceDone(st: State, cx: Ctx, s: number, inst: InstanceRt, tok
   const m = st.msgs;
   let k = 0;
   while (k < inst.concurrency && (inst.procToken[k] !== token || inst.procSlot[k] !== s)) k++;
-  if (k === inst.concurrency)
-    throw cx.invariant(`${inst.name} finished a delivery it was not processing`);
-  const stalledUs = inst.procFrozenUs[k];
-  if (stalledUs > 0) {
-    // A freeze stopped this work for a while: it finishes that much later.
-    inst.procFrozenUs[k] = 0;
-    return cx.at(now + stalledUs, Task.serviceDone, s, inst.index, token);
-  }
+  if (k === inst.concurrency) return finishStalled(cx, s, inst, token);
   const startUs = inst.procStartUs[k];
   inst.procSlot[k] = -1;
   st.gauges.touchInstance(inst, now);

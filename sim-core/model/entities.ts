@@ -275,6 +275,8 @@ export class InstanceRt {
   partitionUntilUs = 0;
   /** The process hangs until this time (a freeze): it neither works, acks nor heartbeats. */
   frozenUntilUs = 0;
+  /** Up and not frozen: it reads its socket (one flag for the delivery path to test). */
+  running = true;
   slowFactor = 1;
   /** This instance's unacked deliveries (message slots). */
   readonly unacked: SlotListHead = { head: -1 };

@@ -5,7 +5,7 @@ import { Task } from './tasks';
 import type { Ctx } from './context';
 import type { CompiledFault } from './faults';
 import type { State } from './state';
-import { dropBuffer, freezeInstance } from './consumers';
+import { dropBuffer, freezeInstance, thawInstance } from './consumers';
 import { crashInstance, detectionDelay, reconnect } from './instance-failures';
 import { crashBroker } from './broker-failures';
 import { resetOffsets } from './log-groups';
@@ -51,6 +51,7 @@ export function endFault(st: State, cx: Ctx, f: CompiledFault): void {
   const now = cx.nowUs;
   for (const i of f.instances) {
     const inst = st.instances[i];
+    if (f.kind === 'freeze') thawInstance(cx, inst);
     const silent = inst.partitionUntilUs > now || inst.frozenUntilUs > now;
     if (silent || !inst.up || inst.connected) continue;
     // The partition healed (or the process woke) after the broker gave up on the connection: the

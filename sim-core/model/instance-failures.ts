@@ -29,6 +29,7 @@ export function crashInstance(st: State, cx: Ctx, inst: InstanceRt, restartUs: n
   if (!inst.up) return;
   const now = cx.nowUs;
   inst.up = false;
+  inst.running = false;
   inst.frozenUntilUs = 0;
   inst.killToken = st.tokenSeq;
   inst.connToken = st.tokenSeq;
@@ -78,6 +79,7 @@ export function detectDeadConnection(
 export function restartInstance(st: State, cx: Ctx, inst: InstanceRt): void {
   if (inst.up) return;
   inst.up = true;
+  inst.running = true;
   cx.emitPlain(Ev.recovered, inst.index, 0, inst.consumer);
   reconnect(st, cx, inst);
   scheduleRandomCrash(cx, inst);
