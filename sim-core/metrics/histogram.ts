@@ -351,7 +351,7 @@ export class LatencyWindow {
     }
   }
 
-  /** Starts the next window. */
+  /** Starts the next sampling interval: what is recorded from now on. */
   mark(): void {
     if (this.n === 0) return;
     const seen = this.atMark;

@@ -14,7 +14,6 @@ import { dispatch } from './dispatch';
 import { appendToLog } from './log-delivery';
 import { linkSlot } from './slot-lists';
 import { retire } from './pending-publish';
-import { failDirectCall } from './requests';
 import { hopArrival, inlineHop, lostConfirm } from './network';
 
 /** A message reaches the broker for a channel: fan out to its queues, or refuse it. */
@@ -134,10 +133,8 @@ function call(st: State, cx: Ctx, q: QueueRt, s: number): boolean {
   dispatch(st, cx, q);
   if (st.msgs.state[s] !== MsgState.transit) return true;
   if (q.directTimeoutUs === 0) {
-    if (st.requests) failDirectCall(st, cx, s);
     q.ready.popBack();
-    cx.emit(Ev.rejected, s, q.index, 0);
-    release(st, cx, s);
+    endCopy(st, cx, q, s, Ev.lost); // a call still in transit: rejected, not a copy
     return false;
   }
   armTtl(st, cx, q);

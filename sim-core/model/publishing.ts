@@ -38,7 +38,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const priority = p.nextPriority();
   const delayUs = p.delay === null ? 0 : p.delay.sampleUs(p.rngDelay);
   const now = cx.nowUs;
-  if (p.requests !== null) openRequest(st, cx, p, p.requests, seq);
+  if (p.requests !== null) openRequest(st, cx, p, seq);
   if (p.tracked) {
     const targets = queueTargets(st, p.channel, label).length;
     const rec: PendingPublish = {

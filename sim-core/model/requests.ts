@@ -1,10 +1,10 @@
 // Request–reply (contract v2 §1): a producer with `request: {timeout}` waits for a reply to each
 // message it sends. The consumer that processes a copy replies through the broker (the
 // producer's reply queue: one hop to the broker, one on to the producer); over a direct channel
-// the reply retraces the call's two hops, with no broker involved. The producer settles each request once: replied in time, or
-// timed out (and then perhaps replied late). Any further reply (a duplicate processing, a second
-// subscriber) is dropped, as a caller that matches correlation ids drops replies it no longer
-// waits for.
+// the reply retraces the call's two hops, with no broker involved. The producer settles each
+// request once: replied in time, timed out (and then perhaps replied late), or, for a direct
+// call, failed. Any further reply (a duplicate processing, a second subscriber) is dropped, as a
+// caller that matches correlation ids drops replies it no longer waits for.
 
 import { Ev } from './events';
 import { Task } from './tasks';
@@ -13,17 +13,11 @@ import type { InstanceRt, ProducerRt } from './entities';
 import type { State } from './state';
 import { hopArrival, inlineHop, isDirect, toBrokerArrival } from './network';
 import { LATE, REPLIED } from './request-book';
-import type { RequestBook } from './request-book';
 import { checkDrained } from './copies';
 
 /** A request leaves the producer: its timeout starts now. */
-export function openRequest(
-  st: State,
-  cx: Ctx,
-  p: ProducerRt,
-  book: RequestBook,
-  seq: number,
-): void {
+export function openRequest(st: State, cx: Ctx, p: ProducerRt, seq: number): void {
+  const book = p.requests!;
   st.pendingRequests++;
   book.open(seq, cx.nowUs);
   cx.after(book.timeoutUs, Task.replyTimeout, p.index, seq, 0);

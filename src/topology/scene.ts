@@ -283,6 +283,27 @@ export function consumerNumbers(m: TopologyModel, stats: NodeStats | null): stri
   });
 }
 
+/** An instance's box: filled, outlined in its state's colour, thicker when hovered or selected. */
+function instanceFrame(
+  ctx: CanvasRenderingContext2D,
+  box: Box,
+  i: number,
+  fill: string,
+  colour: string,
+  radius: number,
+  lineWidth: number,
+  th: Theme,
+  extras: SceneExtras,
+): void {
+  ctx.fillStyle = fill;
+  roundRect(ctx, box.x, box.y, box.w, box.h, radius);
+  ctx.fill();
+  ctx.lineWidth = extras.hover === i || extras.selectedInstance === i ? 2.5 : lineWidth;
+  ctx.strokeStyle = extras.hover === i ? th.text : colour;
+  ctx.stroke();
+  ctx.lineWidth = 1;
+}
+
 function instanceCard(
   ctx: CanvasRenderingContext2D,
   box: Box,
@@ -294,13 +315,7 @@ function instanceCard(
 ): void {
   const state = s ? s.instanceState[i] : 0;
   const colour = stateColour(state, th);
-  ctx.fillStyle = th.bg;
-  roundRect(ctx, box.x, box.y, box.w, box.h, 4);
-  ctx.fill();
-  ctx.lineWidth = extras.hover === i || extras.selectedInstance === i ? 2.5 : 1.5;
-  ctx.strokeStyle = extras.hover === i ? th.text : colour;
-  ctx.stroke();
-  ctx.lineWidth = 1;
+  instanceFrame(ctx, box, i, th.bg, colour, 4, 1.5, th, extras);
   const short = name.slice(name.lastIndexOf('#'));
   let texts = [STATE_WORDS[state]];
   if (s && state < 2) {
@@ -342,13 +357,7 @@ function instanceCell(
 ): void {
   const state = s ? s.instanceState[i] : 0;
   const colour = stateColour(state, th);
-  ctx.fillStyle = state === 0 ? th.bg : colour;
-  roundRect(ctx, box.x, box.y, box.w, box.h, 3);
-  ctx.fill();
-  ctx.lineWidth = extras.hover === i || extras.selectedInstance === i ? 2.5 : 1;
-  ctx.strokeStyle = extras.hover === i ? th.text : colour;
-  ctx.stroke();
-  ctx.lineWidth = 1;
+  instanceFrame(ctx, box, i, state === 0 ? th.bg : colour, colour, 3, 1, th, extras);
   const short = name.slice(name.lastIndexOf('#'));
   ctx.font = SMALL;
   if (box.h >= 11 && ctx.measureText(short).width <= box.w - 4)

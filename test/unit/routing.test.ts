@@ -370,19 +370,10 @@ describe('dead-letter routing key', () => {
       { id: 'retries', kind: 'queue' },
       { id: 'parked', kind: 'queue' },
     ],
-    consumers: [
-      {
-        id: 'w',
-        from: 'work',
-        reject: { probability: 1, requeue: false },
-        service: { kind: 'constant', value: 1 },
-      },
-    ],
+    consumers: [{ ...worker('work'), reject: { probability: 1, requeue: false } }],
   });
   const enqueued = (deadLetterKey: string | null) => {
-    const v = validateScenario(scenario(deadLetterKey));
-    if (!v.ok) throw new Error(JSON.stringify(v.errors));
-    const r = new Simulation(v.scenario, { checkInvariants: true }).run();
+    const r = run(scenario(deadLetterKey));
     return [queueReport(r, 'retries').enqueued, queueReport(r, 'parked').enqueued];
   };
 
@@ -394,8 +385,7 @@ describe('dead-letter routing key', () => {
   it('needs a deadLetter to route to', () => {
     const raw = scenario('retry');
     (raw.channels[0] as Record<string, unknown>).deadLetter = null;
-    const v = validateScenario(raw);
-    expect(v.ok ? [] : v.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+    expect(problems(raw)).toEqual([
       'channels[0].deadLetterKey: needs a deadLetter to route the dead letters to',
     ]);
   });
