@@ -409,7 +409,7 @@ export class Collector implements SimObserver {
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     const latency = timeUs - publishUs;
-    this.endToEndWindow.note(latency, this.endToEnd.record(latency));
+    this.endToEnd.record(latency);
     if (this.byPriority !== null)
       (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(latency);
     this.queueWait.record(ev.startUs - publishUs);

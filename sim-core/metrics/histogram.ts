@@ -99,14 +99,17 @@ export class LatencyHistogram {
   private counts: Uint32Array | Float64Array = new Uint32Array(BUCKET_COUNT);
   private n = 0;
   private total = 0;
+  /**
+   * Exact extremes since the last markWindow (of everything if never marked), and before it:
+   * record keeps only the first pair, so a LatencyWindow's min and max cost it nothing.
+   */
   private lowest = Infinity;
   private highest = -Infinity;
+  private lowestBefore = Infinity;
+  private highestBefore = -Infinity;
 
-  /**
-   * Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError.
-   * Returns its bucket (bucketIndex(us)), for a LatencyWindow over this histogram.
-   */
-  record(us: number): number {
+  /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
+  record(us: number): void {
     if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
     const b = bucketIndex(us);
     // A Uint32Array cell wraps to 0 past 2^32 − 1 (the stored value, read back, tells): then
@@ -118,7 +121,6 @@ export class LatencyHistogram {
     this.total += us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
-    return b;
   }
 
   private promote(bucket: number): void {
@@ -139,12 +141,12 @@ export class LatencyHistogram {
 
   /** Smallest recorded value in µs, or 0 when empty. */
   get min(): number {
-    return this.n === 0 ? 0 : this.lowest;
+    return this.n === 0 ? 0 : Math.min(this.lowest, this.lowestBefore);
   }
 
   /** Largest recorded value in µs, or 0 when empty. */
   get max(): number {
-    return this.n === 0 ? 0 : this.highest;
+    return this.n === 0 ? 0 : Math.max(this.highest, this.highestBefore);
   }
 
   /** Mean in µs, or 0 when empty. */
@@ -161,14 +163,14 @@ export class LatencyHistogram {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
     if (this.n === 0) return 0;
     const rank = nearestRank(q, this.n);
-    if (rank === 1) return this.lowest; // the extremes are known exactly
-    if (rank === this.n) return this.highest;
+    if (rank === 1) return this.min; // the extremes are known exactly
+    if (rank === this.n) return this.max;
     let cumulative = 0;
     for (let i = 0; i < BUCKET_COUNT; i++) {
       cumulative += this.counts[i];
       if (cumulative >= rank) return this.clamp(bucketMidpoint(i));
     }
-    return this.highest; // unreachable: the counts add up to n
+    return this.max; // unreachable: the counts add up to n
   }
 
   /** Adds every value recorded in `other` to this histogram (as if recorded here too). */
@@ -181,8 +183,8 @@ export class LatencyHistogram {
     for (let i = 0; i < BUCKET_COUNT; i++) mine[i] += theirs[i];
     this.n += other.n;
     this.total += other.total;
-    if (other.lowest < this.lowest) this.lowest = other.lowest;
-    if (other.highest > this.highest) this.highest = other.highest;
+    this.lowest = Math.min(this.lowest, other.min);
+    this.highest = Math.max(this.highest, other.max);
   }
 
   /** Makes this an exact copy of `other`. */
@@ -194,6 +196,8 @@ export class LatencyHistogram {
     this.total = other.total;
     this.lowest = other.lowest;
     this.highest = other.highest;
+    this.lowestBefore = other.lowestBefore;
+    this.highestBefore = other.highestBefore;
   }
 
   /**
@@ -218,6 +222,8 @@ export class LatencyHistogram {
     }
     this.n = later.n - earlier.n;
     this.total = later.total - earlier.total;
+    this.lowestBefore = Infinity;
+    this.highestBefore = -Infinity;
     if (this.n <= 0 || first < 0) {
       this.n = 0;
       this.total = 0;
@@ -234,6 +240,26 @@ export class LatencyHistogram {
     this.counts.fill(0);
     this.n = 0;
     this.total = 0;
+    this.lowest = Infinity;
+    this.highest = -Infinity;
+    this.lowestBefore = Infinity;
+    this.highestBefore = -Infinity;
+  }
+
+  /** Exact min of the values recorded since the last markWindow; Infinity when none. */
+  get windowLowest(): number {
+    return this.lowest;
+  }
+
+  /** Exact max of the values recorded since the last markWindow; −Infinity when none. */
+  get windowHighest(): number {
+    return this.highest;
+  }
+
+  /** Starts a new window for windowLowest/windowHighest (min and max still cover every value). */
+  markWindow(): void {
+    if (this.lowest < this.lowestBefore) this.lowestBefore = this.lowest;
+    if (this.highest > this.highestBefore) this.highestBefore = this.highest;
     this.lowest = Infinity;
     this.highest = -Infinity;
   }
@@ -275,7 +301,7 @@ export class LatencyHistogram {
       cumulative += this.counts[i];
       if (cumulative < rank) continue;
       // The last bucket is reported at the exact max, so the curve ends at [max, 1].
-      const us = cumulative === this.n ? this.highest : this.clamp(bucketMidpoint(i));
+      const us = cumulative === this.n ? this.max : this.clamp(bucketMidpoint(i));
       out.push([us / 1000, cumulative / this.n]);
       while (target <= points && rank <= cumulative) {
         target++;
@@ -286,87 +312,59 @@ export class LatencyHistogram {
   }
 
   private clamp(us: number): number {
-    return Math.min(this.highest, Math.max(this.lowest, us));
+    return Math.min(this.max, Math.max(this.min, us));
   }
 }
 
-/** Up to this many values, a window is marked from its values' buckets rather than a copy. */
-const WINDOW_VALUES = 128;
-/** Buckets per group: a window counts its values per group of buckets, to find a rank fast. */
-const GROUP_BITS = 7;
-
 /**
  * What a running histogram recorded since the last mark (a sampling interval), without a second
- * histogram: each value recorded there is also `note`d here, with its bucket. The window keeps
- * its exact min and max, its count per group of 128 buckets and its first WINDOW_VALUES buckets.
- * A quantile finds its group from those counts, then its bucket from the running histogram's
- * counts less a snapshot's in that group only: within 0.4%, as the histogram's own (the
- * extremes exact), in about two hundred steps. A mark adds the window's buckets to the snapshot,
- * or for a larger window copies the buckets of [min, max]. So a sample costs little however
- * often it comes.
+ * histogram and at no cost per value: the count is the running count less the count at the mark,
+ * min and max are the running histogram's window extremes, and the buckets are its counts less a
+ * snapshot's. A quantile scans the buckets of [min, max] only (a few hundred for a window within
+ * a few powers of two, at most a few thousand); it is within 0.4%, as the histogram's own, and
+ * exact at the extremes. A mark copies the same buckets into the snapshot.
  */
 export class LatencyWindow {
   /** The running histogram's counts at the last mark. */
   private readonly atMark = new Float64Array(BUCKET_COUNT);
-  private readonly groups = new Float64Array(BUCKET_COUNT >> GROUP_BITS);
-  private readonly buckets = new Int32Array(WINDOW_VALUES);
-  private n = 0;
-  private lowest = Infinity;
-  private highest = -Infinity;
+  private countAtMark = 0;
 
-  /** `running` must be empty, and every value recorded in it noted here. */
+  /** `running` must be empty, and marked by this window alone. */
   constructor(private readonly running: LatencyHistogram) {}
-
-  /** A value just recorded in the running histogram, and its bucket (what record returned). */
-  note(us: number, bucket: number): void {
-    const k = this.n++;
-    if (k < WINDOW_VALUES) this.buckets[k] = bucket;
-    this.groups[bucket >> GROUP_BITS]++;
-    if (us < this.lowest) this.lowest = us;
-    if (us > this.highest) this.highest = us;
-  }
 
   /** Values recorded since the last mark. */
   get count(): number {
-    return this.n;
+    return this.running.count - this.countAtMark;
   }
 
   /** The window's nearest-rank q-quantile in µs (as LatencyHistogram.quantile); 0 when empty. */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-    const n = this.n;
+    const n = this.count;
     if (n === 0) return 0;
+    const lowest = this.running.windowLowest;
+    const highest = this.running.windowHighest;
     const rank = nearestRank(q, n);
-    if (rank === 1) return this.lowest;
-    if (rank === n) return this.highest;
-    let g = bucketIndex(this.lowest) >> GROUP_BITS;
-    let cumulative = 0;
-    while (cumulative + this.groups[g] < rank) cumulative += this.groups[g++];
+    if (rank === 1) return lowest;
+    if (rank === n) return highest;
     const counts = this.running.bucketCounts;
     const seen = this.atMark;
-    for (let i = g << GROUP_BITS; ; i++) {
+    let cumulative = 0;
+    for (let i = bucketIndex(lowest); ; i++) {
       cumulative += counts[i] - seen[i];
-      if (cumulative >= rank)
-        return Math.min(this.highest, Math.max(this.lowest, bucketMidpoint(i)));
+      if (cumulative >= rank) return Math.min(highest, Math.max(lowest, bucketMidpoint(i)));
     }
   }
 
   /** Starts the next sampling interval: what is recorded from now on. */
   mark(): void {
-    if (this.n === 0) return;
+    if (this.count === 0) return;
+    // Outside [min, max] nothing changed since the last mark.
+    const counts = this.running.bucketCounts;
     const seen = this.atMark;
-    const first = bucketIndex(this.lowest);
-    const last = bucketIndex(this.highest);
-    if (this.n <= WINDOW_VALUES) {
-      for (let i = 0; i < this.n; i++) seen[this.buckets[i]]++;
-    } else {
-      // Outside [min, max] nothing changed since the last mark.
-      const counts = this.running.bucketCounts;
-      for (let i = first; i <= last; i++) seen[i] = counts[i];
-    }
-    this.groups.fill(0, first >> GROUP_BITS, (last >> GROUP_BITS) + 1);
-    this.n = 0;
-    this.lowest = Infinity;
-    this.highest = -Infinity;
+    const last = bucketIndex(this.running.windowHighest);
+    for (let i = bucketIndex(this.running.windowLowest); i <= last; i++) seen[i] = counts[i];
+    this.countAtMark = this.running.count;
+    this.running.markWindow();
   }
 }

@@ -124,7 +124,13 @@ describe('the lab in Chromium', () => {
   });
 
   it('crashing a consumer mid-run makes redeliveries rise and is recorded in the scenario', async () => {
-    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    // A crash requeues only what the worker holds: at the lesson's 90% load it is idle one
+    // click in ten. Overloaded (1,500/s for 1,000/s of service) it always holds one.
+    const text = readFileSync('examples/competing-consumers.yaml', 'utf8');
+    const overloaded = text.replace('perSecond: 900', 'perSecond: 1500');
+    expect(overloaded).not.toBe(text);
+    const data = deflateRawSync(Buffer.from(overloaded)).toString('base64url');
+    const { page, errors } = await openPage(lab, `#scenario=${data}&name=overloaded.yaml`);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     await expect.poll(() => counter(page, 'processed'), { timeout: 10_000 }).toBeGreaterThan(50);
     expect(await counter(page, 'redelivered')).toBe(0);
