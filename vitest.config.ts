@@ -7,6 +7,7 @@ const ci = Boolean(process.env.CI);
 //   fast  in-process tests: no child process, worker thread or browser (npm run test:fast)
 //   cli   tests that spawn the built CLI or start its worker threads (npm run test:cli)
 //   e2e   the lab in Chromium, which also spawns the CLI (npm run test:e2e)
+//   real  the CLI against live RabbitMQ and NATS servers it starts (npm run test:real)
 // The cli and e2e projects build the CLI first (test/setup/build-cli.ts).
 export default defineConfig({
   test: {
@@ -20,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cli/**', 'test/e2e/**'],
+          exclude: ['test/cli/**', 'test/e2e/**', 'test/real/**'],
           globalSetup: ['test/setup/fast-check-seed.ts'],
           setupFiles: ['test/setup/fast-check.ts'],
           // Files share each worker's module cache (sim-core is loaded once per worker, not once
@@ -43,6 +44,14 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/build-cli.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'real',
+          include: ['test/real/**/*.test.ts'],
+          globalSetup: ['test/setup/build-cli.ts', 'test/setup/brokers.ts'],
         },
       },
     ],

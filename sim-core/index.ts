@@ -25,7 +25,6 @@ export {
   eventWhere,
 } from './model/events';
 export type { EventKind, EventMask, EventName, EventWhere, SimObserver } from './model/events';
-export type { State } from './model/state';
 export { runNames } from './names';
 export { messageIdHash, TraceHash } from './hash';
 export type { RunNames } from './names';
@@ -68,3 +67,12 @@ export { standardExponential } from './random/exponential';
 export { GroupedReady } from './model/fifo-groups';
 export { topicMatches } from './model/routing';
 export { MessageStore } from './model/messages';
+
+// For `brokerlab real` (bench/real/): a live run draws its messages from the engine's own
+// producers and router, decides poison as the engine does, and fills the same report totals.
+export { State } from './model/state';
+export type { ProducerRt } from './model/entities';
+export type { Topology } from './model/topology';
+export { compileFaults } from './model/faults';
+export { emptyTotals } from './metrics/collector';
+export { fmix32, murmurString, messageUniform } from './hash';

@@ -11,6 +11,7 @@ import type { Format } from './run';
 import { benchCommand } from './bench';
 import { sweepCommand } from './sweep';
 import { compareCommand } from './compare';
+import { realCommand } from './real';
 import { version } from '../../package.json';
 
 const USAGE = `Usage:
@@ -25,6 +26,8 @@ const USAGE = `Usage:
   brokerlab compare <a> <b> [--seeds K] [--seed N] [--workers N] [--duration D] [--out FILE.json|.html]
                             [--format table|json] [--worker-memory MB] [--max-wall D]
   brokerlab bench [--quick] [--out FILE.json]
+  brokerlab real <scenario> --broker amqp://127.0.0.1:5672 [--seed N] [--duration D] [--drain D]
+                            [--format table|json|csv] [--out FILE] [--nagle]
   brokerlab help
   brokerlab --version
 
@@ -33,6 +36,9 @@ producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds fr
 (default: the scenario's seed), the same at every point and on both sides of a compare.
 --max-wall D: the most wall-clock time one run may take (default 10m; per run in sweep and compare).
 --max-memory MB: the most memory a run may hold (default 4096; in sweeps: --worker-memory).
+real: plays the scenario on a live broker (consumers as OS processes, faults applied) and
+reports in run's shape; --drain D (default 10s): how long to wait after the end to tell late
+messages from lost ones; --nagle: leave Nagle's algorithm on, as client libraries do by default.
 --progress: a progress line on stderr every second (without it: redrawn on a terminal, else a
 line every 10 s).
 
@@ -40,7 +46,7 @@ Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 
 (for sweep and compare: a run failed), 130 interrupted (Ctrl-C; finished runs are still written).
 `;
 
-const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'help', '--version'];
+const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'real', 'help', '--version'];
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -113,6 +119,8 @@ const VALUE_OPTIONS = new Set([
   '--workers',
   '--worker-memory',
   '--summary',
+  '--broker',
+  '--drain',
 ]);
 
 function joinValues(args: string[]): string[] {
@@ -219,6 +227,27 @@ function dispatch(argv: string[]): number | Promise<number> {
       ...harnessOptions(v),
       files: positionals,
       format: parseCompareFormat(v.format),
+    });
+  }
+  if (command === 'real') {
+    const { values: v, positionals } = parse(rest, {
+      broker: { type: 'string' },
+      seed: { type: 'string' },
+      duration: { type: 'string' },
+      drain: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      nagle: { type: 'boolean' },
+    });
+    return realCommand({
+      file: oneFile(positionals, 'real'),
+      broker: v.broker,
+      seed: parseSeed(v.seed),
+      format: parseFormat(v.format),
+      out: v.out,
+      nagle: v.nagle === true,
+      drain: v.drain,
+      overrides: { duration: v.duration },
     });
   }
   if (command === 'bench') {

@@ -5,13 +5,15 @@ import type { ChannelReport, ExchangeReport, LatencySummaryMs, Report } from '..
 import { isExchangeReport } from '../../sim-core/index';
 import { columns, count, percent, sig3 } from './format';
 
-export function reportTable(r: Report): string {
+/** @param runLine the line under the title: how the run was made (a live run says where). */
+export function reportTable(
+  r: Report,
+  runLine = `simulated ${sig3(r.simulatedMs / 1000)} s in ${sig3(r.wallMs / 1000)} s wall (${count(r.events)} events) · traceHash ${r.traceHash}`,
+): string {
   const t = r.totals;
   const out: string[] = [];
   out.push(`${r.scenario} — seed ${r.seed}`);
-  out.push(
-    `simulated ${sig3(r.simulatedMs / 1000)} s in ${sig3(r.wallMs / 1000)} s wall (${count(r.events)} events) · traceHash ${r.traceHash}`,
-  );
+  out.push(runLine);
   out.push('', 'Messages');
   out.push(
     columns([

@@ -19,6 +19,7 @@ export async function buildCli() {
       brokerlab: 'bench/cli/bin.ts',
       'sweep-worker': 'bench/harness/worker-main.ts',
       'memory-child': 'bench/memory-child-main.ts',
+      'real-consumer': 'bench/real/consumer-main.ts',
     },
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },

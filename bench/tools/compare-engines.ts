@@ -14,6 +14,8 @@ import { ratioOf } from '../cli/bench';
 const REF = process.argv[2] ?? 'HEAD';
 const MESSAGES = Number(process.argv[3] ?? 1_000_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
+/** CASES=mm4,hops: only these reference cases (default: all three). */
+const CASES = (process.env.CASES ?? 'mm4,hops,prefetch').split(',');
 
 interface Side {
   /** CPU ms of one run of the named reference case. */
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     console.log(
       'scenario | before ÷ now CPU time: median (range) — above 1, the working tree is faster',
     );
-    for (const name of ['mm4', 'hops', 'prefetch']) {
+    for (const name of CASES) {
       const ratios: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         const a = i % 2 === 0 ? before.time(name, MESSAGES) : 0;

@@ -1,0 +1,216 @@
+// `brokerlab real` against a live RabbitMQ (started by test/setup/brokers.ts on 127.0.0.1): the
+// built CLI plays small scenarios, and the report must show what the broker really did.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { queueReport } from '../../sim-core/index';
+import type { ChannelReport, ExchangeReport } from '../../sim-core/index';
+import type { RealReport } from '../../bench/real/real-report';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bench/bin/brokerlab.mjs');
+const AMQP = inject('amqpUrl');
+const dir = mkdtempSync(join(tmpdir(), 'brokerlab-real-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<Result> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+let n = 0;
+function scenarioFile(yaml: string): string {
+  const f = join(dir, `s${n++}.yaml`);
+  writeFileSync(f, yaml);
+  return f;
+}
+
+async function real(file: string, ...more: string[]): Promise<RealReport> {
+  const r = await cli(['real', file, '--broker', AMQP, '--format', 'json', ...more]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as RealReport;
+}
+
+async function simulated(file: string, ...more: string[]): Promise<Record<string, unknown>> {
+  const r = await cli(['run', file, '--format', 'json', ...more]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+const competing = (extra = '') => `
+name: live competing consumers
+seed: 7
+duration: 4s
+warmup: 1s
+producers:
+  - { id: web, to: orders, rate: { kind: poisson, perSecond: 150 } }
+channels:
+  - { id: orders, kind: queue }
+consumers:
+  - id: workers
+    from: orders
+    instances: 3
+    prefetch: 5
+    service: { kind: exponential, mean: 8 }
+${extra}`;
+
+describe('brokerlab real on RabbitMQ', () => {
+  it('plays competing consumers: the same report fields as run, every message processed once', async () => {
+    const file = scenarioFile(competing());
+    const [live, sim] = await Promise.all([real(file), simulated(file)]);
+    for (const k of Object.keys(sim)) expect(live).toHaveProperty(k);
+    expect(live.traceHash).toBeNull();
+    expect(live.backend).toMatchObject({ kind: 'rabbitmq', url: AMQP });
+    expect(live.backend.version).toMatch(/^\d+\.\d+/);
+    const t = live.totals;
+    // The same seeded arrivals as the simulation: the same number of publishes.
+    expect(t.published).toBe((sim.totals as { published: number }).published);
+    expect(t.lost).toBe(0);
+    expect(t.duplicatesProcessed).toBe(0);
+    expect(t.redelivered).toBe(0);
+    expect(t.processed + t.pendingAtEnd).toBe(t.enqueued);
+    expect(live.checks.conservation).toBe(true);
+    const orders = queueReport(live as never, 'orders');
+    expect(orders.enqueued).toBe(t.enqueued);
+    // 150 msg/s over three 8 ms servers (ρ = 0.4): latencies of milliseconds, not seconds.
+    expect(live.latency.endToEnd.p50).toBeGreaterThan(5);
+    expect(live.latency.endToEnd.p50).toBeLessThan(60);
+    expect(live.measured.service.mean).toBeGreaterThan(6);
+    expect(live.measured.service.mean).toBeLessThan(12);
+    expect(live.consumers.workers.utilization).toBeGreaterThan(0.2);
+    expect(live.consumers.workers.utilization).toBeLessThan(0.7);
+  });
+
+  it('a SIGKILLed consumer: its unacked deliveries come back redelivered, and nothing is lost under manual ack', async () => {
+    const file = scenarioFile(
+      competing("faults:\n  - { at: 1500ms, crash: 'workers#1', restart: 1s }\n").replace(
+        'mean: 8',
+        'mean: 15',
+      ),
+    );
+    const live = await real(file);
+    const t = live.totals;
+    expect(live.consumers.workers.crashes).toBe(1);
+    expect(t.redelivered).toBeGreaterThan(0);
+    expect(t.lost).toBe(0);
+    expect(t.processed - t.duplicatesProcessed + t.pendingAtEnd).toBe(t.enqueued);
+  });
+
+  it('auto-ack and a crash: what the killed consumer held is lost, never redelivered', async () => {
+    const file = scenarioFile(
+      competing("faults:\n  - { at: 1500ms, crash: 'workers#1' }\n")
+        .replace('prefetch: 5', 'prefetch: 5\n    ack: auto')
+        .replace('perSecond: 150', 'perSecond: 330'),
+    );
+    const live = await real(file);
+    expect(live.totals.redelivered).toBe(0);
+    expect(live.totals.lost).toBeGreaterThan(0);
+    expect(live.checks.conservation).toBe(true);
+  });
+
+  it('a topic exchange routes by binding pattern exactly as the simulator does', async () => {
+    const file = scenarioFile(`
+name: live topic exchange
+seed: 3
+duration: 3s
+warmup: 500ms
+producers:
+  - id: web
+    to: shop
+    rate: { kind: poisson, perSecond: 200 }
+    routingKey:
+      kind: choice
+      values: [order.eu.new, order.eu.paid, order.us.new, invoice.eu.sent, refund.eu]
+      weights: [3, 2, 3, 1, 1]
+channels:
+  - id: shop
+    kind: exchange
+    type: topic
+    bindings:
+      - { to: eu-orders, key: 'order.eu.*' }
+      - { to: us-orders, key: 'order.us.*' }
+      - { to: audit, key: '*.*.new' }
+  - { id: eu-orders, kind: queue }
+  - { id: us-orders, kind: queue }
+  - { id: audit, kind: queue }
+consumers:
+  - { id: eu, from: eu-orders, instances: 2, service: { kind: constant, value: 2 } }
+  - { id: us, from: us-orders, service: { kind: constant, value: 2 } }
+  - { id: auditor, from: audit, service: { kind: constant, value: 1 } }
+`);
+    const [live, sim] = await Promise.all([real(file), simulated(file, '--duration', '3s')]);
+    const simChannels = sim.channels as Record<string, ChannelReport | ExchangeReport>;
+    // What the broker delivered to each queue is what the simulator's router sent there.
+    for (const q of ['eu-orders', 'us-orders', 'audit']) {
+      const c = queueReport(live as never, q);
+      expect(c.processed + live.totals.pendingAtEnd).toBeGreaterThanOrEqual(c.enqueued);
+      expect(c.enqueued).toBe((simChannels[q] as ChannelReport).enqueued);
+    }
+    expect(live.totals.unroutable).toBeGreaterThan(0);
+    expect((live.channels.shop as ExchangeReport).unroutable).toBe(live.totals.unroutable);
+    expect(live.totals.lost).toBe(0);
+  });
+
+  it('a queue TTL dead-letters expired messages to the dead-letter queue, with the reason', async () => {
+    const file = scenarioFile(`
+name: live ttl to dead letters
+seed: 5
+duration: 3s
+warmup: 0s
+producers:
+  - { id: web, to: orders, rate: { kind: constant, perSecond: 50 } }
+channels:
+  - { id: orders, kind: queue, ttl: 200ms, deadLetter: expired }
+  - { id: expired, kind: queue }
+consumers:
+  - { id: janitor, from: expired, service: { kind: constant, value: 1 } }
+`);
+    const live = await real(file);
+    const orders = queueReport(live as never, 'orders');
+    const expired = queueReport(live as never, 'expired');
+    // Nobody consumes orders: every message that is 200 ms old by the end expired into the DLQ.
+    expect(orders.expired).toBeGreaterThan(100);
+    expect(orders.deadLettered).toBe(orders.expired);
+    expect(expired.enqueued).toBe(orders.deadLettered);
+    expect(expired.deadLetterReasons?.expired).toBe(orders.deadLettered);
+    expect(live.totals.lost).toBe(0);
+  });
+
+  it('refuses what RabbitMQ cannot play, by field, before publishing anything', async () => {
+    const file = scenarioFile(`
+name: a log
+duration: 2s
+producers: [{ id: p, to: events, rate: { kind: poisson, perSecond: 10 } }]
+channels: [{ id: events, kind: log, partitions: 3 }]
+consumers: [{ id: c, from: events, service: { kind: constant, value: 1 } }]
+network: { latency: { kind: constant, value: 1 }, loss: 0.1 }
+`);
+    const r = await cli(['real', file, '--broker', AMQP]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^channels\[0\]\.kind: RabbitMQ: a log/m);
+    expect(r.stderr).toMatch(/^network\.loss: RabbitMQ: cannot drop packets/m);
+    expect(r.stdout).toBe('');
+  });
+
+  it('without a broker at the URL: one line naming it, exit 1', async () => {
+    const r = await cli(['real', scenarioFile(competing()), '--broker', 'amqp://127.0.0.1:1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: cannot reach the broker at amqp:\/\/127\.0\.0\.1:1: /);
+  });
+});
