@@ -67,7 +67,7 @@ export async function realCommand(cmd: RealCommand): Promise<number> {
       message: 'NATS JetStream: `brokerlab real` cannot play it yet',
     });
   if (refused.length > 0) throw new UsageError(refused.map((x) => `${x.path}: ${x.message}`));
-  const report = await runOnRabbit(scenario, {
+  const { report } = await runOnRabbit(scenario, {
     url: cmd.broker,
     seed: cmd.seed ?? scenario.seed,
     nagle: cmd.nagle,

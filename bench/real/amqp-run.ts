@@ -62,7 +62,16 @@ async function undeclare(conn: ChannelModel, t: AmqpTopology): Promise<void> {
   await ch.close().catch(() => {});
 }
 
-export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealReport> {
+/** A live run's report, and the raw measurements `calibrate` feeds back into the simulator. */
+export interface RealRun {
+  report: RealReport;
+  /** Per consumer (scenario order): each processing's duration, ms. */
+  service: number[][];
+  /** Per publish: half its send → confirm round trip, ms (one hop, as the simulator models it). */
+  hop: number[];
+}
+
+export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun> {
   const wallStart = performance.now();
   const epochMs = performance.timeOrigin + performance.now();
   const now = () => performance.timeOrigin + performance.now() - epochMs;
@@ -271,7 +280,13 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRepo
       d.end -= runStart;
     }
     for (const c of rec.crashes) c.t -= runStart;
-    return realReport(
+    const service = s.consumers.map((): number[] => []);
+    for (const d of rec.done)
+      if (d.sampled > 0) service[st.topo.instances[d.instance].consumer].push(d.end - d.start);
+    const hop = rec.publishes.flatMap((p) =>
+      p.confirmed === null ? [] : [(p.confirmed - p.sent) / 2],
+    );
+    const report = realReport(
       s,
       o.seed,
       st.topo,
@@ -282,6 +297,7 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRepo
       brokerQueueIndex,
       warnings,
     );
+    return { report, service, hop };
   } finally {
     finished = true;
     for (const t of timers) clearTimeout(t);
