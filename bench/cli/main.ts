@@ -12,6 +12,7 @@ import { benchCommand } from './bench';
 import { sweepCommand } from './sweep';
 import { compareCommand } from './compare';
 import { realCommand } from './real';
+import { calibrateCommand } from './calibrate';
 import { version } from '../../package.json';
 
 const USAGE = `Usage:
@@ -28,6 +29,8 @@ const USAGE = `Usage:
   brokerlab bench [--quick] [--out FILE.json]
   brokerlab real <scenario> --broker amqp://127.0.0.1:5672 [--seed N] [--duration D] [--drain D]
                             [--format table|json|csv] [--out FILE] [--nagle]
+  brokerlab calibrate <scenario> --broker amqp://127.0.0.1:5672 [--reps R] [--seeds K] [--seed N]
+                                 [--duration D] [--drain D] [--format table|json] [--out FILE.json|.html]
   brokerlab help
   brokerlab --version
 
@@ -39,6 +42,9 @@ producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds fr
 real: plays the scenario on a live broker (consumers as OS processes, faults applied) and
 reports in run's shape; --drain D (default 10s): how long to wait after the end to tell late
 messages from lost ones; --nagle: leave Nagle's algorithm on, as client libraries do by default.
+calibrate: plays the scenario R times on the broker (default 3), gives the simulator the service
+times and network hop measured there, simulates K seeds (default 5) and sets every metric side by
+side: medians and ranges, relative error, p50 within 15% and p99 within 25%, anomaly signs.
 --progress: a progress line on stderr every second (without it: redrawn on a terminal, else a
 line every 10 s).
 
@@ -46,7 +52,17 @@ Exit codes: 0 success, 2 invalid input (each problem printed as path: message), 
 (for sweep and compare: a run failed), 130 interrupted (Ctrl-C; finished runs are still written).
 `;
 
-const COMMANDS = ['run', 'validate', 'sweep', 'compare', 'bench', 'real', 'help', '--version'];
+const COMMANDS = [
+  'run',
+  'validate',
+  'sweep',
+  'compare',
+  'bench',
+  'real',
+  'calibrate',
+  'help',
+  '--version',
+];
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -97,6 +113,15 @@ function harnessOptions(v: {
   };
 }
 
+/** A whole number ≥ 1 for option `name`, or its default when absent. */
+function parseCount(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError([`--${name}: must be a whole number ≥ 1 (got "${text}")`]);
+  return n;
+}
+
 function parseFormat(text: string | undefined): Format {
   const f = text ?? 'table';
   if (f !== 'table' && f !== 'json' && f !== 'csv')
@@ -121,6 +146,7 @@ const VALUE_OPTIONS = new Set([
   '--summary',
   '--broker',
   '--drain',
+  '--reps',
 ]);
 
 function joinValues(args: string[]): string[] {
@@ -244,6 +270,31 @@ function dispatch(argv: string[]): number | Promise<number> {
       broker: v.broker,
       seed: parseSeed(v.seed),
       format: parseFormat(v.format),
+      out: v.out,
+      nagle: v.nagle === true,
+      drain: v.drain,
+      overrides: { duration: v.duration },
+    });
+  }
+  if (command === 'calibrate') {
+    const { values: v, positionals } = parse(rest, {
+      broker: { type: 'string' },
+      reps: { type: 'string' },
+      seeds: { type: 'string' },
+      seed: { type: 'string' },
+      duration: { type: 'string' },
+      drain: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      nagle: { type: 'boolean' },
+    });
+    return calibrateCommand({
+      file: oneFile(positionals, 'calibrate'),
+      broker: v.broker,
+      reps: parseCount('reps', v.reps, 3),
+      seeds: parseCount('seeds', v.seeds, 5),
+      seed: parseSeed(v.seed),
+      format: parseCompareFormat(v.format),
       out: v.out,
       nagle: v.nagle === true,
       drain: v.drain,

@@ -11,8 +11,7 @@ import { checkWritable } from './writable';
 import { reportTable } from './report-table';
 import { sig3 } from './format';
 import type { Format } from './run';
-import { refusals } from '../real/refusals';
-import { runOnRabbit } from '../real/amqp-run';
+import { backendOf, checkPlayable, runOnBroker } from '../real/backends';
 import type { RealReport } from '../real/real-report';
 
 export interface RealCommand {
@@ -24,12 +23,6 @@ export interface RealCommand {
   nagle: boolean;
   drain?: string;
   overrides: Overrides;
-}
-
-function backendOf(url: string): 'rabbitmq' | 'nats' {
-  if (/^amqps?:\/\//.test(url)) return 'rabbitmq';
-  if (/^nats:\/\//.test(url)) return 'nats';
-  throw new UsageError([`--broker: must be an amqp:// or nats:// URL (got "${url}")`]);
 }
 
 const lat = (l: { p50: number; p99: number; count: number }) =>
@@ -51,24 +44,22 @@ export function realTable(r: RealReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** --drain: how long to wait after the end for late messages (default 10 s). */
+export function parseDrainMs(text: string | undefined): number {
+  const ms = text === undefined ? 10_000 : parseDuration(text);
+  if (ms === null || ms < 0)
+    throw new UsageError([`--drain: must be a duration like 10s (got "${text}")`]);
+  return ms;
+}
+
 export async function realCommand(cmd: RealCommand): Promise<number> {
-  if (cmd.broker === undefined)
-    throw new UsageError(['--broker: required (amqp://127.0.0.1:5672 or nats://127.0.0.1:4222)']);
   const kind = backendOf(cmd.broker);
   const scenario = loadScenario(cmd.file, cmd.overrides);
   checkWritable('--out', cmd.out);
-  const drainMs = cmd.drain === undefined ? 10_000 : parseDuration(cmd.drain);
-  if (drainMs === null || drainMs < 0)
-    throw new UsageError([`--drain: must be a duration like 10s (got "${cmd.drain}")`]);
-  const refused = refusals(scenario, kind);
-  if (kind === 'nats')
-    refused.push({
-      path: 'broker',
-      message: 'NATS JetStream: `brokerlab real` cannot play it yet',
-    });
-  if (refused.length > 0) throw new UsageError(refused.map((x) => `${x.path}: ${x.message}`));
-  const { report } = await runOnRabbit(scenario, {
-    url: cmd.broker,
+  const drainMs = parseDrainMs(cmd.drain);
+  checkPlayable(scenario, kind);
+  const { report } = await runOnBroker(kind, scenario, {
+    url: cmd.broker!,
     seed: cmd.seed ?? scenario.seed,
     nagle: cmd.nagle,
     drainMs,

@@ -50,6 +50,8 @@ export function runSimulation(
   trace?: string,
   progress?: Progress,
   budgets: RunBudgets = DEFAULT_BUDGETS,
+  /** Called with the finished simulation, for what the report does not hold (its histograms). */
+  inspect?: (sim: Simulation) => void,
 ): Report {
   let sim: Simulation;
   let writer: TraceWriter | undefined;
@@ -60,6 +62,7 @@ export function runSimulation(
       progress?.update(() => `${simulatedSoFar(sim)} · ${count(sim.events)} events`),
     );
     progress?.done();
+    inspect?.(sim);
     return sim.report(wallMs);
   } catch (e) {
     progress?.done();

@@ -15,30 +15,50 @@ import { seedRange } from './sweep-output';
 
 const COLORS = { A: '#1f77b4', B: '#ff7f0e' };
 
-function cdfSeries(label: 'A' | 'B', name: string, cdf: SideCdf, tail: boolean): ChartSeries[] {
+/** One side of an overlaid CDF chart: its runs thin, their quantile average bold. */
+export interface CdfSide {
+  /** Legend prefix: "A", "real". */
+  label: string;
+  name: string;
+  color: string;
+  cdf: SideCdf;
+  /** What one thin line is: "seed", "run". */
+  unit: string;
+}
+
+function cdfSeries(side: CdfSide, tail: boolean): ChartSeries[] {
   const keep = (points: Array<[number, number]>) =>
     points
       .filter(([ms, p]) => (!tail || p < 1) && ms > 0)
       .map(([ms, p]) => ({ x: ms, y: tail ? 1 - p : p }));
-  const seeds = cdf.perSeed.map((s) => ({
-    name: `${label} seed ${s.seed}`,
-    color: COLORS[label],
+  const runs = side.cdf.perSeed.map((s) => ({
+    name: `${side.label} ${side.unit} ${s.seed}`,
+    color: side.color,
     points: keep(s.points),
     width: 1,
     opacity: 0.3,
     legend: false,
   }));
-  const mean = cdf.mean
-    ? [{ name: `${label}: ${name}`, color: COLORS[label], points: keep(cdf.mean), width: 2.5 }]
+  const mean = side.cdf.mean
+    ? [
+        {
+          name: `${side.label}: ${side.name}`,
+          color: side.color,
+          points: keep(side.cdf.mean),
+          width: 2.5,
+        },
+      ]
     : [];
-  return [...seeds, ...mean];
+  return [...runs, ...mean];
 }
 
-function cdfChart(r: CompareResults, tail: boolean): string {
-  const series = [
-    ...cdfSeries('A', r.a.name, r.cdf.a, tail),
-    ...cdfSeries('B', r.b.name, r.cdf.b, tail),
-  ];
+/** End-to-end latency CDFs of several sides overlaid (tail: the fraction slower than x, log). */
+export function overlaidCdfChart(
+  sides: readonly CdfSide[],
+  subtitle: string,
+  tail: boolean,
+): string {
+  const series = sides.flatMap((side) => cdfSeries(side, tail));
   const xs = series.flatMap((s) => s.points.map((p) => p.x as number));
   if (xs.length === 0) return '<p>No run recorded an end-to-end latency: nothing to draw.</p>';
   const wide = Math.max(...xs) / Math.min(...xs) >= 100;
@@ -46,16 +66,27 @@ function cdfChart(r: CompareResults, tail: boolean): string {
   const svg = svgChart({
     id: slug(title),
     title,
-    subtitle: `A: ${r.a.name} vs B: ${r.b.name} · ${seedRange(r.pairedSeeds)}`,
+    subtitle,
     xLabel: `end-to-end latency (ms${wide ? ', log scale' : ''})`,
     yLabel: tail ? 'fraction of messages slower (log)' : 'fraction of messages ≤ x',
     xScale: wide ? 'log' : 'linear',
     yScale: tail ? 'log' : 'linear',
     yDomain: tail ? [1e-4, 1] : [0, 1],
     series,
-    note: 'Bold: quantile average across seeds; thin: each seed.',
+    note: `Bold: quantile average across ${sides[0]?.unit ?? 'seed'}s; thin: each one.`,
   });
   return figure(slug(title), svg);
+}
+
+function cdfChart(r: CompareResults, tail: boolean): string {
+  return overlaidCdfChart(
+    [
+      { label: 'A', name: r.a.name, color: COLORS.A, cdf: r.cdf.a, unit: 'seed' },
+      { label: 'B', name: r.b.name, color: COLORS.B, cdf: r.cdf.b, unit: 'seed' },
+    ],
+    `A: ${r.a.name} vs B: ${r.b.name} · ${seedRange(r.pairedSeeds)}`,
+    tail,
+  );
 }
 
 export function compareHtml(r: CompareResults): string {

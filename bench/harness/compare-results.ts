@@ -87,7 +87,10 @@ function toRun(side: CompareSide, seed: number, outcome: RunOutcome): CompareRun
   };
 }
 
-function sideCdf(runs: readonly CompareRun[]): SideCdf {
+/** Runs' latency CDFs: each run's, and their quantile average. */
+export function sideCdf(
+  runs: ReadonlyArray<{ seed: number; latencyQuantilesMs: number[] | null }>,
+): SideCdf {
   const withLatency = runs.filter((r) => r.latencyQuantilesMs !== null);
   const mean = averageQuantiles(withLatency.map((r) => r.latencyQuantilesMs!));
   return {

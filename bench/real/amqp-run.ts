@@ -18,6 +18,9 @@ import { amqpTopology, brokerName } from './amqp-topology';
 import type { AmqpTopology } from './amqp-topology';
 import { PublishPlan } from './plan';
 import { realReport } from './real-report';
+import { hopSamples } from './hop-samples';
+import { latencyQuantilesMs } from '../harness/latency-cdf';
+import type { HopSamples } from './hop-samples';
 import type { PublishRecord, RealRecords, RealReport } from './real-report';
 import type { ChildMessage, ConsumerConfig, ParentMessage } from './consumer-protocol';
 
@@ -65,10 +68,12 @@ async function undeclare(conn: ChannelModel, t: AmqpTopology): Promise<void> {
 /** A live run's report, and the raw measurements `calibrate` feeds back into the simulator. */
 export interface RealRun {
   report: RealReport;
-  /** Per consumer (scenario order): each processing's duration, ms. */
+  /** Per consumer (scenario order): each processing's duration, ms, with slow faults divided out. */
   service: number[][];
-  /** Per publish: half its send → confirm round trip, ms (one hop, as the simulator models it). */
-  hop: number[];
+  /** One network hop, ms, and what it was measured from. */
+  hop: HopSamples;
+  /** End-to-end latency quantiles on the compare CDF grid (null: nothing finished). */
+  endToEndCdfMs: number[] | null;
 }
 
 export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun> {
@@ -145,8 +150,8 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
             });
             held.set(m.id, (held.get(m.id) ?? 0) + 1);
           } else {
-            const { id, start, end, sampled, outcome } = m;
-            rec.done.push({ instance: i, id, start, end, sampled, outcome });
+            const { id, start, end, sampled, slow, outcome } = m;
+            rec.done.push({ instance: i, id, start, end, sampled, slow, outcome });
             const n = (held.get(m.id) ?? 1) - 1;
             if (n <= 0) held.delete(m.id);
             else held.set(m.id, n);
@@ -282,11 +287,10 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
     for (const c of rec.crashes) c.t -= runStart;
     const service = s.consumers.map((): number[] => []);
     for (const d of rec.done)
-      if (d.sampled > 0) service[st.topo.instances[d.instance].consumer].push(d.end - d.start);
-    const hop = rec.publishes.flatMap((p) =>
-      p.confirmed === null ? [] : [(p.confirmed - p.sent) / 2],
-    );
-    const report = realReport(
+      if (d.sampled > 0)
+        service[st.topo.instances[d.instance].consumer].push((d.end - d.start) / d.slow);
+    const hop = hopSamples(rec, st.topo.instances.length);
+    const { report, endToEnd } = realReport(
       s,
       o.seed,
       st.topo,
@@ -297,7 +301,7 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
       brokerQueueIndex,
       warnings,
     );
-    return { report, service, hop };
+    return { report, service, hop, endToEndCdfMs: latencyQuantilesMs(endToEnd) };
   } finally {
     finished = true;
     for (const t of timers) clearTimeout(t);

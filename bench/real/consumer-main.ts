@@ -57,7 +57,8 @@ async function consume(c: ConsumerConfig): Promise<void> {
 
   const serve = async (msg: ConsumeMessage): Promise<void> => {
     const id = String(msg.properties.messageId);
-    const sampled = service.sampleUs(rngService, slow) / 1000;
+    const factor = slow;
+    const sampled = service.sampleUs(rngService, factor) / 1000;
     const start = now();
     await sleep(sampled);
     const failed = poisoned(id) || (c.failRate > 0 && rngFailures.nextFloat() < c.failRate);
@@ -72,7 +73,7 @@ async function consume(c: ConsumerConfig): Promise<void> {
           : c.neverAck
             ? Outcome.neverAcked
             : Outcome.acked;
-    send({ type: 'done', id, start, end, sampled, outcome });
+    send({ type: 'done', id, start, end, sampled, slow: factor, outcome });
     if (outcome === Outcome.acked) ch.ack(msg);
     else if (outcome === Outcome.failed) ch.nack(msg, false, true);
   };
@@ -103,7 +104,7 @@ async function consume(c: ConsumerConfig): Promise<void> {
       if (r !== null && r.probability > 0 && rngReject.nextFloat() < r.probability) {
         const t = now();
         const outcome = r.requeue ? Outcome.rejectedRequeue : Outcome.rejectedDrop;
-        send({ type: 'done', id, start: t, end: t, sampled: 0, outcome });
+        send({ type: 'done', id, start: t, end: t, sampled: 0, slow, outcome });
         ch.reject(msg, r.requeue);
         return;
       }

@@ -58,7 +58,16 @@ export type ChildMessage =
   /** A delivery reached the process. */
   | { type: 'received'; id: string; t: number; redelivered: boolean; death: Death | null }
   /** Its processing ended: start and end, the sampled service time, and the outcome. */
-  | { type: 'done'; id: string; start: number; end: number; sampled: number; outcome: Outcome };
+  | {
+      type: 'done';
+      id: string;
+      start: number;
+      end: number;
+      /** The service time drawn, times `slow`, the slow-fault factor in force. */
+      sampled: number;
+      slow: number;
+      outcome: Outcome;
+    };
 
 export type ParentMessage =
   | { type: 'start'; config: ConsumerConfig }

@@ -47,6 +47,8 @@ export interface DoneRecord {
   start: number;
   end: number;
   sampled: number;
+  /** The slow-fault factor the sample was multiplied by. */
+  slow: number;
   outcome: Outcome;
 }
 
@@ -156,7 +158,7 @@ export function realReport(
   wallMs: number,
   brokerQueueIndex: Map<string, number>,
   warnings: string[],
-): RealReport {
+): { report: RealReport; endToEnd: LatencyHistogram } {
   const warmup = Math.min(s.warmup, endMs);
   const windowMs = Math.max(0, endMs - warmup);
   const perSec = (n: number) => (windowMs > 0 ? (n * 1000) / windowMs : 0);
@@ -340,7 +342,7 @@ export function realReport(
         }
         const b = Math.min(buckets - 1, Math.floor(d.end / interval));
         processedSeries[inst.consumer][b]++;
-        if (d.end >= warmup && p !== null) {
+        if (p !== null && p.intended >= warmup) {
           processedInWindow++;
           bytesInWindow += p.size;
           const e2e = us(d.end - p.intended);
@@ -472,7 +474,7 @@ export function realReport(
       `the consumer processes slept ${((sleptSum / sampledSum - 1) * 100).toFixed(0)}% longer than their sampled service times: the client machine is overloaded, and every latency is inflated`,
     );
   const q0 = levels[0];
-  return {
+  const report: RealReport = {
     scenario: s.name,
     seed,
     version: 1,
@@ -508,6 +510,7 @@ export function realReport(
     },
     warnings,
   };
+  return { report, endToEnd };
 }
 
 function publishTtl(s: Scenario): boolean {

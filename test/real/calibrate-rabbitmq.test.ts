@@ -1,0 +1,94 @@
+// `brokerlab calibrate` against a live RabbitMQ: the competing-consumers lesson (with its
+// "add a fourth worker" action, so the broker keeps up on a shared 2-core machine) is played
+// twice, the simulator is given what was measured, and its numbers must match the broker's
+// within the bands, widened by how much the broker's own runs differed from each other.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { applySet, parseScenarioText } from '../../sim-core/index';
+import type { CalibrationResult } from '../../bench/cli/calibrate';
+import { METRICS } from '../../bench/harness/metrics';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bench/bin/brokerlab.mjs');
+const AMQP = inject('amqpUrl');
+const dir = mkdtempSync(join(tmpdir(), 'brokerlab-calibrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** The lesson with one of its own "try this" actions applied, as the lab would. */
+function lessonWith(set: Record<string, unknown>): string {
+  const file = join(ROOT, 'examples/competing-consumers.yaml');
+  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error('the lesson does not parse');
+  const changed = applySet(parsed.value, set);
+  if (!changed.ok) throw new Error(JSON.stringify(changed.errors));
+  const out = join(dir, 'four-workers.json');
+  writeFileSync(out, JSON.stringify(changed.value));
+  return out;
+}
+
+describe('brokerlab calibrate on RabbitMQ', () => {
+  it('matches the simulator to the broker on competing consumers, within the run-to-run spread', async () => {
+    const file = lessonWith({ 'consumers.workers.instances': 4 });
+    const html = join(dir, 'calibration.html');
+    const r = await cli([
+      'calibrate',
+      file,
+      '--broker',
+      AMQP,
+      '--duration',
+      '9s',
+      '--reps',
+      '2',
+      '--seeds',
+      '4',
+      '--format',
+      'json',
+      '--out',
+      html,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as CalibrationResult;
+    expect(c.backend.kind).toBe('rabbitmq');
+    expect(c.realSeeds).toEqual([42, 43]);
+    expect(c.simSeeds).toEqual([42, 43, 44, 45]);
+    expect(c.metrics.map((m) => m.key)).toEqual(METRICS.map((m) => m.key));
+    // What the simulator was given came from the broker: thousands of processings, a hop.
+    expect(c.inputs.service.workers.samples).toBeGreaterThan(10_000);
+    expect(c.inputs.hop.values.length).toBeGreaterThan(100);
+    const row = (key: string) => c.metrics.find((m) => m.key === key)!;
+    // A band can only be as tight as the broker is repeatable: widen it by the live runs' spread.
+    const spread = (key: string) => {
+      const m = row(key);
+      return (m.real.max - m.real.min) / m.real.median;
+    };
+    for (const [key, band] of [
+      ['latencyP50Ms', 0.15],
+      ['latencyP99Ms', 0.25],
+    ] as const)
+      expect(Math.abs(row(key).relError!), key).toBeLessThanOrEqual(band + spread(key));
+    // Throughput is set by the arrivals while the workers keep up: both sides must see it.
+    expect(Math.abs(row('processedPerSec').relError!)).toBeLessThan(0.05);
+    for (const m of c.metrics) if (m.sameSign !== null) expect(m.sameSign, m.key).toBe(true);
+    expect(row('lost').real.max).toBe(0);
+    expect(c.agrees).toBe(true);
+    // The HTML report overlays the two sides' CDFs.
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('End-to-end latency CDF');
+    expect(page).toContain('real: RabbitMQ');
+    expect(page).toContain('sim: simulator');
+  }, 90_000);
+});
