@@ -80,7 +80,7 @@ export async function calibrate(cmd: CalibrateCommand): Promise<CalibrationResul
   const kind = backendOf(cmd.broker);
   const raw = withOverrides(readScenarioValue(cmd.file), cmd.overrides);
   const scenario = validateOrThrow(raw);
-  checkPlayable(scenario, kind);
+  checkPlayable(scenario, kind, cmd.nagle);
   const drainMs = parseDrainMs(cmd.drain);
   const base = cmd.seed ?? scenario.seed;
   const realSeeds = Array.from({ length: cmd.reps }, (_, i) => base + i);

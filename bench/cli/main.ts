@@ -27,9 +27,9 @@ const USAGE = `Usage:
   brokerlab compare <a> <b> [--seeds K] [--seed N] [--workers N] [--duration D] [--out FILE.json|.html]
                             [--format table|json] [--worker-memory MB] [--max-wall D]
   brokerlab bench [--quick] [--out FILE.json]
-  brokerlab real <scenario> --broker amqp://127.0.0.1:5672 [--seed N] [--duration D] [--drain D]
-                            [--format table|json|csv] [--out FILE] [--nagle]
-  brokerlab calibrate <scenario> --broker amqp://127.0.0.1:5672 [--reps R] [--seeds K] [--seed N]
+  brokerlab real <scenario> --broker amqp://127.0.0.1:5672|nats://127.0.0.1:4222 [--seed N]
+                            [--duration D] [--drain D] [--format table|json|csv] [--out FILE] [--nagle]
+  brokerlab calibrate <scenario> --broker URL [--reps R] [--seeds K] [--seed N]
                                  [--duration D] [--drain D] [--format table|json] [--out FILE.json|.html]
   brokerlab help
   brokerlab --version

@@ -57,7 +57,7 @@ export async function realCommand(cmd: RealCommand): Promise<number> {
   const scenario = loadScenario(cmd.file, cmd.overrides);
   checkWritable('--out', cmd.out);
   const drainMs = parseDrainMs(cmd.drain);
-  checkPlayable(scenario, kind);
+  checkPlayable(scenario, kind, cmd.nagle);
   const { report } = await runOnBroker(kind, scenario, {
     url: cmd.broker!,
     seed: cmd.seed ?? scenario.seed,

@@ -4,10 +4,13 @@
 import type { Scenario } from '../../sim-core/index';
 import { UsageError } from '../cli/errors';
 import { refusals } from './refusals';
-import { runOnRabbit } from './amqp-run';
-import type { RealOptions, RealRun } from './amqp-run';
+import { runLive } from './live-run';
+import type { RealOptions, RealRun } from './live-run';
+import { openRabbit } from './amqp-broker';
+import { openNats } from './nats-broker';
 
-export type BackendKind = 'rabbitmq' | 'nats';
+import type { BackendKind } from './refusals';
+export type { BackendKind };
 
 export function backendOf(url: string | undefined): BackendKind {
   if (url === undefined)
@@ -17,17 +20,18 @@ export function backendOf(url: string | undefined): BackendKind {
   throw new UsageError([`--broker: must be an amqp:// or nats:// URL (got "${url}")`]);
 }
 
-/** Throws a UsageError naming every field the backend cannot play. */
-export function checkPlayable(s: Scenario, kind: BackendKind): void {
+/** Throws a UsageError naming every field (and option) the backend cannot play. */
+export function checkPlayable(s: Scenario, kind: BackendKind, nagle: boolean): void {
   const refused = refusals(s, kind);
-  if (kind === 'nats')
-    refused.push({
-      path: 'broker',
-      message: 'NATS JetStream: `brokerlab real` cannot play it yet',
-    });
+  if (nagle && kind === 'nats')
+    refused.push({ path: '--nagle', message: 'the nats client always sets TCP_NODELAY' });
   if (refused.length > 0) throw new UsageError(refused.map((x) => `${x.path}: ${x.message}`));
 }
 
 export function runOnBroker(kind: BackendKind, s: Scenario, o: RealOptions): Promise<RealRun> {
-  return runOnRabbit(s, o);
+  return runLive(s, o, (sc, prefix, st) =>
+    kind === 'rabbitmq'
+      ? openRabbit(o.url, o.nagle, sc, prefix, st)
+      : openNats(o.url, sc, prefix, st),
+  );
 }

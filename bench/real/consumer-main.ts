@@ -4,25 +4,18 @@
 // from the engine's stream of this instance, decides failures and poison as the engine does, and
 // acks, nacks or rejects. Every receipt and every finished processing is reported to the parent.
 
-import amqp from 'amqplib';
-import type { Channel, ConsumeMessage } from 'amqplib';
 import { compileDurationUs, messageUniform, streamFor } from '../../sim-core/index';
 import { senderKey } from './plan';
 import { Outcome } from './consumer-protocol';
-import type { ChildMessage, ConsumerConfig, Death, ParentMessage } from './consumer-protocol';
+import type { ChildMessage, ConsumerConfig, ParentMessage } from './consumer-protocol';
+import { amqpTransport, natsTransport } from './consumer-transport';
+import type { Delivery } from './consumer-transport';
 
 const send = (m: ChildMessage) => process.send!(m);
 
 /** Sleeps about `ms`: Node's timers truncate to whole ms, so round instead; under 0.5 ms, yield once. */
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => (ms < 0.5 ? setImmediate(r) : setTimeout(r, Math.round(ms))));
-}
-
-function firstDeath(msg: ConsumeMessage): Death | null {
-  const deaths = msg.properties.headers?.['x-death'] as
-    Array<{ reason?: unknown; queue?: unknown }> | undefined;
-  const d = deaths?.[0];
-  return d === undefined ? null : { reason: String(d.reason), queue: String(d.queue) };
 }
 
 async function consume(c: ConsumerConfig): Promise<void> {
@@ -36,14 +29,12 @@ async function consume(c: ConsumerConfig): Promise<void> {
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'slow') slow *= m.factor;
   });
+  const transport =
+    c.source.kind === 'amqp'
+      ? amqpTransport(c, c.source.queue)
+      : natsTransport(c, c.source.stream, c.source.durable, c.source.ackWaitMs);
 
-  const conn = await amqp.connect(c.url, { noDelay: !c.nagle, heartbeat: c.heartbeatSec });
-  conn.on('error', () => {}); // a closed connection ends the process below
-  conn.on('close', () => process.exit(3));
-  const ch: Channel = await conn.createChannel();
-  await ch.prefetch(c.prefetch, false);
-
-  const buffer: ConsumeMessage[] = [];
+  const buffer: Delivery[] = [];
   let busy = 0;
 
   const poisoned = (id: string): boolean => {
@@ -55,13 +46,12 @@ async function consume(c: ConsumerConfig): Promise<void> {
     return messageUniform(c.seed, key, Number(id.slice(colon + 1))) < c.poison;
   };
 
-  const serve = async (msg: ConsumeMessage): Promise<void> => {
-    const id = String(msg.properties.messageId);
+  const serve = async (d: Delivery): Promise<void> => {
     const factor = slow;
     const sampled = service.sampleUs(rngService, factor) / 1000;
     const start = now();
     await sleep(sampled);
-    const failed = poisoned(id) || (c.failRate > 0 && rngFailures.nextFloat() < c.failRate);
+    const failed = poisoned(d.id) || (c.failRate > 0 && rngFailures.nextFloat() < c.failRate);
     const end = now();
     const outcome =
       c.ack === 'auto'
@@ -73,9 +63,11 @@ async function consume(c: ConsumerConfig): Promise<void> {
           : c.neverAck
             ? Outcome.neverAcked
             : Outcome.acked;
-    send({ type: 'done', id, start, end, sampled, slow: factor, outcome });
-    if (outcome === Outcome.acked) ch.ack(msg);
-    else if (outcome === Outcome.failed) ch.nack(msg, false, true);
+    send({ type: 'done', id: d.id, start, end, sampled, slow: factor, outcome });
+    if (outcome === Outcome.acked) d.ack();
+    else if (outcome === Outcome.failed) d.nack();
+    if (outcome === Outcome.neverAcked) transport.abandoned();
+    else transport.freed();
   };
 
   const pump = () => {
@@ -88,31 +80,20 @@ async function consume(c: ConsumerConfig): Promise<void> {
     }
   };
 
-  await ch.consume(
-    c.queue,
-    (msg) => {
-      if (msg === null) process.exit(4); // the queue was deleted or the consumer cancelled
-      const id = String(msg.properties.messageId);
-      send({
-        type: 'received',
-        id,
-        t: now(),
-        redelivered: msg.fields.redelivered,
-        death: firstDeath(msg),
-      });
-      const r = c.reject;
-      if (r !== null && r.probability > 0 && rngReject.nextFloat() < r.probability) {
-        const t = now();
-        const outcome = r.requeue ? Outcome.rejectedRequeue : Outcome.rejectedDrop;
-        send({ type: 'done', id, start: t, end: t, sampled: 0, slow, outcome });
-        ch.reject(msg, r.requeue);
-        return;
-      }
-      buffer.push(msg);
-      pump();
-    },
-    { noAck: c.ack === 'auto' },
-  );
+  await transport.start((d) => {
+    send({ type: 'received', id: d.id, t: now(), redelivered: d.redelivered, death: d.death });
+    const r = c.reject;
+    if (r !== null && r.probability > 0 && rngReject.nextFloat() < r.probability) {
+      const t = now();
+      const outcome = r.requeue ? Outcome.rejectedRequeue : Outcome.rejectedDrop;
+      send({ type: 'done', id: d.id, start: t, end: t, sampled: 0, slow, outcome });
+      d.reject(r.requeue);
+      transport.freed();
+      return;
+    }
+    buffer.push(d);
+    pump();
+  });
   send({ type: 'ready' });
 }
 

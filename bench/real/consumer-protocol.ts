@@ -7,8 +7,7 @@ import type { Dist } from '../../sim-core/index';
 /** Everything one consumer instance process needs; times are ms since `epochMs`. */
 export interface ConsumerConfig {
   url: string;
-  /** The queue's broker name. */
-  queue: string;
+  source: ConsumerSource;
   /** `workers#2`: its random streams are the engine's for this instance. */
   instance: string;
   seed: number;
@@ -27,6 +26,11 @@ export interface ConsumerConfig {
   /** performance.timeOrigin + performance.now() at the run's start, in the parent. */
   epochMs: number;
 }
+
+/** Where an instance consumes: a RabbitMQ queue, or a JetStream stream's durable consumer. */
+export type ConsumerSource =
+  | { kind: 'amqp'; queue: string }
+  | { kind: 'nats'; stream: string; durable: string; ackWaitMs: number };
 
 /** How the processing of a delivery ended. */
 export const Outcome = {

@@ -20,8 +20,10 @@ export interface HopSamples {
 
 /** Times (ms) from an ack that left a consumer empty to the start of its next waiting message. */
 export function starvedGaps(rec: RealRecords, instances: number): number[] {
-  const sent = new Map<string, number>();
-  for (const p of rec.publishes) sent.set(p.id, p.sent);
+  const enqueued = new Map<string, number>();
+  // Surely on the broker once confirmed: a message merely sent may still be on its way, and
+  // the wait for it is no hop of the consumer's.
+  for (const p of rec.publishes) if (p.confirmed !== null) enqueued.set(p.id, p.confirmed);
   type Ev = { t: number; receipt: boolean; id: string; redelivered: boolean; frees: boolean };
   const byInstance: Ev[][] = Array.from({ length: instances }, () => []);
   for (const r of rec.receipts)
@@ -52,8 +54,8 @@ export function starvedGaps(rec: RealRecords, instances: number): number[] {
     let emptySince: number | null = null;
     for (const e of evs) {
       if (e.receipt) {
-        const waited = sent.get(e.id);
-        if (emptySince !== null && !e.redelivered && waited !== undefined && waited < emptySince)
+        const waiting = enqueued.get(e.id);
+        if (emptySince !== null && !e.redelivered && waiting !== undefined && waiting < emptySince)
           idleSince.set(`${i} ${e.id}`, emptySince);
         held++;
         emptySince = null;

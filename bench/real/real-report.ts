@@ -59,6 +59,8 @@ export interface RealRecords {
   crashes: Array<{ instance: number; t: number }>;
   /** Per internal queue: ready messages on the broker after the drain. */
   readyAfterDrain: number[];
+  /** Copies the broker stopped delivering after its delivery limit (JetStream's MaxDeliver). */
+  givenUp: Array<{ queue: number; id: string; t: number }>;
 }
 
 export interface Backend {
@@ -146,6 +148,7 @@ type Ev =
   | { t: number; kind: 'enqueue'; copy: Copy }
   | { t: number; kind: 'receipt'; r: ReceiptRecord }
   | { t: number; kind: 'done'; d: DoneRecord }
+  | { t: number; kind: 'givenUp'; queue: number; id: string }
   | { t: number; kind: 'crash'; instance: number };
 
 export function realReport(
@@ -188,7 +191,8 @@ export function realReport(
   for (const r of rec.receipts) evs.push({ t: r.t, kind: 'receipt', r });
   for (const d of rec.done) evs.push({ t: d.end, kind: 'done', d });
   for (const c of rec.crashes) evs.push({ t: c.t, kind: 'crash', instance: c.instance });
-  const order = { enqueue: 0, crash: 1, receipt: 2, done: 3 } as const;
+  for (const g of rec.givenUp) evs.push({ t: g.t, kind: 'givenUp', queue: g.queue, id: g.id });
+  const order = { enqueue: 0, crash: 1, receipt: 2, done: 3, givenUp: 4 } as const;
   evs.sort((a, b) => a.t - b.t || order[a.kind] - order[b.kind]);
 
   const levels = topo.queues.map(() => new Level(warmup));
@@ -282,6 +286,18 @@ export function realReport(
         levels[c.queue].change(e.t, 1, -1); // the broker requeues what the dead socket held
       }
       held[e.instance].clear();
+    } else if (e.kind === 'givenUp') {
+      // Past its delivery limit: out of every consumer's reach, as a dead letter with no target.
+      const c = copies.get(copyKey(e.queue, e.id));
+      if (c === undefined || c.deadLettered || c.processed > 0) continue;
+      c.deadLettered = true;
+      queueStats[e.queue].deadLettered++;
+      t.deadLettered++;
+      if (c.holder >= 0) {
+        held[c.holder].delete(c);
+        c.holder = -1;
+        levels[e.queue].change(e.t, 0, -1);
+      } else levels[e.queue].change(e.t, -1, 0);
     } else if (e.kind === 'receipt') {
       const r = e.r;
       const inst = topo.instances[r.instance];
@@ -378,15 +394,21 @@ export function realReport(
   for (const d of rec.done)
     if (d.end > endMs && (d.outcome === Outcome.acked || d.outcome === Outcome.autoProcessed))
       settledAfter.add(copyKey(topo.instances[d.instance].queue, d.id));
+  for (const g of rec.givenUp) if (g.t > endMs) settledAfter.add(copyKey(g.queue, g.id));
   for (const r of rec.receipts)
     if (r.t > endMs && r.death !== null) {
       const src = brokerQueueIndex.get(r.death.queue);
       if (src !== undefined) settledAfter.add(copyKey(src, r.id));
     }
+  // Delivered unacked after the end (or held so at it), the broker still has it: the drain may
+  // have stopped watching before it was settled, but under manual ack it is not gone.
+  for (const r of rec.receipts)
+    if (r.t > endMs && s.consumers[topo.instances[r.instance].consumer].ack === 'manual')
+      settledAfter.add(copyKey(topo.instances[r.instance].queue, r.id));
   const unfound = topo.queues.map(() => 0);
   for (const [k, c] of copies) {
     if (c.processed > 0 || c.deadLettered || c.dropped) continue;
-    if (settledAfter.has(k)) t.pendingAtEnd++;
+    if (settledAfter.has(k) || c.holder >= 0) t.pendingAtEnd++;
     else if (c.takenByAuto) {
       queueStats[c.queue].lost++;
       t.lost++;

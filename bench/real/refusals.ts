@@ -2,7 +2,7 @@
 // a run that quietly ignored a field would report numbers for a different scenario.
 
 import { compileDist } from '../../sim-core/index';
-import type { Scenario, ValidationError } from '../../sim-core/index';
+import type { QueueOptions, Scenario, ValidationError } from '../../sim-core/index';
 
 export type BackendKind = 'rabbitmq' | 'nats';
 
@@ -25,6 +25,64 @@ function ackTimeoutCanFire(s: Scenario, channelId: string, ackTimeout: number): 
   );
 }
 
+/** JetStream redelivers a crashed consumer's unacked messages after AckWait, never on the crash. */
+function crashRedelivers(s: Scenario, target: string): boolean {
+  const id = target.split('#')[0];
+  const c = s.consumers.find((x) => x.id === id);
+  if (c === undefined || c.ack === 'auto') return true; // auto-ack holds nothing to redeliver
+  const [channelId, subId] = c.from.split('/');
+  const ch = s.channels.find((x) => x.id === channelId);
+  const o =
+    ch?.kind === 'queue'
+      ? ch
+      : ch?.kind === 'topic'
+        ? ch.subscriptions.find((x) => x.id === subId)
+        : undefined;
+  return o?.ackTimeout !== null && o?.ackTimeout !== undefined;
+}
+
+type Say = (path: string, why: string) => void;
+type SayNotYet = (path: string) => void;
+
+function rabbitQueueRefusals(
+  s: Scenario,
+  channelId: string,
+  o: QueueOptions,
+  p: string,
+  no: Say,
+  notYet: SayNotYet,
+): void {
+  if (o.ackTimeout !== null && ackTimeoutCanFire(s, channelId, o.ackTimeout))
+    no(
+      `${p}.ackTimeout`,
+      'has no per-queue ack timeout, and a delivery in this run may be held that long',
+    );
+  if (o.maxDeliveries !== null)
+    no(`${p}.maxDeliveries`, 'classic queues have no delivery limit (quorum queues: not yet)');
+  if (o.requeue === 'back') no(`${p}.requeue`, 'classic queues requeue at the original position');
+  const rd = o.retryDelay;
+  if (!(rd.kind === 'constant' && rd.value === 0))
+    no(`${p}.retryDelay`, 'redelivers a requeued message at once');
+  if (o.fifoGroups) notYet(`${p}.fifoGroups`);
+  if (o.dedupWindow !== null) no(`${p}.dedupWindow`, 'has no broker-side deduplication');
+}
+
+/** A JetStream stream and durable consumer per queue: AckWait, MaxDeliver, the duplicate window. */
+function natsQueueRefusals(o: QueueOptions, p: string, no: Say, notYet: SayNotYet): void {
+  if (o.deadLetter !== null)
+    no(
+      `${p}.deadLetter`,
+      'has no dead-letter queue: a message past MaxDeliver stays in the stream (an advisory is all)',
+    );
+  if (o.ttl !== null) notYet(`${p}.ttl`);
+  if (o.maxLength !== null) notYet(`${p}.maxLength`);
+  if (o.maxPriority !== null) no(`${p}.maxPriority`, 'has no message priorities');
+  if (o.requeue === 'back') notYet(`${p}.requeue`);
+  const rd = o.retryDelay;
+  if (!(rd.kind === 'constant' && rd.value === 0)) notYet(`${p}.retryDelay`);
+  if (o.fifoGroups) notYet(`${p}.fifoGroups`);
+}
+
 export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
   const out: ValidationError[] = [];
   const broker = NAMES[kind];
@@ -37,6 +95,8 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
     if (p.delay !== null) no(`${at}.delay`, 'has no delayed delivery without a plugin');
     if (p.request !== null) notYet(`${at}.request`);
     if (p.idempotent) no(`${at}.idempotent`, 'keeps no per-producer sequence numbers');
+    if (kind === 'nats' && p.ttl !== null) no(`${at}.ttl`, 'has no per-message expiry (2.9)');
+    if (kind === 'nats' && p.priority !== null) no(`${at}.priority`, 'has no message priorities');
   });
   s.channels.forEach((c, i) => {
     const at = `channels[${i}]`;
@@ -46,32 +106,31 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
         'a log (partitioned, replayable) needs Kafka or RabbitMQ streams, not played here',
       );
     if (c.kind === 'direct') no(`${at}.kind`, 'a direct (synchronous) channel has no broker');
+    // Each internal queue: its options, its path, and the `from` its consumers name.
     const options =
       c.kind === 'queue'
-        ? [{ o: c, at }]
+        ? [{ o: c as QueueOptions, at, from: c.id }]
         : c.kind === 'topic'
-          ? c.subscriptions.map((sub, k) => ({ o: sub, at: `${at}.subscriptions[${k}]` }))
+          ? c.subscriptions.map((sub, k) => ({
+              o: sub as QueueOptions,
+              at: `${at}.subscriptions[${k}]`,
+              from: `${c.id}/${sub.id}`,
+            }))
           : [];
     if (c.kind === 'topic')
       c.subscriptions.forEach((sub, k) => {
         if (sub.filter !== null) notYet(`${at}.subscriptions[${k}].filter`);
       });
-    for (const { o, at: p } of options) {
-      if (o.ackTimeout !== null && ackTimeoutCanFire(s, c.id, o.ackTimeout))
-        no(
-          `${p}.ackTimeout`,
-          'has no per-queue ack timeout, and a delivery in this run may be held that long',
-        );
-      if (o.maxDeliveries !== null)
-        no(`${p}.maxDeliveries`, 'classic queues have no delivery limit (quorum queues: not yet)');
-      if (o.requeue === 'back')
-        no(`${p}.requeue`, 'classic queues requeue at the original position');
-      const rd = o.retryDelay;
-      if (!(rd.kind === 'constant' && rd.value === 0))
-        no(`${p}.retryDelay`, 'redelivers a requeued message at once');
-      if (o.fifoGroups) notYet(`${p}.fifoGroups`);
-      if (o.dedupWindow !== null) no(`${p}.dedupWindow`, 'has no broker-side deduplication');
-    }
+    for (const { o, at: p } of options)
+      if (kind === 'rabbitmq') rabbitQueueRefusals(s, c.id, o, p, no, notYet);
+      else natsQueueRefusals(o, p, no, notYet);
+    if (kind === 'nats' && c.kind === 'exchange') notYet(`${at}.kind`); // subject routing could play it; not mapped yet
+    if (kind === 'nats')
+      for (const { at: p, from } of options) {
+        const fed = s.consumers.filter((x) => x.from === from);
+        if (new Set(fed.map((x) => x.ack)).size > 1)
+          no(p, 'one durable consumer has one ack policy: the consumers reading it must ack alike');
+      }
   });
   s.consumers.forEach((c, i) => {
     const at = `consumers[${i}]`;
@@ -88,6 +147,11 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
     if ('resetOffsets' in f) no(`faults[${i}].resetOffsets`, 'has no consumer-group offsets here');
     if ('crash' in f && f.crash === 'broker')
       no(`faults[${i}].crash`, 'a live broker is not crashed by this tool');
+    else if ('crash' in f && kind === 'nats' && !crashRedelivers(s, f.crash))
+      no(
+        `faults[${i}].crash`,
+        "redelivers a dead consumer's messages only when AckWait passes: give its queue an ackTimeout",
+      );
   });
   return out;
 }

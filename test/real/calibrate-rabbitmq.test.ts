@@ -2,31 +2,16 @@
 // "add a fourth worker" action, so the broker keeps up on a shared 2-core machine) is played
 // twice, the simulator is given what was measured, and its numbers must match the broker's
 // within the bands, widened by how much the broker's own runs differed from each other.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
 import { applySet, parseScenarioText } from '../../sim-core/index';
 import type { CalibrationResult } from '../../bench/cli/calibrate';
 import { METRICS } from '../../bench/harness/metrics';
+import { ROOT, cli, tempDir } from './live-cli';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bench/bin/brokerlab.mjs');
 const AMQP = inject('amqpUrl');
-const dir = mkdtempSync(join(tmpdir(), 'brokerlab-calibrate-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDir();
 
 /** The lesson with one of its own "try this" actions applied, as the lab would. */
 function lessonWith(set: Record<string, unknown>): string {

@@ -1,56 +1,14 @@
 // `brokerlab real` against a live RabbitMQ (started by test/setup/brokers.ts on 127.0.0.1): the
 // built CLI plays small scenarios, and the report must show what the broker really did.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { queueReport } from '../../sim-core/index';
 import type { ChannelReport, ExchangeReport } from '../../sim-core/index';
-import type { RealReport } from '../../bench/real/real-report';
+import { cli, real as realOn, scenarioFile as fileIn, simulated, tempDir } from './live-cli';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bench/bin/brokerlab.mjs');
 const AMQP = inject('amqpUrl');
-const dir = mkdtempSync(join(tmpdir(), 'brokerlab-real-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Result> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-let n = 0;
-function scenarioFile(yaml: string): string {
-  const f = join(dir, `s${n++}.yaml`);
-  writeFileSync(f, yaml);
-  return f;
-}
-
-async function real(file: string, ...more: string[]): Promise<RealReport> {
-  const r = await cli(['real', file, '--broker', AMQP, '--format', 'json', ...more]);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as RealReport;
-}
-
-async function simulated(file: string, ...more: string[]): Promise<Record<string, unknown>> {
-  const r = await cli(['run', file, '--format', 'json', ...more]);
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
+const dir = tempDir();
+const scenarioFile = (yaml: string) => fileIn(dir, yaml);
+const real = (file: string, ...more: string[]) => realOn(AMQP, file, ...more);
 
 const competing = (extra = '') => `
 name: live competing consumers
@@ -79,7 +37,7 @@ describe('brokerlab real on RabbitMQ', () => {
     expect(live.backend.version).toMatch(/^\d+\.\d+/);
     const t = live.totals;
     // The same seeded arrivals as the simulation: the same number of publishes.
-    expect(t.published).toBe((sim.totals as { published: number }).published);
+    expect(t.published).toBe(sim.totals.published);
     expect(t.lost).toBe(0);
     expect(t.duplicatesProcessed).toBe(0);
     expect(t.redelivered).toBe(0);
@@ -154,7 +112,7 @@ consumers:
   - { id: auditor, from: audit, service: { kind: constant, value: 1 } }
 `);
     const [live, sim] = await Promise.all([real(file), simulated(file, '--duration', '3s')]);
-    const simChannels = sim.channels as Record<string, ChannelReport | ExchangeReport>;
+    const simChannels = sim.channels;
     // What the broker delivered to each queue is what the simulator's router sent there.
     for (const q of ['eu-orders', 'us-orders', 'audit']) {
       const c = queueReport(live as never, q);

@@ -118,6 +118,7 @@ describe('hop samples', () => {
     ],
     crashes: [],
     readyAfterDrain: [0],
+    givenUp: [],
   });
   it('measures the idle time of a consumer that had work waiting, end to next start', () => {
     expect(starvedGaps(rec(2), 1)).toEqual([1]);

@@ -1,28 +1,31 @@
-// `brokerlab real` against RabbitMQ: declares the scenario's topology under a fresh prefix,
+// `brokerlab real` on any live broker: declares the scenario's topology under a fresh prefix,
 // starts one OS process per consumer instance, publishes the plan at its absolute instants with
 // publisher confirms, applies consumer faults (crash = SIGKILL, freeze = SIGSTOP, slow), stops at
 // the scenario's end, drains to tell late messages from lost ones, and deletes what it declared.
+// What differs between brokers is behind LiveBroker (amqp-broker.ts, nats-broker.ts).
 
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
-import amqp from 'amqplib';
-import type { ConfirmChannel, ChannelModel } from 'amqplib';
 import { compileFaults } from '../../sim-core/index';
-import type { Scenario } from '../../sim-core/index';
+import type { Producer, Scenario } from '../../sim-core/index';
 import { RunError } from '../cli/errors';
 import { builtEntry } from '../harness/built';
-import { amqpTopology, brokerName } from './amqp-topology';
-import type { AmqpTopology } from './amqp-topology';
+import { brokerName } from './amqp-topology';
 import { PublishPlan } from './plan';
+import type { PlannedMessage } from './plan';
 import { realReport } from './real-report';
 import { hopSamples } from './hop-samples';
 import { latencyQuantilesMs } from '../harness/latency-cdf';
 import type { HopSamples } from './hop-samples';
-import type { PublishRecord, RealRecords, RealReport } from './real-report';
-import type { ChildMessage, ConsumerConfig, ParentMessage } from './consumer-protocol';
+import type { Backend, PublishRecord, RealRecords, RealReport } from './real-report';
+import type {
+  ChildMessage,
+  ConsumerConfig,
+  ConsumerSource,
+  ParentMessage,
+} from './consumer-protocol';
 
 export interface RealOptions {
   url: string;
@@ -37,34 +40,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 /** The longest a run with `until: drained` may take, when the scenario gives no duration. */
 const DRAINED_CAP_MS = 10 * 60_000;
 
-/** Connects, or fails with one line naming the URL (exit 1). */
-export async function connectRabbit(url: string, nagle: boolean): Promise<ChannelModel> {
-  try {
-    return await amqp.connect(url, { noDelay: !nagle, timeout: 5000 });
-  } catch (e) {
-    const why = e instanceof Error ? e.message || e.name : String(e);
-    throw new RunError(`cannot reach the broker at ${url}: ${why}`);
-  }
-}
-
-async function declare(ch: ConfirmChannel, t: AmqpTopology): Promise<void> {
-  for (const x of t.exchanges)
-    await ch.assertExchange(x.broker, x.type, { durable: t.durable, arguments: x.arguments });
-  for (const q of t.queues)
-    await ch.assertQueue(q.broker, { durable: t.durable, arguments: q.arguments });
-  for (const b of t.bindings)
-    if (b.destinationIsQueue) await ch.bindQueue(b.destination, b.source, b.key, b.arguments);
-    else await ch.bindExchange(b.destination, b.source, b.key, b.arguments);
-}
-
-async function undeclare(conn: ChannelModel, t: AmqpTopology): Promise<void> {
-  const ch = await conn.createChannel();
-  ch.on('error', () => {});
-  for (const q of t.queues) await ch.deleteQueue(q.broker).catch(() => {});
-  for (const x of t.exchanges) await ch.deleteExchange(x.broker).catch(() => {});
-  await ch.close().catch(() => {});
-}
-
 /** A live run's report, and the raw measurements `calibrate` feeds back into the simulator. */
 export interface RealRun {
   report: RealReport;
@@ -76,27 +51,49 @@ export interface RealRun {
   endToEndCdfMs: number[] | null;
 }
 
-export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun> {
+/** One live broker, connected, with the run's topology to declare under `prefix`. */
+export interface LiveBroker {
+  backend: Backend;
+  declare(): Promise<void>;
+  /** Where an instance reading internal queue `q` (State.topo.queues index) consumes. */
+  source(q: number): ConsumerSource;
+  /**
+   * Publishes one planned message; `settled` is called once on the broker's confirm (true) or
+   * refusal (false). Resolves when the client may publish again (flow control).
+   */
+  publish(m: PlannedMessage, def: Producer, settled: (ok: boolean) => void): Promise<void>;
+  /** Per internal queue: messages on the broker not yet delivered. */
+  ready(): Promise<number[]>;
+  /** Copies the broker stopped delivering after its delivery limit (JetStream's MaxDeliver),
+   * `t` as performance.timeOrigin + performance.now() when the broker said so. */
+  givenUp(): RealRecords['givenUp'];
+  /** Deletes what `declare` made and disconnects. */
+  close(): Promise<void>;
+}
+
+export type BrokerFactory = (
+  s: Scenario,
+  prefix: string,
+  st: PublishPlan['st'],
+) => Promise<LiveBroker>;
+
+export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory): Promise<RealRun> {
   const wallStart = performance.now();
   const epochMs = performance.timeOrigin + performance.now();
   const now = () => performance.timeOrigin + performance.now() - epochMs;
-  const conn = await connectRabbit(o.url, o.nagle);
-  conn.on('error', () => {});
-  const version = String(conn.connection.serverProperties.version ?? 'unknown');
-  const topo = amqpTopology(s, `brokerlab-${randomBytes(4).toString('hex')}`);
+  const prefix = `brokerlab-${randomBytes(4).toString('hex')}`;
   const durationMs = s.duration ?? DRAINED_CAP_MS;
   const plan = new PublishPlan(s, o.seed, durationMs);
   const st = plan.st;
-  const queueOf = new Map(topo.queues.map((q) => [q.name, q.broker]));
-  const brokerQueueIndex = new Map(
-    st.topo.queues.map((q, i) => [brokerName(topo.prefix, q.name), i]),
-  );
+  const broker = await open(s, prefix, st);
+  const brokerQueueIndex = new Map(st.topo.queues.map((q, i) => [brokerName(prefix, q.name), i]));
   const rec: RealRecords = {
     publishes: [],
     receipts: [],
     done: [],
     crashes: [],
     readyAfterDrain: [],
+    givenUp: [],
   };
   const warnings: string[] = [];
   const children: Array<ChildProcess | null> = st.topo.instances.map(() => null);
@@ -104,17 +101,15 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
   const timers: NodeJS.Timeout[] = [];
   let finished = false;
 
-  const ch = await conn.createConfirmChannel();
-  ch.on('error', () => {});
   try {
-    await declare(ch, topo);
+    await broker.declare();
 
     const start = (i: number): Promise<void> => {
       const info = st.topo.instances[i];
       const def = s.consumers[info.consumer];
       const config: ConsumerConfig = {
         url: o.url,
-        queue: queueOf.get(st.topo.queues[info.queue].name)!,
+        source: broker.source(info.queue),
         instance: info.name,
         seed: o.seed,
         prefetch: def.prefetch,
@@ -203,17 +198,10 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
     }
 
     // Publish at absolute instants: a client that falls behind shows it as latency.
-    const zeros = Buffer.alloc(64 * 1024);
-    const payload = (size: number) =>
-      size <= zeros.length
-        ? zeros.subarray(0, Math.max(0, Math.round(size)))
-        : Buffer.alloc(Math.round(size));
     for (let m = plan.next(); m !== null; m = plan.next()) {
       const due = runStart + m.atUs / 1000;
       const ahead = due - now();
       if (ahead >= 1) await sleep(Math.floor(ahead));
-      const def = s.producers[m.producer];
-      const to = topo.publishTo.get(def.to)!;
       const r: PublishRecord = {
         id: m.id,
         producer: m.producer,
@@ -227,31 +215,14 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
         queues: m.queues,
       };
       rec.publishes.push(r);
-      const headers: Record<string, unknown> = { ...(m.headers ?? {}) };
-      if (m.key >= 0) headers['x-brokerlab-key'] = m.key;
-      const ok = ch.publish(
-        to.exchange,
-        to.queue ?? m.routingKey,
-        payload(m.size),
-        {
-          messageId: m.id,
-          persistent: topo.durable,
-          headers,
-          ...(def.ttl !== null ? { expiration: String(Math.round(def.ttl)) } : {}),
-          ...(m.priority > 0 ? { priority: m.priority } : {}),
-        },
-        (err) => {
-          if (err) r.refused = true;
-          else r.confirmed = now() - runStart;
-        },
-      );
-      if (!ok) await once(ch, 'drain');
+      await broker.publish(m, s.producers[m.producer], (ok) => {
+        if (ok) r.confirmed = now() - runStart;
+        else r.refused = true;
+      });
     }
 
     const drained = async (): Promise<boolean> => {
-      rec.readyAfterDrain = [];
-      for (const q of st.topo.queues)
-        rec.readyAfterDrain.push((await ch.checkQueue(queueOf.get(q.name)!)).messageCount);
+      rec.readyAfterDrain = await broker.ready();
       const ready = rec.readyAfterDrain.reduce((a, b) => a + b, 0);
       const busy = outstanding.reduce((n, m) => n + m.size, 0);
       const unconfirmed = rec.publishes.some((p) => p.confirmed === null && !p.refused);
@@ -285,6 +256,8 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
       d.end -= runStart;
     }
     for (const c of rec.crashes) c.t -= runStart;
+    // The broker stamps these on the performance clock; records count from the run's start.
+    rec.givenUp = broker.givenUp().map((g) => ({ ...g, t: g.t - epochMs - runStart }));
     const service = s.consumers.map((): number[] => []);
     for (const d of rec.done)
       if (d.sampled > 0)
@@ -296,7 +269,7 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
       st.topo,
       rec,
       endMs,
-      { kind: 'rabbitmq', version, url: o.url },
+      broker.backend,
       performance.now() - wallStart,
       brokerQueueIndex,
       warnings,
@@ -306,7 +279,6 @@ export async function runOnRabbit(s: Scenario, o: RealOptions): Promise<RealRun>
     finished = true;
     for (const t of timers) clearTimeout(t);
     for (const c of children) c?.kill('SIGKILL');
-    await undeclare(conn, topo).catch(() => {});
-    await conn.close().catch(() => {});
+    await broker.close().catch(() => {});
   }
 }
