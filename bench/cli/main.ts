@@ -42,9 +42,10 @@ producers.web.rate.perSecond, network.latency.value, duration. Seeds: K seeds fr
 real: plays the scenario on a live broker (consumers as OS processes, faults applied) and
 reports in run's shape; --drain D (default 10s): how long to wait after the end to tell late
 messages from lost ones; --nagle: leave Nagle's algorithm on, as client libraries do by default.
-calibrate: plays the scenario R times on the broker (default 3), gives the simulator the service
-times and network hop measured there, simulates K seeds (default 5) and sets every metric side by
-side: medians and ranges, relative error, p50 within 15% and p99 within 25%, anomaly signs.
+calibrate: plays the scenario R times on the broker (default 3, seeds N, N+1, …), gives the
+simulator the service times and network hop measured there, simulates K seeds from N (default R:
+each live run's twin) and sets every metric side by side: medians and ranges, relative error,
+p50 within 15% and p99 within 25%, anomaly signs.
 --progress: a progress line on stderr every second (without it: redrawn on a terminal, else a
 line every 10 s).
 
@@ -288,11 +289,13 @@ function dispatch(argv: string[]): number | Promise<number> {
       out: { type: 'string' },
       nagle: { type: 'boolean' },
     });
+    const reps = parseCount('reps', v.reps, 3);
     return calibrateCommand({
       file: oneFile(positionals, 'calibrate'),
       broker: v.broker,
-      reps: parseCount('reps', v.reps, 3),
-      seeds: parseCount('seeds', v.seeds, 5),
+      reps,
+      // By default each live run has one simulated twin: the same seed, so the same arrivals.
+      seeds: parseCount('seeds', v.seeds, reps),
       seed: parseSeed(v.seed),
       format: parseCompareFormat(v.format),
       out: v.out,

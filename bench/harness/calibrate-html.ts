@@ -7,8 +7,9 @@ import { sideCdf } from './compare-results';
 import { overlaidCdfChart } from './compare-html';
 import type { CdfSide } from './compare-html';
 import { escapeHtml, htmlPage, htmlTable } from './html-page';
+import { sig3 } from '../cli/format';
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
+const fmt = sig3;
 
 export function calibrateHtml(r: CalibrationResult): string {
   const broker = `${r.backend.kind === 'rabbitmq' ? 'RabbitMQ' : 'NATS'} ${r.backend.version}`;
