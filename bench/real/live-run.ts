@@ -97,6 +97,8 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
   };
   const warnings: string[] = [];
   const children: Array<ChildProcess | null> = st.topo.instances.map(() => null);
+  /** Every consumer process forked, in use or spare: all are killed at the end. */
+  const spares: ChildProcess[] = [];
   const outstanding = st.topo.instances.map(() => new Map<string, number>());
   const timers: NodeJS.Timeout[] = [];
   let finished = false;
@@ -104,7 +106,16 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
   try {
     await broker.declare();
 
-    const start = (i: number): Promise<void> => {
+    // A process forked ahead of time: it loads its modules (a few hundred ms of Node start-up)
+    // before it is needed, so a restart costs what a real client's reconnect costs, no more.
+    const fresh = (): ChildProcess => {
+      const child = fork(builtEntry('real-consumer.mjs'), [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      spares.push(child);
+      return child;
+    };
+    const start = (i: number, child = fresh()): Promise<void> => {
       const info = st.topo.instances[i];
       const def = s.consumers[info.consumer];
       const config: ConsumerConfig = {
@@ -124,9 +135,6 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
         nagle: o.nagle,
         epochMs,
       };
-      const child = fork(builtEntry('real-consumer.mjs'), [], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
       children[i] = child;
       const held = outstanding[i];
       held.clear();
@@ -178,8 +186,12 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
               rec.crashes.push({ instance: i, t: now() });
               children[i] = null;
               outstanding[i].clear(); // the broker requeues what it held
-              if (f.restartUs >= 0)
-                timers.push(setTimeout(() => void start(i).catch(() => {}), f.restartUs / 1000));
+              if (f.restartUs >= 0) {
+                const spare = fresh();
+                timers.push(
+                  setTimeout(() => void start(i, spare).catch(() => {}), f.restartUs / 1000),
+                );
+              }
             } else if (f.kind === 'freeze' && child !== null) {
               child.kill('SIGSTOP');
               timers.push(setTimeout(() => child.kill('SIGCONT'), f.forUs / 1000));
@@ -278,7 +290,7 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
   } finally {
     finished = true;
     for (const t of timers) clearTimeout(t);
-    for (const c of children) c?.kill('SIGKILL');
+    for (const c of spares) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await broker.close().catch(() => {});
   }
 }
