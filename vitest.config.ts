@@ -8,7 +8,9 @@ const ci = Boolean(process.env.CI);
 //   cli   tests that spawn the built CLI or start its worker threads (npm run test:cli)
 //   e2e   the lab in Chromium, which also spawns the CLI (npm run test:e2e)
 //   real  the CLI against live RabbitMQ and NATS servers it starts (npm run test:real)
-// The cli and e2e projects build the CLI first (test/setup/build-cli.ts).
+// The cli and e2e projects build the CLI first (test/setup/build-cli.ts). The real project runs
+// after the others (groupOrder 1), one file at a time: its live runs measure wall-clock latency,
+// which a busy machine would inflate.
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -20,6 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fast',
+          sequence: { groupOrder: 0 },
           include: ['test/**/*.test.ts'],
           exclude: ['test/cli/**', 'test/e2e/**', 'test/real/**'],
           globalSetup: ['test/setup/fast-check-seed.ts'],
@@ -34,6 +37,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'cli',
+          sequence: { groupOrder: 0 },
           include: ['test/cli/**/*.test.ts'],
           globalSetup: ['test/setup/build-cli.ts'],
         },
@@ -42,6 +46,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 0 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/build-cli.ts'],
         },
@@ -50,6 +55,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'real',
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
           include: ['test/real/**/*.test.ts'],
           globalSetup: ['test/setup/build-cli.ts', 'test/setup/brokers.ts'],
         },

@@ -60,19 +60,21 @@ describe.each(BROKERS)('brokerlab calibrate on $kind', ({ kind, url, label }) =>
     expect(c.inputs.service.workers.samples).toBeGreaterThan(10_000);
     expect(c.inputs.hop.values.length).toBeGreaterThan(100);
     const row = (key: string) => c.metrics.find((m) => m.key === key)!;
-    // A band can only be as tight as the broker is repeatable: widen it by the live runs' spread.
-    const spread = (key: string) => {
-      const m = row(key);
-      return (m.real.max - m.real.min) / m.real.median;
-    };
+    // A band can only be as tight as both sides repeat: near saturation a p50 swings with every
+    // burst of arrivals, on the broker (whose runs differ by machine noise too) and in the model.
+    // Widen it by each side's spread across its runs.
+    const spread = (side: { min: number; max: number; median: number }) =>
+      (side.max - side.min) / side.median;
     for (const [key, band] of [
       ['latencyP50Ms', 0.15],
       ['latencyP99Ms', 0.25],
-    ] as const)
+    ] as const) {
+      const m = row(key);
       expect(
-        Math.abs(row(key).relError!),
-        `${key}: ${JSON.stringify({ real: row(key).real.values, sim: row(key).sim.values })}`,
-      ).toBeLessThanOrEqual(band + spread(key));
+        Math.abs(m.relError!),
+        `${key}: ${JSON.stringify({ real: m.real.values, sim: m.sim.values })}`,
+      ).toBeLessThanOrEqual(band + spread(m.real) + spread(m.sim));
+    }
     // Throughput is set by the arrivals while the workers keep up: both sides must see it.
     expect(Math.abs(row('processedPerSec').relError!), 'processed/s').toBeLessThan(0.05);
     for (const m of c.metrics) if (m.sameSign !== null) expect(m.sameSign, m.key).toBe(true);
