@@ -49,6 +49,8 @@ export class Simulation {
   private rateColumns: Point[][] | null = null;
   private latencyP50: Point[] | null = null;
   private latencyP99: Point[] | null = null;
+  /** p50 and p99 of the last interval (µs), reused by every sample. */
+  private readonly latencyQuantiles = new Float64Array(2);
 
   constructor(
     readonly scenario: Scenario,
@@ -227,9 +229,10 @@ export class Simulation {
       this.latencyP99.push(null);
       return;
     }
-    this.latencyP50.push(w.quantile(0.5) / 1000);
-    this.latencyP99.push(w.quantile(0.99) / 1000);
-    w.mark();
+    const q = this.latencyQuantiles;
+    w.takeQuantiles(0.5, 0.99, q);
+    this.latencyP50.push(q[0] / 1000);
+    this.latencyP99.push(q[1] / 1000);
   }
 
   private finish(atUs: number): true {

@@ -409,7 +409,7 @@ export class Collector implements SimObserver {
     this.processedInWindow++;
     this.processedBytesInWindow += ev.size;
     const latency = timeUs - publishUs;
-    this.endToEnd.record(latency);
+    this.endToEndWindow.note(this.endToEnd.record(latency));
     if (this.byPriority !== null)
       (this.byPriority[ev.priority] ??= new LatencyHistogram()).record(latency);
     this.queueWait.record(ev.startUs - publishUs);

@@ -108,8 +108,11 @@ export class LatencyHistogram {
   private lowestBefore = Infinity;
   private highestBefore = -Infinity;
 
-  /** Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError. */
-  record(us: number): void {
+  /**
+   * Records one latency: an integer number of µs in [0, MAX_RECORDABLE_US]; else RangeError.
+   * Returns its bucket, for a LatencyWindow over this histogram to note.
+   */
+  record(us: number): number {
     if (!(us >= 0 && us <= MAX_RECORDABLE_US && Math.floor(us) === us)) throw invalidValue(us);
     const b = bucketIndex(us);
     // A Uint32Array cell wraps to 0 past 2^32 − 1 (the stored value, read back, tells): then
@@ -121,6 +124,7 @@ export class LatencyHistogram {
     this.total += us;
     if (us < this.lowest) this.lowest = us;
     if (us > this.highest) this.highest = us;
+    return b;
   }
 
   private promote(bucket: number): void {
@@ -277,11 +281,6 @@ export class LatencyHistogram {
     };
   }
 
-  /** The counts per bucket, for a LatencyWindow over this histogram (read only). */
-  get bucketCounts(): ArrayLike<number> {
-    return this.counts;
-  }
-
   /**
    * Up to `points` points [ms, fraction] of the empirical CDF for plotting: for the targets
    * i/points (i = 1..points), the quantile in ms and the fraction of values at or below its bucket.
@@ -317,20 +316,25 @@ export class LatencyHistogram {
 }
 
 /**
- * What a running histogram recorded since the last mark (a sampling interval), without a second
- * histogram and at no cost per value: the count is the running count less the count at the mark,
- * min and max are the running histogram's window extremes, and the buckets are its counts less a
- * snapshot's. A quantile scans the buckets of [min, max] only (a few hundred for a window within
- * a few powers of two, at most a few thousand); it is within 0.4%, as the histogram's own, and
- * exact at the extremes. A mark copies the same buckets into the snapshot.
+ * What a running histogram recorded since the last mark (a sampling interval): the count is the
+ * running count less the count at the mark, min and max are the running histogram's exact window
+ * extremes, and the buckets are the window's own counts, noted from the bucket `record` returns
+ * (one increment per value: no second record). A quantile scans the buckets of [min, max] only
+ * (a few hundred for a window within a few powers of two); it is within 0.4%, as the
+ * histogram's own, and exact at the extremes. Taking the quantiles clears those buckets.
  */
 export class LatencyWindow {
-  /** The running histogram's counts at the last mark. */
-  private readonly atMark = new Float64Array(BUCKET_COUNT);
+  /** The window's counts per bucket; zero outside [min, max] of the window. */
+  private readonly counts = new Float64Array(BUCKET_COUNT);
   private countAtMark = 0;
 
-  /** `running` must be empty, and marked by this window alone. */
+  /** `running` must be empty, its values noted here, and marked by this window alone. */
   constructor(private readonly running: LatencyHistogram) {}
+
+  /** A value went into the running histogram's bucket `bucket` (what its record returned). */
+  note(bucket: number): void {
+    this.counts[bucket]++;
+  }
 
   /** Values recorded since the last mark. */
   get count(): number {
@@ -345,26 +349,54 @@ export class LatencyWindow {
     const lowest = this.running.windowLowest;
     const highest = this.running.windowHighest;
     const rank = nearestRank(q, n);
-    if (rank === 1) return lowest;
-    if (rank === n) return highest;
-    const counts = this.running.bucketCounts;
-    const seen = this.atMark;
+    const counts = this.counts;
     let cumulative = 0;
-    for (let i = bucketIndex(lowest); ; i++) {
-      cumulative += counts[i] - seen[i];
-      if (cumulative >= rank) return Math.min(highest, Math.max(lowest, bucketMidpoint(i)));
-    }
+    let i = bucketIndex(lowest);
+    for (; cumulative + counts[i] < rank; i++) cumulative += counts[i];
+    return windowValue(rank, i, n, lowest, highest);
   }
 
-  /** Starts the next sampling interval: what is recorded from now on. */
-  mark(): void {
-    if (this.count === 0) return;
-    // Outside [min, max] nothing changed since the last mark.
-    const counts = this.running.bucketCounts;
-    const seen = this.atMark;
-    const last = bucketIndex(this.running.windowHighest);
-    for (let i = bucketIndex(this.running.windowLowest); i <= last; i++) seen[i] = counts[i];
-    this.countAtMark = this.running.count;
-    this.running.markWindow();
+  /**
+   * The window's lowQ- and highQ-quantiles (lowQ ≤ highQ, in µs, as `quantile`) into out[0] and
+   * out[1], then starts the next sampling interval (what is recorded from now on): a walk from
+   * the window's min to the low quantile, one from its max to the high one, and its buckets
+   * cleared at once.
+   */
+  takeQuantiles(lowQ: number, highQ: number, out: Float64Array): void {
+    if (!(lowQ >= 0 && lowQ <= highQ && highQ <= 1))
+      throw new RangeError(`takeQuantiles: need 0 ≤ lowQ ≤ highQ ≤ 1, got ${lowQ}, ${highQ}`);
+    const n = this.count;
+    if (n === 0) {
+      out[0] = 0;
+      out[1] = 0;
+      return;
+    }
+    const running = this.running;
+    const lowest = running.windowLowest;
+    const highest = running.windowHighest;
+    const rankLow = nearestRank(lowQ, n);
+    const rankHigh = nearestRank(highQ, n);
+    const counts = this.counts;
+    const first = bucketIndex(lowest);
+    const last = bucketIndex(highest);
+    // The low quantile from below, the high one from above (a tail is a short walk).
+    let below = 0;
+    let i = first;
+    for (; below + counts[i] < rankLow; i++) below += counts[i];
+    out[0] = windowValue(rankLow, i, n, lowest, highest);
+    let above = 0;
+    let j = last;
+    for (; above + counts[j] <= n - rankHigh; j--) above += counts[j];
+    out[1] = windowValue(rankHigh, j, n, lowest, highest);
+    counts.fill(0, first, last + 1);
+    this.countAtMark = running.count;
+    running.markWindow();
   }
+}
+
+/** A window quantile from its rank and bucket: the exact extremes at the ends, else the midpoint. */
+function windowValue(rank: number, bucket: number, n: number, lowest: number, highest: number) {
+  if (rank === 1) return lowest;
+  if (rank === n) return highest;
+  return Math.min(highest, Math.max(lowest, bucketMidpoint(bucket)));
 }

@@ -274,12 +274,16 @@ describe('LatencyWindow (what a running histogram recorded since the last mark)'
   test.prop([windows])('reads each window as a histogram of it alone would', (ws) => {
     const running = new LatencyHistogram();
     const window = new LatencyWindow(running);
-    for (const values of ws) {
-      for (const v of values) running.record(v);
+    for (const [k, values] of ws.entries()) {
+      for (const v of values) window.note(running.record(v));
       expect(window.count).toBe(values.length);
       const alone = histogramOf(values);
       for (const q of QUANTILES) expect(window.quantile(q), `q ${q}`).toBe(alone.quantile(q));
-      window.mark();
+      // The sampler's read: two quantiles (a low and a high one), and a mark for the next window.
+      const [low, high] = [QUANTILES[k % 6], QUANTILES[6 + (k % 7)]];
+      const taken = new Float64Array(2);
+      window.takeQuantiles(low, high, taken);
+      expect([...taken]).toEqual([alone.quantile(low), alone.quantile(high)]);
     }
     // Marks move the window only: the running histogram still reads as one of every value.
     const all = histogramOf(ws.flat());
