@@ -352,6 +352,45 @@ describe('menus and small things', () => {
     await page.close();
   });
 
+  it('says so on screen when the engine cannot reach the speed asked for, and stops saying it when it can', async () => {
+    // 3,600 msg/s at 1000× is millions of events a second: beyond the engine in a browser. (A
+    // count of 4 million, not the lesson's 400,000: the run must outlast a judging window.)
+    const long = readFileSync('examples/mmc-theory.yaml', 'utf8').replace(
+      'count: 400000',
+      'count: 4000000',
+    );
+    expect(long).toContain('count: 4000000');
+    const data = deflateRawSync(Buffer.from(long)).toString('base64url');
+    const { page, errors } = await openPage(lab, `#scenario=${data}&name=long-mmc.yaml`);
+    const speed = page.getByRole('slider', { name: 'Speed' });
+    await speed.fill('3'); // log10: 1000×
+    expect(await page.getByRole('status', { name: 'Current speed' }).innerText()).toBe('1000×');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const note = page.getByTestId('speed-reached');
+    await note.waitFor({ timeout: 15_000 });
+    const text = await note.innerText();
+    expect(text).toMatch(/^only [0-9.]+× here$/);
+    const reached = Number(/only ([0-9.]+)×/.exec(text)![1]);
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThan(800);
+    expect(await note.getAttribute('title')).toContain('Asked for 1000×');
+    await page.screenshot({ path: `${ARTIFACTS}/speed-reached.png` });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${ARTIFACTS}/speed-reached-1280.png` });
+    // Nothing in the controls' row is squeezed: every button keeps its full width.
+    for (const name of ['Pause', 'Back', 'Step', 'Reset', 'Max speed']) {
+      const b = page.getByRole('button', { name, exact: true });
+      expect(await b.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), name).toBe(true);
+    }
+    // At 1× the engine keeps up: the note goes within a judging window or two.
+    await speed.fill('0');
+    await note.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("names the lesson's own producer in the inspector and titles a log's lag chart", async () => {
     const { page, errors } = await openPage(lab, '#lesson=kafka-retention-loss');
     const producer = (
