@@ -406,8 +406,15 @@ export function realReport(
     if (r.t > endMs && s.consumers[topo.instances[r.instance].consumer].ack === 'manual')
       settledAfter.add(copyKey(topo.instances[r.instance].queue, r.id));
   const unfound = topo.queues.map(() => 0);
+  // Copies that reached the broker only after the end (their confirm came later) are not this
+  // run's, as in the simulator; those still queued after the drain are not counted as found.
+  const late = topo.queues.map(() => 0);
   for (const [k, c] of copies) {
     if (c.processed > 0 || c.deadLettered || c.dropped) continue;
+    if (c.enqueuedAt > endMs) {
+      if (!settledAfter.has(k)) late[c.queue]++;
+      continue;
+    }
     if (settledAfter.has(k) || c.holder >= 0) t.pendingAtEnd++;
     else if (c.takenByAuto) {
       queueStats[c.queue].lost++;
@@ -416,7 +423,7 @@ export function realReport(
   }
   let balanced = true;
   topo.queues.forEach((info, q) => {
-    const ready = rec.readyAfterDrain[q] ?? 0;
+    const ready = Math.max(0, (rec.readyAfterDrain[q] ?? 0) - late[q]);
     if (ready > unfound[q]) balanced = false; // the broker holds messages nobody published
     t.pendingAtEnd += Math.min(ready, unfound[q]);
     const missing = unfound[q] - ready;

@@ -73,7 +73,7 @@ export class FlowAnimator implements EventSink {
   /** place()'s result. */
   private atX = 0;
   private atY = 0;
-  /** Wall clock for spawns: set by the owner each frame. */
+  /** The owner's dot clock for spawns (ms: wall time that stops while paused). */
   nowMs = 0;
 
   constructor(capacity: number) {
@@ -201,7 +201,7 @@ export class FlowAnimator implements EventSink {
     }
   }
 
-  /** Draws every live dot at wall time nowMs; returns how many were drawn. */
+  /** Draws every live dot at dot-clock time nowMs; returns how many were drawn. */
   draw(ctx: CanvasRenderingContext2D, nowMs: number): number {
     const { width, height } = ctx.canvas;
     if (!this.image || this.image.width !== width || this.image.height !== height) {
@@ -281,7 +281,7 @@ export class FlowAnimator implements EventSink {
   }
 
   /**
-   * Where dot i is at wall time nowMs, into atX/atY (no allocation); false before it sets off.
+   * Where dot i is at dot-clock time nowMs, into atX/atY (no allocation); false before it sets off.
    * Cubic Bézier with horizontal tangents: a smooth S between the two boxes. With reduced motion
    * a dot jumps from start to end halfway through its time.
    */

@@ -18,6 +18,7 @@ import {
 } from '../../sim-core/index';
 import type { LessonTry, Report } from '../../sim-core/index';
 import { fmtCount, fmtMs } from '../../src/charts/format';
+import { STATE_COLOURS } from '../../src/topology/palette';
 import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
 import type { Lab } from '../../bench/browser/lab-browser';
 
@@ -487,6 +488,68 @@ async function dotPixels(page: Page, colours: string[]): Promise<number[]> {
     return counts;
   }, colours);
 }
+
+/** A fingerprint of the dots layer's pixels, and where (CSS px) the first dot of `hex` is. */
+async function dotsLayer(
+  page: Page,
+  hex: string,
+): Promise<{ hash: number; at: [number, number] | null }> {
+  return page.evaluate((want) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=topology] canvas.dots')!;
+    const copy = new OffscreenCanvas(canvas.width, canvas.height);
+    const g = copy.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(canvas, 0, 0);
+    const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const target = parseInt(want.slice(1), 16);
+    let hash = 0;
+    let at: [number, number] | null = null;
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i + 3] === 0) continue;
+      hash = (Math.imul(hash, 31) + i + px[i] + (px[i + 1] << 8) + (px[i + 2] << 16)) | 0;
+      if (at === null && ((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]) === target) {
+        const p = i / 4;
+        // The centre of the dot: a few pixels below its top row (a disc of radius 3 CSS px).
+        const box = canvas.getBoundingClientRect();
+        const scale = canvas.width / box.width;
+        at = [
+          box.left + (p % canvas.width) / scale,
+          box.top + Math.floor(p / canvas.width) / scale + 2.5,
+        ];
+      }
+    }
+    return { hash, at };
+  }, hex);
+}
+
+describe('pause freezes the dots', () => {
+  it('a paused run keeps its dots where they are, and one of them can be clicked to follow its message', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=competing-consumers');
+    await page.getByRole('slider', { name: 'Speed' }).fill('-1'); // 0.1×: hops take long
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect
+      .poll(async () => (await dotsLayer(page, STATE_COLOURS.first)).at, { timeout: 10_000 })
+      .not.toBeNull();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.waitForTimeout(200);
+    const paused = await dotsLayer(page, STATE_COLOURS.first);
+    expect(paused.at).not.toBeNull();
+    // A second later (several 150 ms hops' worth of wall time): the very same pixels.
+    await page.waitForTimeout(1000);
+    expect((await dotsLayer(page, STATE_COLOURS.first)).hash).toBe(paused.hash);
+    await page.mouse.click(paused.at![0], paused.at![1]);
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message id' }).inputValue())
+      .toMatch(/^web:\d+$/);
+    // Playing again, they move on.
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect
+      .poll(async () => (await dotsLayer(page, STATE_COLOURS.first)).hash)
+      .not.toBe(paused.hash);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
 
 describe('per-node numbers and message colours', () => {
   it('request-reply: the Requests table shows each caller’s replies, timeouts and failures, as the CLI’s', async () => {
