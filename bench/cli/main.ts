@@ -114,6 +114,35 @@ function harnessOptions(v: {
   };
 }
 
+/** The options real and calibrate share (on a live broker). */
+const LIVE_OPTIONS = {
+  broker: { type: 'string' },
+  seed: { type: 'string' },
+  duration: { type: 'string' },
+  drain: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  nagle: { type: 'boolean' },
+} as const;
+
+function liveOptions(v: {
+  broker?: string;
+  seed?: string;
+  duration?: string;
+  drain?: string;
+  out?: string;
+  nagle?: boolean;
+}) {
+  return {
+    broker: v.broker,
+    seed: parseSeed(v.seed),
+    out: v.out,
+    nagle: v.nagle === true,
+    drain: v.drain,
+    overrides: { duration: v.duration },
+  };
+}
+
 /** A whole number ≥ 1 for option `name`, or its default when absent. */
 function parseCount(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -257,51 +286,27 @@ function dispatch(argv: string[]): number | Promise<number> {
     });
   }
   if (command === 'real') {
-    const { values: v, positionals } = parse(rest, {
-      broker: { type: 'string' },
-      seed: { type: 'string' },
-      duration: { type: 'string' },
-      drain: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      nagle: { type: 'boolean' },
-    });
+    const { values: v, positionals } = parse(rest, LIVE_OPTIONS);
     return realCommand({
+      ...liveOptions(v),
       file: oneFile(positionals, 'real'),
-      broker: v.broker,
-      seed: parseSeed(v.seed),
       format: parseFormat(v.format),
-      out: v.out,
-      nagle: v.nagle === true,
-      drain: v.drain,
-      overrides: { duration: v.duration },
     });
   }
   if (command === 'calibrate') {
     const { values: v, positionals } = parse(rest, {
-      broker: { type: 'string' },
+      ...LIVE_OPTIONS,
       reps: { type: 'string' },
       seeds: { type: 'string' },
-      seed: { type: 'string' },
-      duration: { type: 'string' },
-      drain: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      nagle: { type: 'boolean' },
     });
     const reps = parseCount('reps', v.reps, 3);
     return calibrateCommand({
+      ...liveOptions(v),
       file: oneFile(positionals, 'calibrate'),
-      broker: v.broker,
       reps,
       // By default each live run has one simulated twin: the same seed, so the same arrivals.
       seeds: parseCount('seeds', v.seeds, reps),
-      seed: parseSeed(v.seed),
       format: parseCompareFormat(v.format),
-      out: v.out,
-      nagle: v.nagle === true,
-      drain: v.drain,
-      overrides: { duration: v.duration },
     });
   }
   if (command === 'bench') {

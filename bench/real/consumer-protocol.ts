@@ -56,22 +56,30 @@ export interface Death {
   queue: string;
 }
 
+/** A delivery as it reached a consumer process. */
+export interface Receipt {
+  id: string;
+  t: number;
+  redelivered: boolean;
+  death: Death | null;
+}
+
+/** A processing as it ended: start and end, the sampled service time, and the outcome. */
+export interface Processing {
+  id: string;
+  start: number;
+  end: number;
+  /** The service time drawn, times `slow`, the slow-fault factor in force. */
+  sampled: number;
+  slow: number;
+  outcome: Outcome;
+}
+
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'error'; message: string }
-  /** A delivery reached the process. */
-  | { type: 'received'; id: string; t: number; redelivered: boolean; death: Death | null }
-  /** Its processing ended: start and end, the sampled service time, and the outcome. */
-  | {
-      type: 'done';
-      id: string;
-      start: number;
-      end: number;
-      /** The service time drawn, times `slow`, the slow-fault factor in force. */
-      sampled: number;
-      slow: number;
-      outcome: Outcome;
-    };
+  | ({ type: 'received' } & Receipt)
+  | ({ type: 'done' } & Processing);
 
 export type ParentMessage =
   | { type: 'start'; config: ConsumerConfig }

@@ -144,17 +144,12 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
           else if (m.type === 'error')
             reject(new RunError(`consumer ${info.name} could not start: ${m.message}`));
           else if (m.type === 'received') {
-            rec.receipts.push({
-              instance: i,
-              id: m.id,
-              t: m.t,
-              redelivered: m.redelivered,
-              death: m.death,
-            });
+            const { type: _, ...receipt } = m;
+            rec.receipts.push({ instance: i, ...receipt });
             held.set(m.id, (held.get(m.id) ?? 0) + 1);
           } else {
-            const { id, start, end, sampled, slow, outcome } = m;
-            rec.done.push({ instance: i, id, start, end, sampled, slow, outcome });
+            const { type: _, ...processing } = m;
+            rec.done.push({ instance: i, ...processing });
             const n = (held.get(m.id) ?? 1) - 1;
             if (n <= 0) held.delete(m.id);
             else held.set(m.id, n);

@@ -16,7 +16,7 @@ import type {
   Topology,
 } from '../../sim-core/index';
 import { Outcome } from './consumer-protocol';
-import type { Death } from './consumer-protocol';
+import type { Processing, Receipt } from './consumer-protocol';
 
 export interface PublishRecord {
   id: string;
@@ -33,24 +33,9 @@ export interface PublishRecord {
   queues: ArrayLike<number>;
 }
 
-export interface ReceiptRecord {
-  instance: number;
-  id: string;
-  t: number;
-  redelivered: boolean;
-  death: Death | null;
-}
-
-export interface DoneRecord {
-  instance: number;
-  id: string;
-  start: number;
-  end: number;
-  sampled: number;
-  /** The slow-fault factor the sample was multiplied by. */
-  slow: number;
-  outcome: Outcome;
-}
+/** A receipt or a processing, and the consumer instance (State.topo.instances) it was at. */
+export type ReceiptRecord = Receipt & { instance: number };
+export type DoneRecord = Processing & { instance: number };
 
 export interface RealRecords {
   publishes: PublishRecord[];

@@ -324,7 +324,7 @@ export class LatencyHistogram {
  * histogram's own, and exact at the extremes. Taking the quantiles clears those buckets.
  */
 export class LatencyWindow {
-  /** The window's counts per bucket; zero outside [min, max] of the window. */
+  /** Counts per bucket of this sampling interval; zero outside its [min, max]. */
   private readonly counts = new Float64Array(BUCKET_COUNT);
   private countAtMark = 0;
 

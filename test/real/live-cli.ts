@@ -55,3 +55,62 @@ export async function simulated(file: string, ...more: string[]): Promise<Report
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Report;
 }
+
+/** competingScenario's `extra`: workers#1 SIGKILLed at 1.5 s, restarted 1 s later. */
+export const CRASH = "faults:\n  - { at: 1500ms, crash: 'workers#1', restart: 1s }\n";
+
+/**
+ * Three workers (prefetch 5, 8 ms exponential service) on one queue at 150 msg/s for 4 s,
+ * with the queue's own options (`queue`, e.g. `, ackTimeout: 1s`) and more YAML after it.
+ */
+export function competingScenario(o: {
+  name: string;
+  seed: number;
+  queue?: string;
+  extra?: string;
+}) {
+  return `
+name: ${o.name}
+seed: ${o.seed}
+duration: 4s
+warmup: 1s
+producers:
+  - { id: web, to: orders, rate: { kind: poisson, perSecond: 150 } }
+channels:
+  - { id: orders, kind: queue${o.queue ?? ''} }
+consumers:
+  - id: workers
+    from: orders
+    instances: 3
+    prefetch: 5
+    service: { kind: exponential, mean: 8 }
+${o.extra ?? ''}`;
+}
+
+/** The competing-consumers checks: run's fields, the simulator's publishes, each message once. */
+export function expectEveryMessageOnce(live: RealReport, sim: Report, kind: string, url: string) {
+  for (const k of Object.keys(sim)) expect(live).toHaveProperty(k);
+  expect(live.traceHash).toBeNull();
+  expect(live.backend).toMatchObject({ kind, url });
+  expect(live.backend.version).toMatch(/^\d+\.\d+/);
+  const t = live.totals;
+  // The same seeded arrivals as the simulation: the same number of publishes.
+  expect(t.published).toBe(sim.totals.published);
+  expect(t.lost).toBe(0);
+  expect(t.duplicatesProcessed).toBe(0);
+  expect(t.redelivered).toBe(0);
+  expect(t.processed + t.pendingAtEnd).toBe(t.enqueued);
+  expect(live.checks.conservation).toBe(true);
+  // 150 msg/s over three 8 ms servers (ρ = 0.4): latencies of milliseconds, not seconds.
+  expect(live.latency.endToEnd.p50).toBeGreaterThan(5);
+  expect(live.latency.endToEnd.p50).toBeLessThan(60);
+}
+
+/** After one SIGKILL of a manual-ack consumer: redeliveries, nothing lost, every copy accounted. */
+export function expectCrashRedelivered(live: RealReport, atLeast: number) {
+  const t = live.totals;
+  expect(live.consumers.workers.crashes).toBe(1);
+  expect(t.redelivered).toBeGreaterThanOrEqual(atLeast);
+  expect(t.lost).toBe(0);
+  expect(t.processed - t.duplicatesProcessed + t.pendingAtEnd).toBe(t.enqueued);
+}

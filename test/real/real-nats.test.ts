@@ -2,46 +2,36 @@
 // a queue is a work-queue stream with one durable pull consumer that the instances share.
 import { describe, expect, inject, it } from 'vitest';
 import { queueReport } from '../../sim-core/index';
-import { cli, real as realOn, scenarioFile as fileIn, simulated, tempDir } from './live-cli';
+import {
+  CRASH,
+  cli,
+  competingScenario,
+  expectCrashRedelivered,
+  expectEveryMessageOnce,
+  real as realOn,
+  scenarioFile as fileIn,
+  simulated,
+  tempDir,
+} from './live-cli';
 
 const NATS = inject('natsUrl');
 const dir = tempDir();
 const scenarioFile = (yaml: string) => fileIn(dir, yaml);
 const real = (file: string, ...more: string[]) => realOn(NATS, file, ...more);
 
-const competing = (extra = '') => `
-name: live competing consumers on JetStream
-seed: 11
-duration: 4s
-warmup: 1s
-producers:
-  - { id: web, to: orders, rate: { kind: poisson, perSecond: 150 } }
-channels:
-  - { id: orders, kind: queue, ackTimeout: 1s }
-consumers:
-  - id: workers
-    from: orders
-    instances: 3
-    prefetch: 5
-    service: { kind: exponential, mean: 8 }
-${extra}`;
+const competing = (extra = '') =>
+  competingScenario({
+    name: 'live competing consumers on JetStream',
+    seed: 11,
+    queue: ', ackTimeout: 1s',
+    extra,
+  });
 
 describe('brokerlab real on NATS JetStream', () => {
   it('plays competing consumers on a work-queue stream: run’s fields, every message processed once', async () => {
     const file = scenarioFile(competing());
     const [live, sim] = await Promise.all([real(file), simulated(file)]);
-    for (const k of Object.keys(sim)) expect(live).toHaveProperty(k);
-    expect(live.backend).toMatchObject({ kind: 'nats', url: NATS });
-    expect(live.backend.version).toMatch(/^\d+\.\d+/);
-    const t = live.totals;
-    expect(t.published).toBe(sim.totals.published);
-    expect(t.lost).toBe(0);
-    expect(t.duplicatesProcessed).toBe(0);
-    expect(t.redelivered).toBe(0);
-    expect(t.processed + t.pendingAtEnd).toBe(t.enqueued);
-    expect(live.checks.conservation).toBe(true);
-    expect(live.latency.endToEnd.p50).toBeGreaterThan(5);
-    expect(live.latency.endToEnd.p50).toBeLessThan(60);
+    expectEveryMessageOnce(live, sim, 'nats', NATS);
   });
 
   it('AckWait: a delivery never acked comes back every ackTimeout, until MaxDeliver', async () => {
@@ -96,16 +86,9 @@ consumers:
   it('a SIGKILLed consumer: JetStream redelivers what it held once AckWait passes, nothing is lost', async () => {
     const file = scenarioFile(
       // ρ ≈ 0.95: a queue builds, so the killed instance holds a full prefetch (5).
-      competing("faults:\n  - { at: 1500ms, crash: 'workers#1', restart: 1s }\n")
-        .replace('mean: 8', 'mean: 15')
-        .replace('perSecond: 150', 'perSecond: 190'),
+      competing(CRASH).replace('mean: 8', 'mean: 15').replace('perSecond: 150', 'perSecond: 190'),
     );
-    const live = await real(file);
-    const t = live.totals;
-    expect(live.consumers.workers.crashes).toBe(1);
-    expect(t.redelivered).toBeGreaterThanOrEqual(2);
-    expect(t.lost).toBe(0);
-    expect(t.processed - t.duplicatesProcessed + t.pendingAtEnd).toBe(t.enqueued);
+    expectCrashRedelivered(await real(file), 2);
   });
 
   it('refuses what JetStream cannot play, by field, before publishing anything', async () => {
