@@ -3,8 +3,16 @@
 export type * from './scenario/types';
 export { Simulation } from './simulation';
 export type { RunOptions } from './simulation';
-export type { Report, ChannelReport, ConsumerReport, ExchangeReport } from './report';
-export { isExchangeReport, queueReport } from './report';
+export type {
+  Report,
+  ChannelReport,
+  ConsumerReport,
+  ExchangeReport,
+  NodeReport,
+  ProducerReport,
+  RequestReport,
+} from './report';
+export { isExchangeReport, queueReport, requestReport } from './report';
 export { reportCsv } from './report-csv';
 export type { DeadLetterReasons, Totals } from './metrics/collector';
 export type { Point } from './metrics/series';

@@ -46,6 +46,14 @@ export function queueReport(r: Report, name: string): ChannelReport {
   return c;
 }
 
+/** A requesting producer's line of `producers` (throws for one that makes no requests). */
+export function requestReport(r: Report, id: string): ProducerReport & RequestReport {
+  const p = r.producers[id];
+  if (p?.roundTrip === undefined)
+    throw new Error(`${id} is not a requesting producer of this report`);
+  return p as ProducerReport & RequestReport;
+}
+
 /** Whether a `channels` entry is an exchange's. */
 export function isExchangeReport(c: ChannelReport | ExchangeReport): c is ExchangeReport {
   return !('depthMax' in c);
@@ -79,8 +87,10 @@ export interface Report {
     /** Contract v2: request → reply received, when any producer makes requests. */
     roundTrip?: LatencySummaryMs;
   };
-  /** Per requesting producer (request–reply), when any producer makes requests (extension). */
-  producers?: Record<string, ProducerReport>;
+  /** Per producer: publishes, confirms, batches, and, for a requesting one, its requests. */
+  producers: Record<string, ProducerReport>;
+  /** Contract v2: the broker's nodes. */
+  broker: { nodes: NodeReport[] };
   throughput: { publishedPerSec: number; processedPerSec: number; bytesPerSec: number };
   channels: Record<string, ChannelReport | ExchangeReport>;
   consumers: Record<string, ConsumerReport>;
@@ -91,7 +101,7 @@ export interface Report {
 }
 
 /** A requesting producer's requests: how they were settled, and their round trip. */
-export interface ProducerReport {
+export interface RequestReport {
   replies: number;
   replyTimeouts: number;
   lateReplies: number;
@@ -100,20 +110,67 @@ export interface ProducerReport {
   roundTrip: LatencySummaryMs;
 }
 
+/** A producer's line (contract v2), with its requests when it makes some (extension). */
+export interface ProducerReport extends Partial<RequestReport> {
+  /** Publish attempts (retries included). */
+  published: number;
+  confirmed: number;
+  batches: number;
+  /** Messages per batch (0 without batching). */
+  batchSizeMean: number;
+  /** Time its publishes waited, blocked by a node's memory alarm. */
+  blockedMs: number;
+  /** Intended send → confirm, of messages first sent after warmup. */
+  publishLatency: LatencySummaryMs;
+}
+
+/** A broker node's line (contract v2). */
+export interface NodeReport {
+  id: string;
+  /** Busy fraction of its server after warmup (0 for an infinitely fast broker). */
+  utilization: number;
+  /** The queues, topics and log partitions (`ledger[2]`) it led at the end. */
+  leaderOf: string[];
+  fsyncs: number;
+  blockedMs: number;
+  crashes: number;
+}
+
 function producerReports(st: State, c: Collector): Record<string, ProducerReport> {
   const out: Record<string, ProducerReport> = {};
   st.scenario.producers.forEach((def, i) => {
+    const ps = c.publishStats[i];
     const rs = c.requestStats[i];
-    if (rs === null) return;
     out[def.id] = {
-      replies: rs.replies,
-      replyTimeouts: rs.replyTimeouts,
-      lateReplies: rs.lateReplies,
-      failed: rs.failed,
-      roundTrip: rs.roundTrip.summaryMs(),
+      published: ps.published,
+      confirmed: ps.confirmed,
+      batches: ps.batches,
+      batchSizeMean: ps.batches > 0 ? ps.batched / ps.batches : 0,
+      blockedMs: 0,
+      publishLatency: ps.publishLatency.summaryMs(),
+      ...(rs === null
+        ? {}
+        : {
+            replies: rs.replies,
+            replyTimeouts: rs.replyTimeouts,
+            lateReplies: rs.lateReplies,
+            failed: rs.failed,
+            roundTrip: rs.roundTrip.summaryMs(),
+          }),
     };
   });
   return out;
+}
+
+function nodeReports(st: State, endUs: number, windowUs: number): NodeReport[] {
+  return st.cluster.nodes.map((n) => ({
+    id: n.name,
+    utilization: windowUs > 0 ? n.busyUsAt(endUs) / windowUs : 0,
+    leaderOf: [...n.leaderOf],
+    fsyncs: n.fsyncs,
+    blockedMs: 0,
+    crashes: n.crashes,
+  }));
 }
 
 function priorityLatency(
@@ -138,6 +195,7 @@ export function buildReport(
 ): Report {
   const t = c.totals;
   t.pendingAtEnd = pendingCopies(st);
+  t.unavailableMs = st.cluster.unavailableUsAt(endUs) / 1000;
   const windowUs = Math.max(0, endUs - st.warmupUs);
   const windowSec = windowUs / 1e6;
   const perSec = (n: number) => (windowSec > 0 ? n / windowSec : 0);
@@ -221,7 +279,8 @@ export function buildReport(
       ...(c.byPriority === null ? {} : { byPriority: priorityLatency(c.byPriority) }),
       ...(c.roundTrip === null ? {} : { roundTrip: c.roundTrip.summaryMs() }),
     },
-    ...(c.roundTrip === null ? {} : { producers: producerReports(st, c) }),
+    producers: producerReports(st, c),
+    broker: { nodes: nodeReports(st, endUs, windowUs) },
     throughput: {
       publishedPerSec: perSec(c.publishedInWindow),
       processedPerSec: perSec(c.processedInWindow),

@@ -1,7 +1,14 @@
 // The `--format table` report: a summary a person can read at a glance, with the theory
 // comparison when the scenario has a closed form.
 
-import type { ChannelReport, ExchangeReport, LatencySummaryMs, Report } from '../../sim-core/index';
+import type {
+  ChannelReport,
+  ExchangeReport,
+  LatencySummaryMs,
+  ProducerReport,
+  Report,
+  RequestReport,
+} from '../../sim-core/index';
 import { isExchangeReport } from '../../sim-core/index';
 import { columns, count, percent, sig3 } from './format';
 
@@ -41,6 +48,7 @@ export function reportTable(
       ['duplicates suppressed', t.duplicatesSuppressed],
       ['order violations', t.orderViolations],
       ['lost', t.lost],
+      ['lost acknowledged', t.lostAcknowledged],
       ['dead-lettered', t.deadLettered],
       ['expired', t.expired],
       ['dropped', t.dropped],
@@ -58,6 +66,11 @@ export function reportTable(
       ? '  no anomalies'
       : '  ' + anomalies.map(([k, n]) => `${k} ${count(n)}`).join(' · '),
   );
+  const producers = Object.entries(r.producers);
+  const requesters = producers.filter(
+    (e): e is [string, ProducerReport & RequestReport] => e[1].roundTrip !== undefined,
+  );
+  const confirming = producers.filter(([, p]) => p.confirmed > 0);
   out.push('', 'Latency (ms)');
   const lat = (name: string, l: LatencySummaryMs) => [
     name,
@@ -81,20 +94,53 @@ export function reportTable(
         .map(([p, l]) => lat(`priority ${p}`, l)),
       // Request → reply (request–reply), over all requesting producers and then each of them.
       ...(r.latency.roundTrip === undefined ? [] : [lat('round trip', r.latency.roundTrip)]),
-      ...Object.entries(r.producers ?? {}).map(([id, p]) => lat(`  ${id}`, p.roundTrip)),
+      ...requesters.map(([id, p]) => lat(`  ${id}`, p.roundTrip)),
+      // Intended send → confirm, per confirming producer.
+      ...confirming.map(([id, p]) => lat(`publish ${id}`, p.publishLatency)),
     ]),
   );
-  if (r.producers !== undefined) {
+  if (requesters.length > 0) {
     out.push('', 'Requests');
     out.push(
       columns([
         ['', 'replies', 'timeouts', 'late replies', 'failed calls'],
-        ...Object.entries(r.producers).map(([id, p]) => [
+        ...requesters.map(([id, p]) => [
           id,
           count(p.replies),
           count(p.replyTimeouts),
           count(p.lateReplies),
           count(p.failed),
+        ]),
+      ]),
+    );
+  }
+  const batching = producers.filter(([, p]) => p.batches > 0);
+  if (batching.length > 0) {
+    out.push('', 'Batches');
+    out.push(
+      columns([
+        ['', 'published', 'batches', 'mean size'],
+        ...batching.map(([id, p]) => [
+          id,
+          count(p.published),
+          count(p.batches),
+          sig3(p.batchSizeMean),
+        ]),
+      ]),
+    );
+  }
+  const nodes = 'broker' in r ? r.broker.nodes : [];
+  if (nodes.length > 1 || nodes.some((n) => n.utilization > 0 || n.fsyncs > 0)) {
+    out.push('', 'Broker nodes');
+    out.push(
+      columns([
+        ['', 'utilization', 'fsyncs', 'crashes', 'leader of'],
+        ...nodes.map((n) => [
+          n.id,
+          percent(n.utilization),
+          count(n.fsyncs),
+          count(n.crashes),
+          n.leaderOf.join(' ') || '—',
         ]),
       ]),
     );

@@ -11,6 +11,7 @@ import type {
   DeadLetterReasons,
   ExchangeReport,
   LatencySummaryMs,
+  ProducerReport,
   Report,
   Scenario,
   Topology,
@@ -55,7 +56,8 @@ export interface Backend {
 }
 
 /** `run`'s report, with the live broker named and what was measured on it. */
-export type RealReport = Omit<Report, 'traceHash'> & {
+// A live broker's nodes are not observed from its clients: the report has no `broker` section.
+export type RealReport = Omit<Report, 'traceHash' | 'broker'> & {
   traceHash: null;
   backend: Backend;
   measured: {
@@ -391,6 +393,8 @@ export function realReport(
     if (r.t > endMs && s.consumers[topo.instances[r.instance].consumer].ack === 'manual')
       settledAfter.add(copyKey(topo.instances[r.instance].queue, r.id));
   const unfound = topo.queues.map(() => 0);
+  // Unfound copies whose publish was never confirmed: the lost ones beyond these were confirmed.
+  const unfoundUnconfirmed = topo.queues.map(() => 0);
   // Copies that reached the broker only after the end (their confirm came later) are not this
   // run's, as in the simulator; those still queued after the drain are not counted as found.
   const late = topo.queues.map(() => 0);
@@ -404,7 +408,10 @@ export function realReport(
     else if (c.takenByAuto) {
       queueStats[c.queue].lost++;
       t.lost++;
-    } else unfound[c.queue]++;
+    } else {
+      unfound[c.queue]++;
+      if (c.publish === null || c.publish.confirmed === null) unfoundUnconfirmed[c.queue]++;
+    }
   }
   let balanced = true;
   topo.queues.forEach((info, q) => {
@@ -423,6 +430,9 @@ export function realReport(
     } else {
       qs.lost += missing;
       t.lost += missing;
+      // Which unfound copies the broker still holds is unknown (it reports a count): at least
+      // this many of the lost ones had been confirmed.
+      t.lostAcknowledged += Math.max(0, missing - unfoundUnconfirmed[q]);
     }
   });
 
@@ -503,6 +513,7 @@ export function realReport(
       processedPerSec: perSec(processedInWindow),
       bytesPerSec: perSec(bytesInWindow),
     },
+    producers: publishReports(s, rec.publishes, endMs, s.warmup),
     channels,
     consumers: consumerReports,
     checks: { conservation: balanced },
@@ -525,6 +536,38 @@ export function realReport(
     warnings,
   };
   return { report, endToEnd };
+}
+
+/** Each producer's publishes as the clients saw them: attempts, confirms, intended → confirm. */
+function publishReports(
+  s: Scenario,
+  publishes: PublishRecord[],
+  endMs: number,
+  warmupMs: number,
+): Record<string, ProducerReport> {
+  return Object.fromEntries(
+    s.producers.map((def, i) => {
+      const latency = new LatencyHistogram();
+      let published = 0;
+      let confirmed = 0;
+      for (const p of publishes) {
+        if (p.producer !== i || p.sent > endMs) continue;
+        published++;
+        if (p.confirmed === null) continue;
+        confirmed++;
+        if (p.intended >= warmupMs) latency.record(us(p.confirmed - p.intended));
+      }
+      const line: ProducerReport = {
+        published,
+        confirmed,
+        batches: 0,
+        batchSizeMean: 0,
+        blockedMs: 0,
+        publishLatency: latency.summaryMs(),
+      };
+      return [def.id, line];
+    }),
+  );
 }
 
 function publishTtl(s: Scenario): boolean {

@@ -25,7 +25,11 @@ export interface Totals {
   expired: number;
   dropped: number;
   lost: number;
+  /** Contract v2: confirmed to their producer, then lost by the broker (also in lost). */
+  lostAcknowledged: number;
   pendingAtEnd: number;
+  /** Contract v2: time channels had no leader, summed over channels (ms). */
+  unavailableMs: number;
   /** Publishes to a topic with no subscriptions: gone, and not copies (extension). */
   unroutable: number;
   /** Request–reply: requests answered in time, given up on, and answered after that. */
@@ -54,7 +58,9 @@ export function emptyTotals(): Totals {
     expired: 0,
     dropped: 0,
     lost: 0,
+    lostAcknowledged: 0,
     pendingAtEnd: 0,
+    unavailableMs: 0,
     unroutable: 0,
     replies: 0,
     replyTimeouts: 0,
@@ -135,6 +141,20 @@ export class RequestStats {
   readonly roundTrip = new LatencyHistogram();
 }
 
+/** A producer's publishes: attempts, confirms, batches, and intended send → confirm after warmup. */
+export class PublishStats {
+  published = 0;
+  confirmed = 0;
+  batches = 0;
+  /** Messages sent in batches. */
+  batched = 0;
+  private ownLatency: LatencyHistogram | null = null;
+  /** Made on the first confirm: a producer without confirms never pays for it. */
+  get publishLatency(): LatencyHistogram {
+    return (this.ownLatency ??= new LatencyHistogram());
+  }
+}
+
 /** What the collector must know of the run's shape: sizes only, no engine state. */
 export interface RunShape {
   queues: number;
@@ -179,6 +199,8 @@ const COLLECTED = eventMask(
   Ev.replyTimedOut,
   Ev.lateReply,
   Ev.requestFailed,
+  Ev.confirmed,
+  Ev.batchSent,
 );
 
 /** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
@@ -197,6 +219,8 @@ export class Collector implements SimObserver {
   readonly unroutable: Float64Array;
   /** Request → reply, over every requesting producer (null: none makes requests). */
   readonly roundTrip: LatencyHistogram | null;
+  /** Per producer (not emitting consumers): publishes, confirms, batches. */
+  readonly publishStats: PublishStats[];
   /** Per producer: its request stats, or null if it makes none. */
   readonly requestStats: Array<RequestStats | null>;
   /** End-to-end latency per message priority, made on first use (null: no priorities). */
@@ -225,6 +249,7 @@ export class Collector implements SimObserver {
     this.routed = new Float64Array(shape.channels);
     this.byPriority = shape.priorities ? [] : null;
     this.requestStats = shape.requesters.map((r) => (r ? new RequestStats() : null));
+    this.publishStats = shape.requesters.map(() => new PublishStats());
     this.roundTrip = shape.requesters.some((r) => r) ? new LatencyHistogram() : null;
     this.unroutable = new Float64Array(shape.channels);
     this.queueStats = Array.from({ length: shape.queues }, () => new QueueStats());
@@ -257,8 +282,21 @@ export class Collector implements SimObserver {
     switch (ev.kind) {
       case Ev.published:
         t.published++;
+        if (ev.where < this.publishStats.length) this.publishStats[ev.where].published++;
         if (ev.timeUs >= this.warmupUs) this.publishedInWindow++;
         return;
+      case Ev.confirmed: {
+        const ps = this.publishStats[ev.where];
+        ps.confirmed++;
+        if (ev.publishUs >= this.warmupUs) ps.publishLatency.record(ev.timeUs - ev.publishUs);
+        return;
+      }
+      case Ev.batchSent: {
+        const ps = this.publishStats[ev.where];
+        ps.batches++;
+        ps.batched += ev.aux;
+        return;
+      }
       case Ev.rejected:
         if (ev.primary) t.rejected++; // a dead-lettered copy refused downstream is not a publish
         return;
@@ -310,10 +348,10 @@ export class Collector implements SimObserver {
         // Tentative or final, any fate but lost sends a dead letter on if the queue has a
         // deadLetter.
         if (ev.kind !== Ev.lost && this.deadLetterTo[ev.where] >= 0) this.countDeadLetter(ev);
-        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev.where, ev.primary);
+        if ((ev.flags & EventFlag.outcome) !== 0) this.countFate(ev.kind, ev);
         return;
       case Ev.settled:
-        return this.countFate(ev.aux, ev.where, ev.primary);
+        return this.countFate(ev.aux, ev);
       case Ev.crashed:
         if (ev.consumer >= 0) this.consumerStats[ev.consumer].crashes++;
         return;
@@ -353,8 +391,9 @@ export class Collector implements SimObserver {
   }
 
   /** A copy's final fate: counted in its channel, and in the totals unless a dead letter. */
-  private countFate(kind: number, q: number, primary: boolean): void {
-    const qs = this.queueStats[q];
+  private countFate(kind: number, ev: SimEvent): void {
+    const primary = ev.primary;
+    const qs = this.queueStats[ev.where];
     const t = this.totals;
     if (kind === Ev.deadLettered) {
       qs.deadLettered++;
@@ -368,6 +407,7 @@ export class Collector implements SimObserver {
     } else {
       qs.lost++;
       if (primary) t.lost++;
+      if (primary && ev.lostAcknowledged) t.lostAcknowledged++;
     }
   }
 

@@ -98,6 +98,26 @@ export const ANOMALIES: readonly Anomaly[] = [
       "RabbitMQ noAck consumers and non-persistent messages; Kafka's retention deleting records a group has not read.",
   },
   {
+    field: 'lostAcknowledged',
+    title: 'Lost after confirm',
+    meaning:
+      "Copies the broker had confirmed to their producer and then lost: Jepsen's lost write, the gravest anomaly (also counted in lost).",
+    causes: [
+      'a crash of a transient broker (broker.durable: false) after it confirmed the publish',
+    ],
+    mirrors:
+      'RabbitMQ confirms of non-persistent messages before a node restart; Kafka acks=1 records lost when the leader fails over before its followers have them.',
+  },
+  {
+    field: 'unavailableMs',
+    title: 'Time without a leader',
+    meaning:
+      'Milliseconds the channels had no leader to take publishes or deliver, summed over channels.',
+    causes: ['a broker crash (every channel waits for its restart)'],
+    mirrors:
+      'A RabbitMQ node restart, or a Kafka partition between its leader failing and the election of the next.',
+  },
+  {
     field: 'deadLettered',
     title: 'Dead-lettered',
     meaning:

@@ -5,6 +5,8 @@ import { Ev } from './events';
 import { Task } from './tasks';
 import type { Ctx } from './context';
 import type { State } from './state';
+import type { QueueRt } from './entities';
+import { MsgFlag } from './messages';
 import { slotsOldestFirst } from './slot-lists';
 import { dropBuffer } from './consumers';
 import { rearmDeadline, takeUnacked } from './acks';
@@ -28,6 +30,9 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
   if (!st.brokerUp) return;
   const now = cx.nowUs;
   st.brokerUp = false;
+  st.brokerCrashes++;
+  for (const node of st.cluster.nodes) node.crash(now, st.warmupUs);
+  for (let ci = 0; ci < st.scenario.channels.length; ci++) st.cluster.leaderLost(ci, now);
   cx.emitPlain(Ev.crashed, -1, 0, -1);
   for (const inst of st.instances) {
     if (isDirect(st, inst)) continue; // a direct call's instance has no broker connection
@@ -41,24 +46,31 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
     for (const i of q.instances) {
       for (const s of takeUnacked(st, cx, q, st.instances[i])) {
         if (durable) makeReady(st, cx, q, s);
-        else endCopy(st, cx, q, s, Ev.lost);
+        else loseInCrash(st, cx, q, s);
       }
     }
     if (!durable) {
       st.gauges.touchQueue(q, now);
-      while (q.ready.length > 0) endCopy(st, cx, q, q.ready.popFront(), Ev.lost);
+      while (q.ready.length > 0) loseInCrash(st, cx, q, q.ready.popFront());
       // Messages waiting out a retry delay are held by the broker too (in the order they
       // started waiting).
-      for (const s of slotsOldestFirst(st.msgs, q.delayed)) endCopy(st, cx, q, s, Ev.lost);
+      for (const s of slotsOldestFirst(st.msgs, q.delayed)) loseInCrash(st, cx, q, s);
     }
   }
   logsBrokerCrashed(st, cx, durable);
   if (restartUs >= 0) cx.after(restartUs, Task.brokerRestart, 0, 0, 0);
 }
 
+/** A transient broker's crash loses a copy it held: the broker's own loss (a lost write if confirmed). */
+function loseInCrash(st: State, cx: Ctx, q: QueueRt, s: number): void {
+  st.msgs.flags[st.msgs.copyOf[s]] |= MsgFlag.brokerLost;
+  endCopy(st, cx, q, s, Ev.lost);
+}
+
 export function restartBroker(st: State, cx: Ctx): void {
   if (st.brokerUp) return;
   st.brokerUp = true;
+  for (let ci = 0; ci < st.scenario.channels.length; ci++) st.cluster.leaderBack(ci, cx.nowUs);
   cx.emitPlain(Ev.recovered, -1, 0, -1);
   for (const inst of st.instances)
     if (inst.up && !isDirect(st, inst)) reconnect(st, cx, inst, true);

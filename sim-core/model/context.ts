@@ -33,6 +33,8 @@ export interface Ctx {
   ): void;
   /** Announces an event about no message (crashes, confirms); `consumer` for an instance's. */
   emitPlain(kind: EventKind, where: number, aux: number, consumer: number): void;
+  /** Announces a publisher confirm of producer's message `seq`, first sent at publishUs. */
+  emitConfirmed(producer: number, seq: number, publishUs: number): void;
   /** Announces a request's settlement (replied, lateReply, replyTimedOut): no message slot. */
   emitReply(kind: EventKind, producer: number, seq: number, sentUs: number): void;
   /** Ends the run now (a drained run has nothing left to do). */

@@ -8,15 +8,15 @@ import type { Fault, Scenario } from '../scenario/types';
 import { compileFault } from './faults';
 import { msToUs } from '../time';
 import { TraceHash, eventWord } from '../hash';
-import { MAX_EVENT_KIND, SimEvent, maskHas } from './events';
+import { Ev, MAX_EVENT_KIND, SimEvent, maskHas } from './events';
 import type { EventKind, SimObserver } from './events';
 import type { Ctx } from './context';
 import { State } from './state';
 import { Task } from './tasks';
 import type { TaskKind } from './tasks';
 import { publishOne, scheduleNextArrival, produce } from './publishing';
-import { confirmAtProducer, confirmTimeout, retryPublish } from './publishing';
-import { arriveAtBroker } from './intake';
+import { confirmAtProducer, confirmTimeout, lingerEnd, retryPublish } from './publishing';
+import { arriveAtBroker, reachBroker } from './intake';
 import { arriveAtConsumer, serviceDone } from './consumers';
 import { ackAtBroker, ackDeadline } from './acks';
 import { retryReady } from './dispatch';
@@ -33,6 +33,9 @@ import { commitAtBroker, commitTick, retention, startCommitTicks } from './log-d
 import { rebalance } from './log-groups';
 import { replyAtBroker, replyAtProducer, replyTimeout } from './requests';
 
+/** Inline hops deeper than this are scheduled instead (see run). */
+const MAX_INLINE_DEPTH = 200;
+
 export interface EngineOptions {
   /** Check the model's own bookkeeping as it goes (tests): slower, and a broken book throws. */
   checkInvariants?: boolean;
@@ -46,6 +49,8 @@ export class Engine implements Ctx {
   private readonly subscribers: SimObserver[][];
   /** The one event record handed to observers (reused for every event). */
   private readonly ev: SimEvent;
+  /** Zero-latency hops running inline, one inside another. */
+  private inlineDepth = 0;
   /** Every event folded in as it is announced: the report's traceHash. */
   private readonly trace = new TraceHash();
 
@@ -111,7 +116,15 @@ export class Engine implements Ctx {
   }
 
   run(task: TaskKind, a: number, b: number, c: number): void {
+    // A loop of zero-latency hops (a message rejected and redelivered at once, for ever) would
+    // recurse without end: past this depth the hop is scheduled for now instead, so the loop
+    // meets the maxEventsAtInstant budget and its clear error, not a stack overflow.
+    // (An error thrown inside ends the run, so the depth needs no unwinding.)
+    if (this.inlineDepth >= MAX_INLINE_DEPTH)
+      return this.kernel.at(this.kernel.nowUs, task, a, b, c);
+    this.inlineDepth++;
     this.handle(task, a, b, c);
+    this.inlineDepth--;
   }
 
   /** The trace hash of the events so far. */
@@ -166,7 +179,7 @@ export class Engine implements Ctx {
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
   }
 
-  emitPlain(kind: EventKind, where: number, aux: number, consumer: number): void {
+  emitPlain(kind: EventKind, where: number, aux: number, consumer: number, publishUs = 0): void {
     this.trace.mixInt(eventWord(kind, where, -1, 0, this.kernel.nowUs, aux));
     const subs = this.subscribers[kind];
     if (subs.length === 0) return;
@@ -174,7 +187,12 @@ export class Engine implements Ctx {
     ev.set(kind, this.kernel.nowUs, -1, where, aux, false);
     ev.setRequest(-1, 0);
     ev.consumer = consumer;
+    ev.publishUs = publishUs;
     for (let i = 0; i < subs.length; i++) subs[i].onEvent(ev);
+  }
+
+  emitConfirmed(producer: number, seq: number, publishUs: number): void {
+    this.emitPlain(Ev.confirmed, producer, seq, -1, publishUs);
   }
 
   emitReply(kind: EventKind, producer: number, seq: number, sentUs: number): void {
@@ -225,7 +243,11 @@ export class Engine implements Ctx {
       case Task.produce:
         return produce(st, this, st.producers[a]);
       case Task.atBroker:
-        return arriveAtBroker(st, this, a, b);
+        return reachBroker(st, this, a, b);
+      case Task.lingerEnd:
+        return lingerEnd(st, this, st.producers[a], c);
+      case Task.served:
+        return arriveAtBroker(st, this, a, b, c);
       case Task.atConsumer:
         return arriveAtConsumer(st, this, a, st.instances[b], c);
       case Task.serviceDone:

@@ -5,7 +5,7 @@
 // entity's draws (common random numbers).
 
 import { RequestBook } from './request-book';
-import type { Consumer, Producer, QueueOptions } from '../scenario/types';
+import type { Batch, Consumer, Producer, QueueOptions } from '../scenario/types';
 import {
   WeightedPick,
   compileArrivals,
@@ -46,8 +46,27 @@ export interface PendingPublish {
   acceptUs: Float64Array;
 }
 
+/** A producer's open batch (Kafka's record accumulator): its messages wait here until sent. */
+export class BatchRt {
+  readonly slots = new IntDeque(16);
+  bytes = 0;
+  /** Batches sent so far; the open batch's linger task names it by this number + 1. */
+  sent = 0;
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly lingerUs: number;
+
+  constructor(def: Batch) {
+    this.maxMessages = def.maxMessages ?? Infinity;
+    this.maxBytes = def.maxBytes ?? Infinity;
+    this.lingerUs = msToUs(def.linger);
+  }
+}
+
 export class ProducerRt {
   seq = 0;
+  /** Producer batching, or null: every message travels alone. */
+  readonly batch: BatchRt | null;
   /** With publisher confirms: each publish is tracked until confirmed or given up. */
   readonly tracked: boolean;
   readonly idempotent: boolean;
@@ -99,6 +118,7 @@ export class ProducerRt {
     this.rngSize = streamFor(seed, def.id, 'size');
     this.rngNet = streamFor(seed, def.id, 'network');
     this.tracked = def.confirm !== null;
+    this.batch = def.batch === null ? null : new BatchRt(def.batch);
     this.idempotent = def.idempotent;
     this.confirmTimeoutUs = def.confirm === null ? 0 : msToUs(def.confirm.timeout);
     this.retries = def.confirm?.retries ?? 0;

@@ -207,6 +207,12 @@ export const EVENTS = {
     meaning:
       'a request over a direct channel failed and its caller saw the error (rejected, or its server died)',
   },
+  batchSent: {
+    code: 31,
+    where: 'producer',
+    aux: 'the number of messages in the batch',
+    meaning: 'a producer sent a batch: its messages travel, are written and confirmed as one unit',
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof EVENTS;
@@ -347,6 +353,12 @@ export class SimEvent {
   /** EventFlag bits. */
   get flags(): number {
     return (this.primary ? 0 : EventFlag.secondary) | (this.outcome ? EventFlag.outcome : 0);
+  }
+  /** The copy was confirmed to its producer and then lost by the broker (a lost write). */
+  get lostAcknowledged(): boolean {
+    if (this.slot < 0) return false;
+    const both = MsgFlag.acknowledged | MsgFlag.brokerLost;
+    return (this.msgs.flags[this.msgs.copyOf[this.slot]] & both) === both;
   }
   /** The instance holding the message's current delivery, or −1. */
   get instance(): number {

@@ -28,7 +28,13 @@ export function requeueOrDeadLetter(st: State, cx: Ctx, q: QueueRt, s: number, d
 /** Returns a settled delivery to the ready queue, after the retry delay if there is one. */
 function requeue(st: State, cx: Ctx, q: QueueRt, s: number): void {
   const m = st.msgs;
-  const delayUs = q.retryDelay.sampleUs(q.rngRetry);
+  let delayUs = q.retryDelay.sampleUs(q.rngRetry);
+  // A requeue is broker work too: a zero-latency reject loop takes time instead of none.
+  const cl = st.cluster;
+  if (cl.finite) {
+    const node = cl.channelNode[st.topo.queues[q.index].channel];
+    delayUs += cl.serve(node, cx.nowUs, 1, m.size[s]) - cx.nowUs;
+  }
   if (delayUs > 0) {
     m.state[s] = MsgState.delayed;
     linkSlot(m, q.delayed, s);

@@ -16,20 +16,73 @@ import { linkSlot } from './slot-lists';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop, lostConfirm } from './network';
 
-/** A message reaches the broker for a channel: fan out to its queues, or refuse it. */
-export function arriveAtBroker(st: State, cx: Ctx, s: number, channel: number): void {
+/**
+ * A message reaches the broker for a channel. An infinitely fast broker takes it now; a node
+ * with finite capacity queues the work first (served: arriveAtBroker once done).
+ */
+export function reachBroker(st: State, cx: Ctx, s: number, channel: number): void {
+  const cl = st.cluster;
+  if (!cl.finite || !st.brokerUp || st.directChannel[channel])
+    return arriveAtBroker(st, cx, s, channel, st.brokerCrashes);
   const m = st.msgs;
+  const doneUs = cl.serve(entryNode(st, s, channel), cx.nowUs, copiesOf(st, s, channel), m.size[s]);
+  if (doneUs === cx.nowUs) arriveAtBroker(st, cx, s, channel, st.brokerCrashes);
+  else cx.at(doneUs, Task.served, s, channel, st.brokerCrashes);
+}
+
+/** How many copies the broker writes for a publish of s to this channel (at least the read). */
+function copiesOf(st: State, s: number, channel: number): number {
+  if (st.logByChannel[channel] !== undefined) return 1;
+  if (!st.routedChannel[channel]) return Math.max(1, st.topo.channelTargets[channel].length);
+  const route = st.router!.route(channel, st.msgs.label[s]);
+  return Math.max(1, route.queues.length + route.logs.length);
+}
+
+/**
+ * The node that takes a publish of s to this channel and writes all its copies: the leader of
+ * the channel (of the key's partition, for a log; of the first destination, for an exchange).
+ */
+export function entryNode(st: State, s: number, channel: number): number {
+  const cl = st.cluster;
+  const log = st.logByChannel[channel];
+  if (log !== undefined) return cl.partitionNode(channel, log.peekPartition(st.msgs.key[s]));
+  if (!st.routedChannel[channel]) return cl.channelNode[channel];
+  const route = st.router!.route(channel, st.msgs.label[s]);
+  if (route.queues.length > 0) return cl.channelNode[st.topo.queues[route.queues[0]].channel];
+  if (route.logs.length > 0) {
+    const l = st.logs[route.logs[0]];
+    return cl.partitionNode(l.channel, l.peekPartition(st.msgs.key[s]));
+  }
+  return cl.channelNode[channel];
+}
+
+/**
+ * The broker takes a message for a channel: fan out to its queues, or refuse it. `epoch` is the
+ * broker's crash count when its node took it: work a crash interrupted is lost with it.
+ */
+export function arriveAtBroker(
+  st: State,
+  cx: Ctx,
+  s: number,
+  channel: number,
+  epoch: number,
+): void {
+  const m = st.msgs;
+  const up = st.brokerUp && epoch === st.brokerCrashes;
   const sender = m.producer[s];
   if (sender < st.producers.length && st.producers[sender].tracked) {
     const p = st.producers[sender];
     const rec = (m.flags[s] & MsgFlag.secondary) === 0 ? p.pending.get(m.seq[s]) : undefined;
-    if (rec !== undefined) return arriveTracked(st, cx, p, rec, s, channel);
+    if (rec !== undefined) return arriveTracked(st, cx, p, rec, s, channel, up);
   }
-  if (!st.brokerUp && !st.directChannel[channel]) {
+  if (!up && !st.directChannel[channel]) {
     cx.emit(Ev.rejected, s, -1, 0);
     release(st, cx, s);
     return;
   }
+  const cl = st.cluster;
+  if (cl.fsyncUs >= 0 && !st.directChannel[channel])
+    cl.nodes[entryNode(st, s, channel)].durableAt(cx.nowUs, cl.fsyncUs);
   if (st.routedChannel[channel]) return arriveRouted(st, cx, s, channel);
   const log = st.logByChannel[channel];
   if (log !== undefined) return appendToLog(st, cx, log, s);
@@ -153,11 +206,12 @@ function arriveTracked(
   rec: PendingPublish,
   s: number,
   channel: number,
+  up: boolean,
 ): void {
   const m = st.msgs;
   const now = cx.nowUs;
   rec.inFlight--;
-  if (!st.brokerUp) {
+  if (!up) {
     // The connection is down: no confirm comes back, and the producer's timeout decides.
     cx.emit(Ev.rejected, s, -1, 0);
     release(st, cx, s);
@@ -197,15 +251,31 @@ function arriveTracked(
       release(st, cx, copy);
     }
   }
+  // A durable write is confirmed once an fsync covers it (group commit).
+  const cl = st.cluster;
+  const node = entryNode(st, s, channel);
+  const confirmUs = cl.fsyncUs < 0 ? now : cl.nodes[node].durableAt(now, cl.fsyncUs);
   release(st, cx, s);
-  sendConfirm(st, cx, p, rec.seq, !refused);
+  sendConfirm(st, cx, p, rec, !refused, confirmUs);
   retire(st, cx, p, rec);
 }
 
-function sendConfirm(st: State, cx: Ctx, p: ProducerRt, seq: number, ok: boolean): void {
+/** Sends a confirm (or a nack) to p at `sendUs` (now, or when an fsync made the write durable). */
+function sendConfirm(
+  st: State,
+  cx: Ctx,
+  p: ProducerRt,
+  rec: PendingPublish,
+  ok: boolean,
+  sendUs: number,
+): void {
+  const seq = rec.seq;
   if (lostConfirm(st, p)) return;
-  const now = cx.nowUs;
-  if (inlineHop(st, now, p.partitionUntilUs))
+  // The producer will hear of it: its accepted copies are acknowledged writes from now on.
+  if (ok)
+    for (const owner of rec.owners) if (owner >= 0) st.msgs.flags[owner] |= MsgFlag.acknowledged;
+  const now = sendUs;
+  if (now === cx.nowUs && inlineHop(st, now, p.partitionUntilUs))
     cx.run(Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
   else {
     p.confirmLinkUs = hopArrival(st, now, p.confirmLinkUs, p.rngConfirmNet, p.partitionUntilUs);

@@ -96,6 +96,11 @@ export class LogRt {
     return keyHash(key) % this.partitions;
   }
 
+  /** The partition partitionOf would pick next, without taking it. */
+  peekPartition(key: number): number {
+    return key < 0 ? this.roundRobin % this.partitions : keyHash(key) % this.partitions;
+  }
+
   /** The record slot at an offset (which must be retained). */
   recordAt(p: number, offset: number): number {
     return this.records[p].at(offset - this.base[p]);

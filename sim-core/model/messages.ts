@@ -27,6 +27,10 @@ export const MsgFlag = {
   logRecord: 2,
   /** The broker dealt this physical instance a fate (dead-lettered, lost...): it holds it no more. */
   ended: 4,
+  /** On a copy's owner: the broker confirmed it to its producer (the confirm was not lost). */
+  acknowledged: 8,
+  /** On a copy's owner: the broker itself lost it (a transient broker's crash, a failover). */
+  brokerLost: 16,
 } as const;
 
 export class MessageStore {
@@ -136,7 +140,8 @@ export class MessageStore {
     if (this.delayUs !== null) this.delayUs[to] = this.delayUs[from];
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
-    this.flags[to] = this.flags[from];
+    // What the broker did with one copy (confirmed it, lost it) is not another copy's.
+    this.flags[to] = this.flags[from] & ~(MsgFlag.acknowledged | MsgFlag.brokerLost);
   }
 
   /** Grows by 1.5× to keep the backlog's memory per message low. */

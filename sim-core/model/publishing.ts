@@ -5,7 +5,7 @@
 import { Ev } from './events';
 import { Task } from './tasks';
 import type { Ctx } from './context';
-import type { PendingPublish, ProducerRt } from './entities';
+import type { BatchRt, PendingPublish, ProducerRt } from './entities';
 import type { State } from './state';
 import { checkDrained, newMessage } from './copies';
 import { retire } from './pending-publish';
@@ -61,7 +61,40 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   } else {
     const s = newMessage(st, cx, p.index, seq, key, size, now, now, label, priority);
     if (delayUs > 0) st.msgs.delayUs![s] = delayUs;
-    send(st, cx, p, s);
+    if (p.batch === null) send(st, cx, p, s);
+    else addToBatch(st, cx, p, p.batch, s);
+  }
+}
+
+/** Adds s to p's open batch; sends the batch once it is full (a new batch lingers first). */
+function addToBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt, s: number): void {
+  b.slots.pushBack(s);
+  b.bytes += st.msgs.size[s];
+  if (b.slots.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0)
+    sendBatch(st, cx, p, b);
+  else if (b.slots.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
+}
+
+/** A batch's linger is over: send it, unless it was sent full already. */
+export function lingerEnd(st: State, cx: Ctx, p: ProducerRt, batchNo: number): void {
+  const b = p.batch!;
+  if (b.sent + 1 === batchNo && b.slots.length > 0) sendBatch(st, cx, p, b);
+}
+
+/** Sends the open batch as one unit: one trip on the link, its messages in order. */
+function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
+  const now = cx.nowUs;
+  const n = b.slots.length;
+  b.sent++;
+  b.bytes = 0;
+  cx.emitPlain(Ev.batchSent, p.index, n, -1);
+  const inline = inlineHop(st, now, p.partitionUntilUs);
+  if (!inline) p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
+  for (let i = 0; i < n; i++) {
+    const s = b.slots.popFront();
+    cx.emit(Ev.published, s, p.index, 0);
+    if (inline) cx.run(Task.atBroker, s, p.channel, 0);
+    else cx.at(p.linkUs, Task.atBroker, s, p.channel, 0);
   }
 }
 
@@ -98,7 +131,7 @@ export function confirmAtProducer(
   if (rec === undefined || rec.done) return;
   if (!ok) return retryOrGiveUp(st, cx, p, rec); // a nack: a failure, retried like an unknown outcome
   rec.done = true;
-  cx.emitPlain(Ev.confirmed, p.index, seq, -1);
+  cx.emitConfirmed(p.index, seq, rec.publishUs);
   retire(st, cx, p, rec);
 }
 

@@ -18,6 +18,7 @@ import { compileFaults } from './faults';
 import type { CompiledFault } from './faults';
 import { Gauges } from './gauges';
 import { Router, routesByLabel } from './routing';
+import { Cluster } from './cluster';
 
 export class State {
   readonly msgs = new MessageStore();
@@ -55,6 +56,10 @@ export class State {
   readonly brokerRestartUs: number;
   readonly brokerRng: Rng;
   brokerUp = true;
+  /** Broker crashes so far: work a node had taken before a crash is void after it. */
+  brokerCrashes = 0;
+  /** The broker's nodes: leaders, capacity, fsyncs. */
+  readonly cluster: Cluster;
   /** Current chain of random broker crashes (a restart starts a new one). */
   brokerCrashEpoch = 0;
   activeProducers: number;
@@ -148,6 +153,7 @@ export class State {
     this.ackLoss = s.network.ackLoss;
     this.confirmLoss = s.network.confirmLoss;
     this.durable = s.broker.durable;
+    this.cluster = new Cluster(s, this.warmupUs);
     const crashes = s.broker.crashes;
     this.brokerCrashGap =
       crashes === null ? null : compileDurationUs({ kind: 'exponential', mean: crashes.mtbf });

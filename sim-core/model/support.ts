@@ -25,6 +25,12 @@ export function runnableProblems(s: Scenario): ValidationError[] {
     if (p.delay !== null && s.channels.find((c) => c.id === p.to)?.kind === 'direct')
       no(`producers[${i}].delay`, 'delayed delivery of a direct call');
   });
+  s.producers.forEach((p, i) => {
+    if (p.batch !== null && p.confirm !== null)
+      no(`producers[${i}].batch`, 'batching with publisher confirms');
+    if (p.maxInFlight !== null) no(`producers[${i}].maxInFlight`, 'an in-flight limit');
+  });
+  clusterProblems(s, no);
   const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {
     if (o.fifoGroups && o.maxPriority !== null)
       no(`${path}.maxPriority`, 'maxPriority with fifoGroups');
@@ -48,6 +54,31 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   });
   errors.push(...endlessRunProblems(s));
   return errors;
+}
+
+/** The parts of the broker cluster (contract v2 §2) that do not run yet. */
+function clusterProblems(s: Scenario, no: (path: string, what: string) => void): void {
+  const b = s.broker;
+  if (b.memoryLimit !== null) no('broker.memoryLimit', 'a memory limit (blocked publishers)');
+  if (s.network.publishLoss > 0) no('network.publishLoss', 'the loss of publishes');
+  s.channels.forEach((c, i) => {
+    if (c.kind === 'queue' && c.type === 'quorum') no(`channels[${i}].type`, 'a quorum queue');
+    if (c.kind !== 'log') return;
+    if (c.replicationFactor > 1) no(`channels[${i}].replicationFactor`, 'log replication');
+    if (c.minInsyncReplicas > 1) no(`channels[${i}].minInsyncReplicas`, 'log replication');
+    if (c.uncleanLeaderElection) no(`channels[${i}].uncleanLeaderElection`, 'log replication');
+  });
+  const nodeFault = (f: Scenario['faults'][number]) =>
+    ('crash' in f && f.crash.startsWith('broker#')) ||
+    ('partition' in f && f.partition.some((t) => t.startsWith('broker#')));
+  s.faults.forEach((f, i) => {
+    if (nodeFault(f))
+      no(`faults[${i}]`, 'a fault of one broker node (crash "broker" takes every node down)');
+  });
+  s.lesson?.try.forEach((t, i) => {
+    if ('fault' in t && nodeFault({ at: 0, ...t.fault } as Scenario['faults'][number]))
+      no(`lesson.try[${i}].fault`, 'a fault of one broker node');
+  });
 }
 
 /** Whether a publish to this channel can end up in a log (through exchanges' bindings). */

@@ -31,6 +31,10 @@ export const Task = {
   replyAtBroker: 44,
   replyAtProducer: 45,
   replyTimeout: 46,
+  /** A publish the broker node has done its work on (finite capacity): a, b as atBroker; c its epoch. */
+  served: 47,
+  /** A producer batch's linger is over: send it (a: producer, c: the batch's number). */
+  lingerEnd: 48,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];

@@ -21,6 +21,8 @@ interface Index {
   groups: Set<string>;
   /** Each topic's subscriptions as `topic/subscription`, made on first use. */
   subscriptionNames: Map<string, { list: string[]; set: Set<string> }>;
+  /** broker.nodes, or null when it is not a valid count. */
+  nodes: number | null;
 }
 
 const isObj = (v: unknown): v is Out => typeof v === 'object' && v !== null;
@@ -32,6 +34,7 @@ const GROUPS = ['producers', 'channels', 'consumers'] as const;
 export function checkReferences(s: Out, raw: unknown, p: Problems): void {
   checkTimes(s, p);
   const index = indexIds(s, raw, p);
+  checkCluster(s, index, p);
   list(s.producers).forEach((producer, i) => {
     if (isObj(producer)) channelRef(producer.to, ['producers', i, 'to'], index, p);
   });
@@ -56,6 +59,39 @@ export function checkReferences(s: Out, raw: unknown, p: Problems): void {
     });
     checkColourBy(lesson.colourBy, s, p);
   }
+}
+
+/** Replicas live on distinct nodes; in-flight limits count unconfirmed publishes. */
+function checkCluster(s: Out, index: Index, p: Problems): void {
+  const nodes = index.nodes;
+  const atMostNodes = (v: unknown, at: Seg[]) => {
+    if (nodes !== null && isNum(v) && v > nodes)
+      p.add(at, `must be ≤ broker.nodes (${nodes}): each copy lives on its own node`);
+  };
+  list(s.channels).forEach((c, i) => {
+    if (!isObj(c)) return;
+    if (c.kind === 'queue') {
+      if (c.type === 'classic' && isNum(c.replicas) && c.replicas !== 1)
+        p.add(['channels', i, 'replicas'], 'a classic queue has one copy: use type: quorum');
+      atMostNodes(c.replicas, ['channels', i, 'replicas']);
+    }
+    if (c.kind === 'log') {
+      atMostNodes(c.replicationFactor, ['channels', i, 'replicationFactor']);
+      if (isNum(c.minInsyncReplicas) && isNum(c.replicationFactor))
+        if (c.minInsyncReplicas > c.replicationFactor)
+          p.add(
+            ['channels', i, 'minInsyncReplicas'],
+            `must be ≤ replicationFactor (${c.replicationFactor})`,
+          );
+    }
+  });
+  list(s.producers).forEach((pr, i) => {
+    if (isObj(pr) && pr.maxInFlight !== null && pr.maxInFlight !== undefined && pr.confirm === null)
+      p.add(
+        ['producers', i, 'maxInFlight'],
+        'needs confirm: without confirms nothing tells the producer a publish has landed',
+      );
+  });
 }
 
 /** Dots coloured by a message field need producers that set it, or every dot looks the same. */
@@ -91,6 +127,7 @@ function indexIds(s: Out, raw: unknown, p: Problems): Index {
     known: new Set(GROUPS.filter((group) => Array.isArray(s[group]))),
     groups: new Set(),
     subscriptionNames: new Map(),
+    nodes: isObj(s.broker) && isNum(s.broker.nodes) ? s.broker.nodes : null,
   };
   const seen = new Map<string, Seg[]>();
   for (const group of GROUPS) {
@@ -336,17 +373,31 @@ function checkFault(f: Out, where: Seg[], s: Out, index: Index, p: Problems): vo
   if (isNum(f.at) && isNum(s.duration) && f.at >= s.duration) {
     p.add(at('at'), `must be before the end of the run (duration ${s.duration} ms)`);
   }
-  if ('crash' in f) target(f.crash, at('crash'), index, p, { broker: true, producers: false });
+  if ('crash' in f && !brokerNode(f.crash, at('crash'), index, p))
+    target(f.crash, at('crash'), index, p, { broker: true, producers: false });
   if ('slow' in f) target(f.slow, at('slow'), index, p, { broker: false, producers: false });
   if ('freeze' in f) target(f.freeze, at('freeze'), index, p, { broker: false, producers: false });
   if ('partition' in f) {
-    list(f.partition).forEach((t, j) =>
-      target(t, at('partition', j), index, p, { broker: false, producers: true }),
-    );
+    list(f.partition).forEach((t, j) => {
+      if (brokerNode(t, at('partition', j), index, p)) return;
+      target(t, at('partition', j), index, p, { broker: false, producers: true });
+    });
   }
   if ('resetOffsets' in f && typeof f.resetOffsets === 'string') {
     checkGroup(f.resetOffsets, at('resetOffsets'), index, p);
   }
+}
+
+/** Whether value names a broker node ("broker#2"); reports one that does not exist. */
+function brokerNode(value: unknown, at: Seg[], index: Index, p: Problems): boolean {
+  if (typeof value !== 'string' || !value.startsWith('broker#')) return false;
+  const k = value.slice('broker#'.length);
+  const n = index.nodes;
+  if (n !== null && !(/^[1-9][0-9]*$/.test(k) && Number(k) <= n)) {
+    const range = n === 1 ? 'broker#1' : `broker#1 to broker#${n}`;
+    p.add(at, `no node ${show(value)}: the broker has ${n} node${n === 1 ? '' : 's'} (${range})`);
+  }
+  return true;
 }
 
 interface Allowed {

@@ -250,6 +250,25 @@ const confirm = nullable(
   [null, false],
 );
 
+const batch = obj(
+  {
+    maxMessages: opt(
+      orNone(int(1, { max: 1_000_000 })),
+      null,
+      'A batch is sent once it holds this many messages; "none": no count limit.',
+    ),
+    maxBytes: opt(
+      orNone(int(1)),
+      16_384,
+      'A batch is sent once its payload reaches this many bytes; "none": no size limit.',
+    ),
+    linger: opt(anyDur, 5, 'A batch is sent this long after its first message at the latest.'),
+  },
+  {
+    desc: 'A batch is sent when it is full (maxMessages or maxBytes) or linger after its first message.',
+  },
+);
+
 const producer = obj(
   {
     id: req(id, 'Producer id; message ids are "<id>:<sequence>".'),
@@ -291,6 +310,21 @@ const producer = obj(
       'Publisher confirms: true or an object (retries keep the message id); null/false: none.',
     ),
     idempotent: opt(bool(), false, 'The broker drops a retried copy it already holds.'),
+    acks: opt(
+      oneOf([0, 1, 'all']),
+      'all',
+      'To a log: 0 (no confirm), 1 (confirm once the leader wrote it) or all (once every in-sync replica did).',
+    ),
+    batch: opt(
+      nullable(batch),
+      null,
+      'Producer batching (Kafka batch.size, linger.ms): messages travel, are written and confirmed as one unit; null: each alone.',
+    ),
+    maxInFlight: opt(
+      orNone(int(1, { max: 1_000_000 })),
+      null,
+      'Unconfirmed publishes (batches) per producer at once (Kafka max.in.flight.requests); "none": unlimited.',
+    ),
     request: opt(
       nullable(obj({ timeout: req(posDur, 'Give up on a reply after this long.') })),
       null,
@@ -399,7 +433,20 @@ const subscription = obj(
 const channel = tagged(
   'kind',
   {
-    queue: obj({ id: req(id, 'Channel id.'), ...QUEUE_OPTIONS }),
+    queue: obj({
+      id: req(id, 'Channel id.'),
+      ...QUEUE_OPTIONS,
+      type: opt(
+        oneOf(['classic', 'quorum']),
+        'classic',
+        'classic: one copy, on its leader node; quorum: Raft-replicated (confirm and ack after a majority).',
+      ),
+      replicas: opt(
+        nullable(int(1, { max: 64 })),
+        null,
+        'quorum: nodes that hold a copy of the queue (null: min(3, broker.nodes)); classic: 1.',
+      ),
+    }),
     topic: obj({
       id: req(id, 'Channel id.'),
       subscriptions: opt(arr(subscription), [], 'Each subscription gets its own copy.'),
@@ -408,6 +455,21 @@ const channel = tagged(
       id: req(id, 'Channel id.'),
       partitions: opt(int(1, { max: 65535 }), 1, 'Partitions; key → partition by a stable hash.'),
       retention: opt(orNone(posDur), null, 'Records older than this are deleted; "none": kept.'),
+      replicationFactor: opt(
+        int(1, { max: 64 }),
+        1,
+        'Copies of each partition, on distinct nodes.',
+      ),
+      minInsyncReplicas: opt(
+        int(1, { max: 64 }),
+        1,
+        'acks: all is refused (counted rejected) while fewer replicas are in sync.',
+      ),
+      uncleanLeaderElection: opt(
+        bool(),
+        false,
+        'true: an out-of-sync replica may become leader (its missing records are lost).',
+      ),
     }),
     direct: obj({
       id: req(id, 'Channel id.'),
@@ -507,10 +569,56 @@ const consumer = obj(
   },
 );
 
-const broker = obj({
-  durable: opt(bool(), true, 'true: nothing accepted is lost in a broker crash.'),
-  crashes: opt(nullable(crashes, [null, 'none']), null, 'Random broker crashes.'),
-});
+const capacity = obj(
+  {
+    perMessage: opt(
+      anyDur,
+      0,
+      'CPU per message per node it touches (publish, replicate, deliver and ack together).',
+    ),
+    perByte: opt(anyDur, 0, 'Extra CPU per payload byte.'),
+    fsync: opt(
+      orNone(anyDur),
+      null,
+      'Durable messages are confirmed after an fsync; one fsync covers everything written while the previous one ran (group commit); "none": no fsync.',
+    ),
+  },
+  { desc: 'Each node is one FIFO server of its work, so throughput saturates at the broker.' },
+);
+
+const broker = obj(
+  {
+    nodes: opt(int(1, { max: 64 }), 1, 'Broker nodes, ids broker#1..broker#N (1: one broker).'),
+    durable: opt(bool(), true, 'true: nothing accepted is lost in a broker crash.'),
+    crashes: opt(nullable(crashes, [null, 'none']), null, 'Random broker crashes.'),
+    capacity: opt(nullable(capacity), null, 'Per-node work; null: an infinitely fast broker.'),
+    memoryLimit: opt(
+      orNone(int(1)),
+      null,
+      'Messages held per node; above it publishers to that node are blocked until it falls below 90% (RabbitMQ memory alarm); "none": no limit.',
+    ),
+    electionTimeout: opt(
+      anyDur,
+      1000,
+      "After a leader node crashes, its queues' and partitions' new leader is elected after this.",
+    ),
+    replicationLatency: opt(
+      nullable(durationDist),
+      null,
+      "One-way node-to-node delay; null: the network's latency.",
+    ),
+  },
+  {
+    check: (o, report) => {
+      const cap = o.capacity as Record<string, unknown> | null;
+      if (cap !== null && cap.perMessage === 0 && cap.perByte === 0 && cap.fsync === null)
+        report(
+          'capacity',
+          'needs perMessage, perByte or fsync (or null for an infinitely fast broker)',
+        );
+    },
+  },
+);
 
 const network = obj(
   {
@@ -518,6 +626,11 @@ const network = obj(
     loss: opt(lossRate, 0, 'Probability a confirm or an ack is lost in transit.'),
     confirmLoss: derived(lossRate, 'loss', 'Loss for publisher confirms.'),
     ackLoss: derived(lossRate, 'loss', 'Loss for consumer acks.'),
+    publishLoss: opt(
+      lossRate,
+      0,
+      'Probability a publish (or a batch) is lost on its way to the broker; a confirming producer times out and retries.',
+    ),
   },
   {
     finish: (o) => {
@@ -530,11 +643,17 @@ const network = obj(
 /** The faults, by verb; each without its `at` (scheduled faults add it, lesson actions do not). */
 const FAULT_VERBS: Record<string, Record<string, Field>> = {
   crash: {
-    crash: req(ref, '"broker", a consumer id (all instances) or an instance id like "workers#2".'),
+    crash: req(
+      ref,
+      '"broker" (every node), a node like "broker#2", a consumer id (all instances) or an instance id like "workers#2".',
+    ),
     restart: opt(nullable(anyDur, [null, 'none', 'never']), null, 'Restart after; null: never.'),
   },
   partition: {
-    partition: req(arr(ref, { minItems: 1 }), 'Instance, consumer or producer ids cut off.'),
+    partition: req(
+      arr(ref, { minItems: 1 }),
+      'Instance, consumer, producer or broker node ids ("broker#3") cut off.',
+    ),
     for: req(posDur, 'How long the partition lasts.'),
   },
   slow: {
@@ -658,7 +777,7 @@ export const SCENARIO: ObjectNode = obj(
     producers: req(arr(producer, { minItems: 1 }), 'Who publishes.'),
     channels: req(arr(channel, { minItems: 1 }), 'Queues, topics, logs and direct channels.'),
     consumers: opt(arr(consumer), [], 'Who consumes.'),
-    broker: opt(broker, {}, 'Broker durability and crashes.'),
+    broker: opt(broker, {}, 'Broker nodes, durability, crashes and capacity.'),
     network: opt(network, {}, 'Latency and loss.'),
     faults: opt(arr(fault), [], 'Exact scheduled faults (replayable).'),
     limits: opt(limits, {}, 'Run budgets.'),

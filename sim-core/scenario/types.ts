@@ -65,6 +65,12 @@ export interface Producer {
   size: Dist;
   confirm: Confirm | null;
   idempotent: boolean;
+  /** To a log: when the broker confirms (0: never, 1: leader written, all: in-sync replicas). */
+  acks: 0 | 1 | 'all';
+  /** null: each message travels alone. */
+  batch: Batch | null;
+  /** Unconfirmed publishes (batches) at once; null: unlimited. */
+  maxInFlight: number | null;
   /** Request–reply: wait this long (ms) for each message's reply; null: fire and forget. */
   request: { timeout: number } | null;
 }
@@ -89,6 +95,9 @@ export interface QueueOptions {
 export interface QueueChannel extends QueueOptions {
   id: string;
   kind: 'queue';
+  type: 'classic' | 'quorum';
+  /** Quorum queues: nodes holding a copy; null: min(3, broker.nodes). */
+  replicas: number | null;
 }
 
 /** A topic subscription's filter: a key pattern, and headers each equal to one of its values. */
@@ -113,6 +122,9 @@ export interface LogChannel {
   kind: 'log';
   partitions: number;
   retention: number | null;
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  uncleanLeaderElection: boolean;
 }
 
 export interface DirectChannel {
@@ -176,9 +188,35 @@ export interface Consumer {
   sessionTimeout: number;
 }
 
+/** Per-node work of a broker with finite capacity (ms). */
+export interface Capacity {
+  perMessage: number;
+  perByte: number;
+  /** null: no fsync. */
+  fsync: number | null;
+}
+
 export interface Broker {
+  /** Nodes broker#1..broker#nodes (1: one broker, v1). */
+  nodes: number;
   durable: boolean;
   crashes: Crashes | null;
+  /** null: an infinitely fast broker (v1). */
+  capacity: Capacity | null;
+  /** Messages held per node before its publishers are blocked; null: no limit. */
+  memoryLimit: number | null;
+  /** ms */
+  electionTimeout: number;
+  /** null: the network's latency. */
+  replicationLatency: Dist | null;
+}
+
+/** Producer batching (Kafka batch.size, linger.ms). */
+export interface Batch {
+  maxMessages: number | null;
+  maxBytes: number | null;
+  /** ms */
+  linger: number;
 }
 
 export interface Network {
@@ -186,6 +224,7 @@ export interface Network {
   loss: number;
   confirmLoss: number;
   ackLoss: number;
+  publishLoss: number;
 }
 
 export type Fault =

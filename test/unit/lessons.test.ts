@@ -13,6 +13,7 @@ import {
   isExchangeReport,
   parseScenarioText,
   queueReport,
+  requestReport,
   runNames,
   validateScenario,
 } from '../../sim-core/index';
@@ -332,8 +333,8 @@ describe('lessons show what they teach', () => {
 describe('lessons of request–reply and hung consumers', () => {
   it('request–reply: over a queue requests time out and are answered late; direct calls fail fast', () => {
     const r = lesson('request-reply');
-    const rpc = r.producers!['shop-rpc'];
-    const call = r.producers!['shop-call'];
+    const rpc = requestReport(r, 'shop-rpc');
+    const call = requestReport(r, 'shop-call');
     expect(rpc.replyTimeouts).toBeGreaterThan(1000);
     expect(rpc.lateReplies).toBe(rpc.replyTimeouts); // every one was processed after all
     expect(rpc.failed).toBe(0);
@@ -341,12 +342,15 @@ describe('lessons of request–reply and hung consumers', () => {
     expect(call.replyTimeouts).toBe(0);
     expect(call.roundTrip.max).toBeLessThan(200); // 100 ms of waiting for a server, at most
     // Try: two more instances behind the queue absorb the spike.
-    const more = run(tried('request-reply', 'Six instances behind the queue')).producers!;
-    expect(more['shop-rpc'].replyTimeouts).toBeLessThan(rpc.replyTimeouts / 10);
+    const more = run(tried('request-reply', 'Six instances behind the queue'));
+    expect(requestReport(more, 'shop-rpc').replyTimeouts).toBeLessThan(rpc.replyTimeouts / 10);
     // Try: callers that wait 1 s for a server fail less but wait far longer.
-    const wait = run(tried('request-reply', 'Let direct callers wait 1 s')).producers!;
-    expect(wait['shop-call'].failed).toBeLessThan(call.failed / 2);
-    expect(wait['shop-call'].roundTrip.p99).toBeGreaterThan(5 * call.roundTrip.p99);
+    const wait = requestReport(
+      run(tried('request-reply', 'Let direct callers wait 1 s')),
+      'shop-call',
+    );
+    expect(wait.failed).toBeLessThan(call.failed / 2);
+    expect(wait.roundTrip.p99).toBeGreaterThan(5 * call.roundTrip.p99);
   });
 
   it('killed vs frozen: the hung worker holds its orders for the heartbeat and duplicates one', () => {

@@ -76,7 +76,7 @@ describe('request–reply', () => {
     ]);
     expect(report.totals).toMatchObject({ replies: 3, replyTimeouts: 0, lateReplies: 0 });
     expect(report.latency.roundTrip).toMatchObject({ count: 3, p50: 18 });
-    expect(report.producers!.app).toMatchObject({ replies: 3, roundTrip: { count: 3 } });
+    expect(report.producers.app).toMatchObject({ replies: 3, roundTrip: { count: 3 } });
     // The end-to-end latency stops at processing: two hops and the service time.
     expect(report.latency.endToEnd.p50).toBe(14);
   });
@@ -108,7 +108,7 @@ describe('request–reply', () => {
       ['requestFailed', 0],
       ['replied', 50],
     ]);
-    expect(report.producers!.app).toMatchObject({ replies: 1, failed: 2, replyTimeouts: 0 });
+    expect(report.producers.app).toMatchObject({ replies: 1, failed: 2, replyTimeouts: 0 });
     expect(report.totals.rejected).toBe(2);
   });
 
@@ -169,13 +169,15 @@ describe('request–reply', () => {
     expect(report.totals).toMatchObject({ replies: 0, replyTimeouts: 3, lateReplies: 3 });
   });
 
-  it('a scenario without requests reports no round trip and no producers section', () => {
+  it('a scenario without requests reports no round trip and no request counters', () => {
     const { report } = run({
       ...rpc({}),
       producers: [{ id: 'app', to: 'q', rate: { kind: 'trace', at: [0] } }],
     });
     expect(report.latency.roundTrip).toBeUndefined();
-    expect(report.producers).toBeUndefined();
+    expect(report.producers.app.published).toBe(1);
+    expect(report.producers.app.roundTrip).toBeUndefined();
+    expect(report.producers.app.replies).toBeUndefined();
     expect(report.totals).toMatchObject({ replies: 0, replyTimeouts: 0, lateReplies: 0 });
   });
 

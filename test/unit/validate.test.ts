@@ -69,6 +69,9 @@ describe('valid scenarios', () => {
       kind: 'log',
       partitions: 4,
       retention: 3_600_000,
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+      uncleanLeaderElection: false,
     });
     expect(s.consumers.map((c) => c.group)).toEqual([null, 'billing', 'audit', null]);
     expect(s.consumers[2].commit).toEqual({ mode: 'interval', every: 5000 });
@@ -77,6 +80,7 @@ describe('valid scenarios', () => {
       loss: 0,
       confirmLoss: 0.01,
       ackLoss: 0,
+      publishLoss: 0,
     });
     expect(s.faults[0]).toEqual({ at: 20_000, crash: 'workers#2', restart: 5000 });
     expect(s.faults[2]).toEqual({ at: 40_000, partition: ['workers#1'], for: 3000 });
@@ -139,6 +143,9 @@ describe('valid scenarios', () => {
           size: { kind: 'constant', value: 1024 },
           confirm: null,
           idempotent: false,
+          acks: 'all',
+          batch: null,
+          maxInFlight: null,
           request: null,
         },
       ],
@@ -158,6 +165,8 @@ describe('valid scenarios', () => {
           fifoGroups: false,
           maxPriority: null,
           dedupWindow: null,
+          type: 'classic',
+          replicas: null,
         },
       ],
       consumers: [
@@ -183,8 +192,22 @@ describe('valid scenarios', () => {
           sessionTimeout: 45_000,
         },
       ],
-      broker: { durable: true, crashes: null },
-      network: { latency: { kind: 'constant', value: 0 }, loss: 0, confirmLoss: 0, ackLoss: 0 },
+      broker: {
+        nodes: 1,
+        durable: true,
+        crashes: null,
+        capacity: null,
+        memoryLimit: null,
+        electionTimeout: 1000,
+        replicationLatency: null,
+      },
+      network: {
+        latency: { kind: 'constant', value: 0 },
+        loss: 0,
+        confirmLoss: 0,
+        ackLoss: 0,
+        publishLoss: 0,
+      },
       faults: [],
       limits: {
         maxEvents: 1_000_000_000,
