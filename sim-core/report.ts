@@ -162,11 +162,29 @@ function producerReports(st: State, c: Collector): Record<string, ProducerReport
   return out;
 }
 
+/** Per node: the channels and partitions (`ledger[2]`) it leads now, in declaration order. */
+function leadership(st: State): string[][] {
+  const out: string[][] = st.cluster.nodes.map(() => []);
+  st.scenario.channels.forEach((c, ci) => {
+    const log = st.logByChannel[ci];
+    if (log !== undefined) {
+      for (let p = 0; p < log.partitions; p++)
+        if (log.leaderUp[p] === 1) out[log.leader[p]].push(`${c.id}[${p}]`);
+      return;
+    }
+    const first = st.topo.channelTargets[ci][0];
+    const pl = first === undefined ? null : st.cluster.queues[first];
+    if (pl !== null && st.queues[first].leaderUp) out[pl.leader].push(c.id);
+  });
+  return out;
+}
+
 function nodeReports(st: State, endUs: number, windowUs: number): NodeReport[] {
-  return st.cluster.nodes.map((n) => ({
+  const leads = leadership(st);
+  return st.cluster.nodes.map((n, k) => ({
     id: n.name,
     utilization: windowUs > 0 ? n.busyUsAt(endUs) / windowUs : 0,
-    leaderOf: [...n.leaderOf],
+    leaderOf: leads[k],
     fsyncs: n.fsyncs,
     blockedMs: 0,
     crashes: n.crashes,

@@ -30,8 +30,10 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
   if (!st.brokerUp) return;
   const now = cx.nowUs;
   st.brokerUp = false;
-  st.brokerCrashes++;
-  for (const node of st.cluster.nodes) node.crash(now, st.warmupUs);
+  for (const node of st.cluster.nodes) {
+    node.crash(now, st.warmupUs);
+    node.down = true;
+  }
   for (let ci = 0; ci < st.scenario.channels.length; ci++) st.cluster.leaderLost(ci, now);
   cx.emitPlain(Ev.crashed, -1, 0, -1);
   for (const inst of st.instances) {
@@ -43,22 +45,31 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
   const durable = st.durable;
   for (const q of st.queues) {
     if (q.directTimeoutUs >= 0) continue;
-    for (const i of q.instances) {
-      for (const s of takeUnacked(st, cx, q, st.instances[i])) {
-        if (durable) makeReady(st, cx, q, s);
-        else loseInCrash(st, cx, q, s);
-      }
-    }
-    if (!durable) {
-      st.gauges.touchQueue(q, now);
-      while (q.ready.length > 0) loseInCrash(st, cx, q, q.ready.popFront());
-      // Messages waiting out a retry delay are held by the broker too (in the order they
-      // started waiting).
-      for (const s of slotsOldestFirst(st.msgs, q.delayed)) loseInCrash(st, cx, q, s);
-    }
+    q.leaderUp = false;
+    settleQueueInCrash(st, cx, q, !durable);
   }
+  for (const log of st.logs) log.leaderUp.fill(0);
   logsBrokerCrashed(st, cx, durable);
   if (restartUs >= 0) cx.after(restartUs, Task.brokerRestart, 0, 0, 0);
+}
+
+/**
+ * A queue's leader went down: its unacked deliveries become ready again, or, when `lossy` (a
+ * transient broker's classic queue), it loses them and everything else it held.
+ */
+export function settleQueueInCrash(st: State, cx: Ctx, q: QueueRt, lossy: boolean): void {
+  for (const i of q.instances) {
+    for (const s of takeUnacked(st, cx, q, st.instances[i])) {
+      if (lossy) loseInCrash(st, cx, q, s);
+      else makeReady(st, cx, q, s);
+    }
+  }
+  if (!lossy) return;
+  st.gauges.touchQueue(q, cx.nowUs);
+  while (q.ready.length > 0) loseInCrash(st, cx, q, q.ready.popFront());
+  // Messages waiting out a retry delay are held by the broker too (in the order they started
+  // waiting).
+  for (const s of slotsOldestFirst(st.msgs, q.delayed)) loseInCrash(st, cx, q, s);
 }
 
 /** A transient broker's crash loses a copy it held: the broker's own loss (a lost write if confirmed). */
@@ -70,6 +81,12 @@ function loseInCrash(st: State, cx: Ctx, q: QueueRt, s: number): void {
 export function restartBroker(st: State, cx: Ctx): void {
   if (st.brokerUp) return;
   st.brokerUp = true;
+  for (const node of st.cluster.nodes) {
+    node.down = false;
+    node.cutOffUntilUs = 0;
+  }
+  for (const q of st.queues) q.leaderUp = true;
+  for (const log of st.logs) log.leaderUp.fill(1);
   for (let ci = 0; ci < st.scenario.channels.length; ci++) st.cluster.leaderBack(ci, cx.nowUs);
   cx.emitPlain(Ev.recovered, -1, 0, -1);
   for (const inst of st.instances)

@@ -32,6 +32,8 @@ import { endFault, startFault } from './fault-injection';
 import { commitAtBroker, commitTick, retention, startCommitTicks } from './log-delivery';
 import { rebalance } from './log-groups';
 import { replyAtBroker, replyAtProducer, replyTimeout } from './requests';
+import { logCommit } from './log-commits';
+import { election, restartNode } from './node-failures';
 
 /** Inline hops deeper than this are scheduled instead (see run). */
 const MAX_INLINE_DEPTH = 200;
@@ -244,6 +246,12 @@ export class Engine implements Ctx {
         return produce(st, this, st.producers[a]);
       case Task.atBroker:
         return reachBroker(st, this, a, b);
+      case Task.logCommit:
+        return logCommit(st, this, a, b, c);
+      case Task.election:
+        return election(st, this, a, b, c);
+      case Task.nodeRestart:
+        return restartNode(st, this, a, b === 1);
       case Task.lingerEnd:
         return lingerEnd(st, this, st.producers[a], c);
       case Task.served:

@@ -70,6 +70,8 @@ export class ProducerRt {
   /** With publisher confirms: each publish is tracked until confirmed or given up. */
   readonly tracked: boolean;
   readonly idempotent: boolean;
+  /** To a log: confirmed once committed (acks=all), not once the leader wrote it (acks=1). */
+  readonly acksAll: boolean;
   /** Publishes awaiting confirms, by sequence (only with publisher confirms). */
   readonly pending = new Map<number, PendingPublish>();
   readonly confirmTimeoutUs: number;
@@ -120,6 +122,7 @@ export class ProducerRt {
     this.tracked = def.confirm !== null;
     this.batch = def.batch === null ? null : new BatchRt(def.batch);
     this.idempotent = def.idempotent;
+    this.acksAll = def.acks === 'all';
     this.confirmTimeoutUs = def.confirm === null ? 0 : msToUs(def.confirm.timeout);
     this.retries = def.confirm?.retries ?? 0;
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
@@ -174,6 +177,8 @@ export class ProducerRt {
  * calls, or a log group's counters (a log group uses only `unacked` as its lag).
  */
 export class QueueRt {
+  /** It has a leader on a reachable node (a direct channel's line always has): it takes and delivers. */
+  leaderUp = true;
   /** Ready messages, oldest first: a deque, or per group with FIFO groups (see fifo-groups.ts). */
   readonly ready: ReadyQueue;
   /** The same object as `ready` when the queue has FIFO groups, else null. */

@@ -8,14 +8,17 @@ import type { State } from './state';
 import { dropBuffer, freezeInstance, thawInstance } from './consumers';
 import { crashInstance, detectionDelay, reconnect } from './instance-failures';
 import { crashBroker } from './broker-failures';
+import { crashNode, cutOffNode } from './node-failures';
 import { resetOffsets } from './log-groups';
 
 export function startFault(st: State, cx: Ctx, f: CompiledFault): void {
   const now = cx.nowUs;
   if (f.kind === 'crash') {
     if (f.broker) crashBroker(st, cx, f.restartUs);
+    for (const k of f.nodes) crashNode(st, cx, k, f.restartUs);
     for (const i of f.instances) crashInstance(st, cx, st.instances[i], f.restartUs);
   } else if (f.kind === 'partition') {
+    for (const k of f.nodes) cutOffNode(st, cx, k, f.forUs);
     for (const i of f.instances) {
       const inst = st.instances[i];
       inst.partitionUntilUs = Math.max(inst.partitionUntilUs, now + f.forUs);

@@ -14,6 +14,8 @@ export interface CompiledFault {
   restartUs: number;
   factor: number;
   broker: boolean;
+  /** Broker nodes it hits ("broker#2" is node 1). */
+  nodes: number[];
   instances: number[];
   producers: number[];
   /** resetOffsets: the group name and where it goes. */
@@ -30,6 +32,11 @@ function instancesOf(name: string, topo: Topology): number[] {
   return out;
 }
 
+/** "broker#2" → node index 1. */
+function nodeOf(name: string): number {
+  return Number(name.slice('broker#'.length)) - 1;
+}
+
 export function compileFaults(s: Scenario, topo: Topology): CompiledFault[] {
   return s.faults.map((f, index) => compileFault(f, index, topo));
 }
@@ -44,6 +51,7 @@ export function compileFault(f: Fault, index: number, topo: Topology): CompiledF
     restartUs: -1,
     factor: 1,
     broker: false,
+    nodes: [],
     instances: [],
     producers: [],
     resetGroup: null,
@@ -51,12 +59,17 @@ export function compileFault(f: Fault, index: number, topo: Topology): CompiledF
   };
   if ('crash' in f) {
     base.broker = f.crash === 'broker';
-    base.instances = base.broker ? [] : instancesOf(f.crash, topo);
+    if (f.crash.startsWith('broker#')) base.nodes.push(nodeOf(f.crash));
+    else if (!base.broker) base.instances = instancesOf(f.crash, topo);
     base.restartUs = f.restart === null ? -1 : msToUs(f.restart);
   } else if ('partition' in f) {
     base.kind = 'partition';
     base.forUs = msToUs(f.for);
     for (const name of f.partition) {
+      if (name.startsWith('broker#')) {
+        base.nodes.push(nodeOf(name));
+        continue;
+      }
       const p = topo.producerIndex.get(name);
       if (p !== undefined) base.producers.push(p);
       else base.instances.push(...instancesOf(name, topo));

@@ -15,19 +15,28 @@ import { appendToLog } from './log-delivery';
 import { linkSlot } from './slot-lists';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop, lostConfirm } from './network';
+import { committed, inSyncReplicas, quorumCommitUs } from './replication';
+import type { LogRt } from './log-state';
 
 /**
- * A message reaches the broker for a channel. An infinitely fast broker takes it now; a node
- * with finite capacity queues the work first (served: arriveAtBroker once done).
+ * A message reaches the broker for a channel. An infinitely fast single broker takes it now; a
+ * node with finite capacity queues the work first, and a quorum queue takes it once a majority
+ * of its replicas have it (served: arriveAtBroker then, if the node has not crashed since).
  */
 export function reachBroker(st: State, cx: Ctx, s: number, channel: number): void {
   const cl = st.cluster;
-  if (!cl.finite || !st.brokerUp || st.directChannel[channel])
-    return arriveAtBroker(st, cx, s, channel, st.brokerCrashes);
+  if (!st.brokerUp || st.directChannel[channel] || (!cl.finite && !cl.multiNode))
+    return arriveAtBroker(st, cx, s, channel, -1);
   const m = st.msgs;
-  const doneUs = cl.serve(entryNode(st, s, channel), cx.nowUs, copiesOf(st, s, channel), m.size[s]);
-  if (doneUs === cx.nowUs) arriveAtBroker(st, cx, s, channel, st.brokerCrashes);
-  else cx.at(doneUs, Task.served, s, channel, st.brokerCrashes);
+  const now = cx.nowUs;
+  const k = entryNode(st, s, channel);
+  let doneUs = cl.finite ? cl.serve(k, now, copiesOf(st, s, channel), m.size[s]) : now;
+  const q = entryQueue(st, s, channel);
+  if (q >= 0 && st.queues[q].leaderUp && cl.queues[q]!.quorum)
+    doneUs = quorumCommitUs(st, cl.queues[q]!, doneUs, m.size[s]);
+  const served = cl.nodes[k].epoch * 64 + k;
+  if (doneUs === now) arriveAtBroker(st, cx, s, channel, served);
+  else cx.at(doneUs, Task.served, s, channel, served);
 }
 
 /** How many copies the broker writes for a publish of s to this channel (at least the read). */
@@ -38,37 +47,51 @@ function copiesOf(st: State, s: number, channel: number): number {
   return Math.max(1, route.queues.length + route.logs.length);
 }
 
+/** The first broker queue a publish of s to this channel reaches, or −1 (a log, nothing). */
+function entryQueue(st: State, s: number, channel: number): number {
+  if (!st.routedChannel[channel]) {
+    const targets = st.topo.channelTargets[channel];
+    return targets.length > 0 ? targets[0] : -1;
+  }
+  const route = st.router!.route(channel, st.msgs.label[s]);
+  return route.queues.length > 0 ? route.queues[0] : -1;
+}
+
 /**
  * The node that takes a publish of s to this channel and writes all its copies: the leader of
- * the channel (of the key's partition, for a log; of the first destination, for an exchange).
+ * its first destination (the key's partition, for a log).
  */
 export function entryNode(st: State, s: number, channel: number): number {
   const cl = st.cluster;
+  const key = st.msgs.key[s];
   const log = st.logByChannel[channel];
-  if (log !== undefined) return cl.partitionNode(channel, log.peekPartition(st.msgs.key[s]));
-  if (!st.routedChannel[channel]) return cl.channelNode[channel];
-  const route = st.router!.route(channel, st.msgs.label[s]);
-  if (route.queues.length > 0) return cl.channelNode[st.topo.queues[route.queues[0]].channel];
-  if (route.logs.length > 0) {
-    const l = st.logs[route.logs[0]];
-    return cl.partitionNode(l.channel, l.peekPartition(st.msgs.key[s]));
+  if (log !== undefined) return log.leader[log.peekPartition(key)];
+  const q = entryQueue(st, s, channel);
+  if (q >= 0) return cl.queues[q]!.leader;
+  if (st.routedChannel[channel]) {
+    const route = st.router!.route(channel, st.msgs.label[s]);
+    if (route.logs.length > 0) {
+      const l = st.logs[route.logs[0]];
+      return l.leader[l.peekPartition(key)];
+    }
   }
   return cl.channelNode[channel];
 }
 
 /**
- * The broker takes a message for a channel: fan out to its queues, or refuse it. `epoch` is the
- * broker's crash count when its node took it: work a crash interrupted is lost with it.
+ * The broker takes a message for a channel: fan out to its queues, or refuse it. `served` names
+ * the node that did the work and its crash count then (epoch × 64 + node; −1: none did): work a
+ * crash interrupted is lost with it.
  */
 export function arriveAtBroker(
   st: State,
   cx: Ctx,
   s: number,
   channel: number,
-  epoch: number,
+  served: number,
 ): void {
   const m = st.msgs;
-  const up = st.brokerUp && epoch === st.brokerCrashes;
+  const up = st.brokerUp && (served < 0 || servedStill(st, served, cx.nowUs));
   const sender = m.producer[s];
   if (sender < st.producers.length && st.producers[sender].tracked) {
     const p = st.producers[sender];
@@ -82,7 +105,7 @@ export function arriveAtBroker(
   }
   const cl = st.cluster;
   if (cl.fsyncUs >= 0 && !st.directChannel[channel])
-    cl.nodes[entryNode(st, s, channel)].durableAt(cx.nowUs, cl.fsyncUs);
+    cl.durableOn(entryNode(st, s, channel), cx.nowUs);
   if (st.routedChannel[channel]) return arriveRouted(st, cx, s, channel);
   const log = st.logByChannel[channel];
   if (log !== undefined) return appendToLog(st, cx, log, s);
@@ -95,6 +118,12 @@ export function arriveAtBroker(
   for (let i = 1; i < targets.length; i++)
     enqueue(st, cx, st.queues[targets[i]], cloneMessage(st, s), copyAux(m, s));
   enqueue(st, cx, st.queues[targets[0]], s, copyAux(m, s));
+}
+
+/** Whether the node that did a publish's work has not crashed (nor been cut off) since. */
+function servedStill(st: State, served: number, nowUs: number): boolean {
+  const node = st.cluster.nodes[served % 64];
+  return node.epoch === Math.floor(served / 64) && node.reachable(nowUs);
 }
 
 /** The internal queues a publish of this label to this channel reaches (logs aside). */
@@ -134,6 +163,12 @@ function arriveRouted(st: State, cx: Ctx, s: number, channel: number): void {
 function enqueue(st: State, cx: Ctx, q: QueueRt, s: number, aux: number): boolean {
   const m = st.msgs;
   const now = cx.nowUs;
+  if (!q.leaderUp) {
+    // Its leader's node is down or cut off (and no other has been elected yet).
+    cx.emit(Ev.rejected, s, q.index, 0);
+    release(st, cx, s);
+    return false;
+  }
   if (q.ready.length >= q.maxLength) {
     if (q.rejectOnOverflow) {
       cx.emit(Ev.rejected, s, q.index, 0);
@@ -211,6 +246,8 @@ function arriveTracked(
   const m = st.msgs;
   const now = cx.nowUs;
   rec.inFlight--;
+  const log = st.logByChannel[channel];
+  if (up && log !== undefined) return arriveTrackedLog(st, cx, p, rec, s, log);
   if (!up) {
     // The connection is down: no confirm comes back, and the producer's timeout decides.
     cx.emit(Ev.rejected, s, -1, 0);
@@ -251,17 +288,57 @@ function arriveTracked(
       release(st, cx, copy);
     }
   }
-  // A durable write is confirmed once an fsync covers it (group commit).
+  // A durable write is confirmed once an fsync covers it (group commit); a quorum queue's
+  // commit already waited for a majority's.
   const cl = st.cluster;
-  const node = entryNode(st, s, channel);
-  const confirmUs = cl.fsyncUs < 0 ? now : cl.nodes[node].durableAt(now, cl.fsyncUs);
+  const first = targets.length > 0 ? cl.queues[targets[0]] : null;
+  const confirmUs = first?.quorum ? now : cl.durableOn(entryNode(st, s, channel), now);
   release(st, cx, s);
   sendConfirm(st, cx, p, rec, !refused, confirmUs);
   retire(st, cx, p, rec);
 }
 
+/**
+ * A confirmed publish to a log. The partition's leader refuses it when it has no leader, or for
+ * acks=all when fewer than minInsyncReplicas are in sync (a nack: the producer retries). An
+ * idempotent producer's retry of a record the log still holds is dropped. acks=1 confirms once
+ * the leader has written it; acks=all once it is committed (replication.ts).
+ */
+function arriveTrackedLog(
+  st: State,
+  cx: Ctx,
+  p: ProducerRt,
+  rec: PendingPublish,
+  s: number,
+  log: LogRt,
+): void {
+  const m = st.msgs;
+  const part = log.peekPartition(m.key[s]);
+  if (!log.leaderUp[part] || (p.acksAll && inSyncReplicas(log, part) < log.minInsync)) {
+    cx.emit(Ev.rejected, s, -1, 0);
+    release(st, cx, s);
+    sendConfirm(st, cx, p, rec, false, cx.nowUs);
+    return retire(st, cx, p, rec);
+  }
+  const owner = rec.owners[0];
+  if (owner >= 0 && (m.flags[owner] & MsgFlag.brokerLost) === 0) {
+    // Only an idempotent producer retries (support.ts): the log holds the record already.
+    cx.emit(Ev.deduplicated, s, -1, 0);
+    release(st, cx, s);
+    if (!p.acksAll || committed(st, log, owner)) sendConfirm(st, cx, p, rec, true, cx.nowUs);
+    return retire(st, cx, p, rec);
+  }
+  if (owner >= 0) release(st, cx, owner); // a lost record: the retry is a new one
+  rec.owners[0] = s;
+  m.refs[s]++; // held by the pending publish, so a retry can find it
+  appendToLog(st, cx, log, s);
+  if (!p.acksAll)
+    sendConfirm(st, cx, p, rec, true, st.cluster.durableOn(log.leader[part], cx.nowUs));
+  retire(st, cx, p, rec);
+}
+
 /** Sends a confirm (or a nack) to p at `sendUs` (now, or when an fsync made the write durable). */
-function sendConfirm(
+export function sendConfirm(
   st: State,
   cx: Ctx,
   p: ProducerRt,

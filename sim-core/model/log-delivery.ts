@@ -13,10 +13,17 @@ import type { State } from './state';
 import { checkDrained, release } from './copies';
 import { hopDelay, inlineHop, lostAck, toBrokerArrival } from './network';
 import { sideEffect } from './side-effects';
+import { replicateRecord } from './replication';
 
 export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
   const m = st.msgs;
   const now = cx.nowUs;
+  if (!log.leaderUp[log.peekPartition(m.key[s])]) {
+    // The partition's leader is down or cut off (and no other has been elected yet).
+    cx.emit(Ev.rejected, s, -1, 0);
+    release(st, cx, s);
+    return;
+  }
   const p = log.partitionOf(m.key[s]);
   const offset = log.end[p]++;
   log.records[p].pushBack(s);
@@ -40,6 +47,14 @@ export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
     kick(st, cx, g, p);
   }
   armRetention(st, cx, log);
+  if (log.rf > 1) replicateRecord(st, cx, log, p, offset, m.size[s]);
+}
+
+/** Records of partition p up to `end` are committed: the groups may read them. */
+export function commitUpTo(st: State, cx: Ctx, log: LogRt, p: number, end: number): void {
+  if (end <= log.hw[p]) return;
+  log.hw[p] = end;
+  for (const g of log.groups) kick(st, cx, g, p);
 }
 
 /**
@@ -48,13 +63,13 @@ export function appendToLog(st: State, cx: Ctx, log: LogRt, s: number): void {
  */
 export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
   const owner = g.owner[p];
-  if (owner < 0 || g.inflightToken[p] !== 0 || !st.brokerUp) return;
+  if (owner < 0 || g.inflightToken[p] !== 0 || !g.log.leaderUp[p]) return;
   const inst = st.instances[owner];
   if (!inst.up || !inst.connected) return; // a rebalance kicks every partition when it is back
   const log = g.log;
   let offset = g.position[p];
   if (offset < log.base[p]) offset = log.base[p]; // deleted records were counted lost already
-  if (offset >= log.end[p]) return;
+  if (offset >= log.visibleEnd(p)) return;
   if (inst.logInFlight >= inst.concurrency) {
     if (g.queued[p] === 0) {
       g.queued[p] = 1;
@@ -191,7 +206,12 @@ export function finishRecord(
   if (current) g.inflightToken[p] = 0;
   release(st, cx, s);
   // Its partition's next record waits behind the partitions that were ready before it.
-  if (current && g.owner[p] === inst.index && g.queued[p] === 0 && g.position[p] < g.log.end[p]) {
+  if (
+    current &&
+    g.owner[p] === inst.index &&
+    g.queued[p] === 0 &&
+    g.position[p] < g.log.visibleEnd(p)
+  ) {
     g.queued[p] = 1;
     inst.readyParts.pushBack(p);
   }

@@ -8,7 +8,7 @@ import type { LogChannel, Scenario } from '../scenario/types';
 import { keyHash } from '../hash';
 import { msToUs } from '../time';
 import type { InstanceRt } from './entities';
-import { IntDeque } from './ring';
+import { F64Fifo, IntDeque } from './ring';
 
 export class GroupRt {
   /** Member instances (of every consumer definition in this group). */
@@ -77,6 +77,29 @@ export class LogRt {
   readonly appendedOffset = new IntDeque(64);
   /** Records may be replayed from the start (a resetOffsets fault): keep them all. */
   replayable = false;
+  /** Per partition: the node leading it, and whether it has a leader now. */
+  readonly leader: Int32Array;
+  readonly leaderUp: Uint8Array;
+  /** Copies per partition; acks=all needs this many in sync; unclean elections allowed. */
+  readonly rf: number;
+  readonly minInsync: number;
+  /**
+   * Per partition × replica (index p·rf + r): its node, whether it is in sync, its log end as
+   * last known, the durable arrival times of the records sent to it since, and the last one.
+   */
+  readonly replicaNode: Int32Array;
+  readonly inSync: Uint8Array;
+  readonly replicaEnd: Float64Array;
+  readonly arrivals: F64Fifo[];
+  readonly lastArrivalUs: Float64Array;
+  /** Per partition: the committed end (high watermark): groups see the records below it. */
+  readonly hw: Float64Array;
+  /** Per partition: bumped at each election; a commit of an older leader's is void. */
+  readonly leaderEpoch: Float64Array;
+  /** An election is scheduled for the partition. */
+  readonly electing: Uint8Array;
+  /** Per partition: the latest commit time scheduled: records commit in offset order. */
+  readonly lastCommitUs: Float64Array;
 
   constructor(
     readonly index: number,
@@ -88,6 +111,32 @@ export class LogRt {
     this.records = Array.from({ length: def.partitions }, () => new IntDeque(64));
     this.base = new Float64Array(def.partitions);
     this.end = new Float64Array(def.partitions);
+    const parts = def.partitions;
+    this.rf = def.replicationFactor;
+    this.minInsync = def.minInsyncReplicas;
+    this.leader = new Int32Array(parts);
+    this.leaderUp = new Uint8Array(parts).fill(1);
+    this.replicaNode = new Int32Array(parts * this.rf);
+    this.inSync = new Uint8Array(parts * this.rf).fill(1);
+    this.replicaEnd = new Float64Array(parts * this.rf);
+    this.arrivals =
+      this.rf > 1 ? Array.from({ length: parts * this.rf }, () => new F64Fifo(8)) : [];
+    this.lastArrivalUs = new Float64Array(parts * this.rf);
+    this.hw = new Float64Array(parts);
+    this.leaderEpoch = new Float64Array(parts);
+    this.electing = new Uint8Array(parts);
+    this.lastCommitUs = new Float64Array(parts);
+  }
+
+  /** Places partition p's replicas on the nodes from its home on; the home leads. */
+  place(p: number, home: number, nodes: number): void {
+    this.leader[p] = home;
+    for (let r = 0; r < this.rf; r++) this.replicaNode[p * this.rf + r] = (home + r) % nodes;
+  }
+
+  /** The end of what groups may read: the high watermark of a replicated log. */
+  visibleEnd(p: number): number {
+    return this.rf > 1 ? this.hw[p] : this.end[p];
   }
 
   /** Stable key → partition hash (so a key always lands on the same partition). */

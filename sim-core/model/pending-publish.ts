@@ -7,6 +7,7 @@ import type { Ctx } from './context';
 import type { PendingPublish, ProducerRt } from './entities';
 import type { State } from './state';
 import { checkDrained, letGo, release } from './copies';
+import { MsgFlag } from './messages';
 
 /** Forgets a finished publish once none of its attempts is still on the way. */
 export function retire(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
@@ -15,7 +16,8 @@ export function retire(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): 
   st.pendingPublishes--;
   for (const owner of rec.owners) {
     if (owner < 0) continue;
-    letGo(st, cx, owner); // no retry can bring this copy back any more
+    // No retry can bring this copy back any more (a log record has no holders to count).
+    if ((st.msgs.flags[owner] & MsgFlag.logRecord) === 0) letGo(st, cx, owner);
     release(st, cx, owner);
   }
   checkDrained(st, cx);

@@ -40,7 +40,9 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
   const now = cx.nowUs;
   if (p.requests !== null) openRequest(st, cx, p, seq);
   if (p.tracked) {
-    const targets = queueTargets(st, p.channel, label).length;
+    // A log holds one record per publish; a queue, topic or exchange a copy per queue.
+    const log = st.logByChannel[p.channel] !== undefined;
+    const targets = log ? 1 : queueTargets(st, p.channel, label).length;
     const rec: PendingPublish = {
       seq,
       key,

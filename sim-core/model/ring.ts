@@ -109,3 +109,52 @@ export class IntDeque {
     this.head = 0;
   }
 }
+
+/** A growable FIFO of float64 values (times in µs, which outgrow int32 after 35 minutes). */
+export class F64Fifo {
+  private buf: Float64Array;
+  private head = 0;
+  length = 0;
+
+  constructor(capacity = 16) {
+    this.buf = new Float64Array(capacity);
+  }
+
+  pushBack(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float64Array(Math.ceil(this.buf.length * 1.5));
+      for (let i = 0; i < this.length; i++) next[i] = this.at(i);
+      this.buf = next;
+      this.head = 0;
+    }
+    let i = this.head + this.length;
+    if (i >= this.buf.length) i -= this.buf.length;
+    this.buf[i] = v;
+    this.length++;
+  }
+
+  /** Removes and returns the front value; call only when length > 0. */
+  popFront(): number {
+    const v = this.buf[this.head];
+    this.head++;
+    if (this.head === this.buf.length) this.head = 0;
+    this.length--;
+    return v;
+  }
+
+  peekFront(): number {
+    return this.buf[this.head];
+  }
+
+  /** The i-th value from the front (0-based); call only with i < length. */
+  at(i: number): number {
+    let j = this.head + i;
+    if (j >= this.buf.length) j -= this.buf.length;
+    return this.buf[j];
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+}

@@ -56,8 +56,6 @@ export class State {
   readonly brokerRestartUs: number;
   readonly brokerRng: Rng;
   brokerUp = true;
-  /** Broker crashes so far: work a node had taken before a crash is void after it. */
-  brokerCrashes = 0;
   /** The broker's nodes: leaders, capacity, fsyncs. */
   readonly cluster: Cluster;
   /** Current chain of random broker crashes (a restart starts a new one). */
@@ -153,7 +151,10 @@ export class State {
     this.ackLoss = s.network.ackLoss;
     this.confirmLoss = s.network.confirmLoss;
     this.durable = s.broker.durable;
-    this.cluster = new Cluster(s, this.warmupUs);
+    this.cluster = new Cluster(s, topo, this.warmupUs, seed);
+    for (const log of this.logs)
+      for (let p = 0; p < log.partitions; p++)
+        log.place(p, this.cluster.partitionHome(log.channel, p), s.broker.nodes);
     const crashes = s.broker.crashes;
     this.brokerCrashGap =
       crashes === null ? null : compileDurationUs({ kind: 'exponential', mean: crashes.mtbf });

@@ -18,8 +18,14 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   const errors: ValidationError[] = [];
   const no = (path: string, what: string) => errors.push({ path, message: `${what} ${LATER}` });
   s.producers.forEach((p, i) => {
-    if (p.confirm !== null && reachesLog(s, p.to, new Set()))
-      no(`producers[${i}].confirm`, 'publisher confirms to a log (or an exchange bound to one)');
+    const toLog = s.channels.find((c) => c.id === p.to)?.kind === 'log';
+    if (p.confirm !== null && !toLog && reachesLog(s, p.to, new Set()))
+      no(`producers[${i}].confirm`, 'publisher confirms through an exchange to a log');
+    if (p.confirm !== null && toLog && p.confirm.retries > 0 && !p.idempotent)
+      no(
+        `producers[${i}].idempotent`,
+        'retrying publishes to a log without idempotent: true (the duplicate records it appends)',
+      );
     if (p.delay !== null && reachesLog(s, p.to, new Set()))
       no(`producers[${i}].delay`, 'delayed delivery to a log (or an exchange bound to one)');
     if (p.delay !== null && s.channels.find((c) => c.id === p.to)?.kind === 'direct')
@@ -62,22 +68,8 @@ function clusterProblems(s: Scenario, no: (path: string, what: string) => void):
   if (b.memoryLimit !== null) no('broker.memoryLimit', 'a memory limit (blocked publishers)');
   if (s.network.publishLoss > 0) no('network.publishLoss', 'the loss of publishes');
   s.channels.forEach((c, i) => {
-    if (c.kind === 'queue' && c.type === 'quorum') no(`channels[${i}].type`, 'a quorum queue');
-    if (c.kind !== 'log') return;
-    if (c.replicationFactor > 1) no(`channels[${i}].replicationFactor`, 'log replication');
-    if (c.minInsyncReplicas > 1) no(`channels[${i}].minInsyncReplicas`, 'log replication');
-    if (c.uncleanLeaderElection) no(`channels[${i}].uncleanLeaderElection`, 'log replication');
-  });
-  const nodeFault = (f: Scenario['faults'][number]) =>
-    ('crash' in f && f.crash.startsWith('broker#')) ||
-    ('partition' in f && f.partition.some((t) => t.startsWith('broker#')));
-  s.faults.forEach((f, i) => {
-    if (nodeFault(f))
-      no(`faults[${i}]`, 'a fault of one broker node (crash "broker" takes every node down)');
-  });
-  s.lesson?.try.forEach((t, i) => {
-    if ('fault' in t && nodeFault({ at: 0, ...t.fault } as Scenario['faults'][number]))
-      no(`lesson.try[${i}].fault`, 'a fault of one broker node');
+    if (c.kind === 'log' && c.uncleanLeaderElection)
+      no(`channels[${i}].uncleanLeaderElection`, 'an unclean leader election');
   });
 }
 

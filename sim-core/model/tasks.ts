@@ -35,6 +35,12 @@ export const Task = {
   served: 47,
   /** A producer batch's linger is over: send it (a: producer, c: the batch's number). */
   lingerEnd: 48,
+  /** A replicated log record is committed (a: log × 65536 + partition, b: offset, c: leader epoch). */
+  logCommit: 49,
+  /** An election (a: queue or log index, b: partition, c: 0 a queue, 1 a log partition). */
+  election: 50,
+  /** A crashed broker node restarts (a: node). */
+  nodeRestart: 51,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];

@@ -86,6 +86,12 @@ function checkCluster(s: Out, index: Index, p: Problems): void {
     }
   });
   list(s.producers).forEach((pr, i) => {
+    const to = isObj(pr) && typeof pr.to === 'string' ? index.channels.get(pr.to) : undefined;
+    if (isObj(pr) && pr.acks === 0 && pr.confirm !== null && to?.kind === 'log')
+      p.add(
+        ['producers', i, 'acks'],
+        'acks: 0 asks for no confirm: drop confirm, or use acks 1 or all',
+      );
     if (isObj(pr) && pr.maxInFlight !== null && pr.maxInFlight !== undefined && pr.confirm === null)
       p.add(
         ['producers', i, 'maxInFlight'],

@@ -308,14 +308,22 @@ describe('broker nodes', () => {
 
   it('refuses the fields that validate but do not run yet, naming each', () => {
     const s = scenario({
-      producers: [{ id: 'p', to: 'q', rate: { kind: 'poisson', perSecond: 10 } }],
+      producers: [
+        { id: 'p', to: 'l', rate: { kind: 'poisson', perSecond: 10 }, confirm: true },
+        {
+          id: 'p2',
+          to: 'q',
+          rate: { kind: 'poisson', perSecond: 10 },
+          confirm: true,
+          maxInFlight: 5,
+        },
+      ],
       channels: [
-        { id: 'q', kind: 'queue', type: 'quorum' },
-        { id: 'l', kind: 'log', replicationFactor: 3 },
+        queue(),
+        { id: 'l', kind: 'log', replicationFactor: 3, uncleanLeaderElection: true },
       ],
       broker: { nodes: 3, memoryLimit: 1000 },
       network: { publishLoss: 0.1 },
-      faults: [{ at: 10, crash: 'broker#2' }],
     });
     let problems: string[] = [];
     try {
@@ -324,11 +332,11 @@ describe('broker nodes', () => {
       problems = (e as NotRunnableError).errors.map((x) => x.path);
     }
     expect(problems).toEqual([
+      'producers[0].idempotent',
+      'producers[1].maxInFlight',
       'broker.memoryLimit',
       'network.publishLoss',
-      'channels[0].type',
-      'channels[1].replicationFactor',
-      'faults[0]',
+      'channels[1].uncleanLeaderElection',
     ]);
   });
 });

@@ -1,0 +1,245 @@
+// Failures of one broker node: a crash (restarting later, or never) or a network partition that
+// cuts it off from the other nodes and from clients. Queues and partitions it leads lose their
+// leader: a classic queue waits for its node; a quorum queue and a replicated partition elect a
+// new leader after `electionTimeout` if enough replicas remain (a majority; an in-sync replica).
+// A partition's new leader has only what it had received: the records beyond are lost. A whole-
+// broker crash (every node) is broker-failures.ts.
+
+import { Ev } from './events';
+import { Task } from './tasks';
+import type { Ctx } from './context';
+import { MsgFlag } from './messages';
+import type { State } from './state';
+import type { LogRt } from './log-state';
+import { Cluster } from './cluster';
+import type { QueuePlacement } from './cluster';
+import { dropBuffer } from './consumers';
+import { rearmDeadline } from './acks';
+import { armTtl } from './fates';
+import { dispatch } from './dispatch';
+import { reconnect } from './instance-failures';
+import { isDirect } from './network';
+import { settleQueueInCrash } from './broker-failures';
+import { catchUp } from './replication';
+import { commitUpTo, kick } from './log-delivery';
+import { release } from './copies';
+
+/** Node k crashes; it restarts after restartUs (−1: never). */
+export function crashNode(st: State, cx: Ctx, k: number, restartUs: number): void {
+  const node = st.cluster.nodes[k];
+  if (node.down || !st.brokerUp) return;
+  node.crash(cx.nowUs, st.warmupUs);
+  node.down = true;
+  cx.emitPlain(Ev.crashed, -1, k + 1, -1);
+  nodeLost(st, cx, k, !st.durable);
+  if (restartUs >= 0) cx.after(restartUs, Task.nodeRestart, k, 0, 0);
+}
+
+/** Node k is cut off for forUs: as if down, but it keeps everything it held. */
+export function cutOffNode(st: State, cx: Ctx, k: number, forUs: number): void {
+  const node = st.cluster.nodes[k];
+  const until = cx.nowUs + forUs;
+  if (until <= node.cutOffUntilUs) return;
+  const wasReachable = node.reachable(cx.nowUs);
+  node.cutOffUntilUs = until;
+  node.epoch++; // what it was working on cannot reach anyone
+  if (wasReachable && !node.down && st.brokerUp) nodeLost(st, cx, k, false);
+  cx.at(until, Task.nodeRestart, k, 1, 0);
+}
+
+/** Node k restarts (or, healed: its partition is over), and rejoins its queues and partitions. */
+export function restartNode(st: State, cx: Ctx, k: number, healed: boolean): void {
+  const node = st.cluster.nodes[k];
+  const now = cx.nowUs;
+  if (healed ? node.cutOffUntilUs > now : !node.down) return;
+  if (!healed) {
+    node.down = false;
+    cx.emitPlain(Ev.recovered, -1, k + 1, -1);
+  }
+  if (!node.reachable(now) || !st.brokerUp) return;
+  const cl = st.cluster;
+  cl.queues.forEach((pl, qi) => {
+    if (pl === null || st.queues[qi].leaderUp || !pl.replicas.includes(k)) return;
+    if (!pl.quorum) queueUp(st, cx, qi, k);
+    else scheduleElection(st, cx, pl, qi);
+  });
+  for (const log of st.logs) {
+    for (let p = 0; p < log.partitions; p++) {
+      for (let r = 0; r < log.rf; r++) {
+        const i = p * log.rf + r;
+        if (log.replicaNode[i] !== k) continue;
+        if (log.leaderUp[p] === 1) rejoin(log, p, i, now);
+        else if (log.rf === 1) electPartition(st, cx, log, p);
+        else if (log.inSync[i] === 1) schedulePartitionElection(st, cx, log, p);
+      }
+    }
+  }
+}
+
+/** What node k's loss does to the queues and partitions that have a replica on it. */
+function nodeLost(st: State, cx: Ctx, k: number, lossy: boolean): void {
+  const cl = st.cluster;
+  cl.queues.forEach((pl, qi) => {
+    if (pl === null || !st.queues[qi].leaderUp || !pl.replicas.includes(k)) return;
+    if (pl.leader === k) {
+      queueDown(st, cx, qi, lossy && !pl.quorum); // a quorum queue's followers hold it all
+      if (pl.quorum) scheduleElection(st, cx, pl, qi);
+    } else if (reachableReplicas(st, pl, cx.nowUs) < Cluster.majority(pl.replicas.length))
+      queueDown(st, cx, qi, false); // the leader lost its quorum: it can commit nothing
+  });
+  for (const log of st.logs) {
+    for (let p = 0; p < log.partitions; p++) {
+      if (log.leaderUp[p] === 0) continue;
+      for (let r = 0; r < log.rf; r++) {
+        const i = p * log.rf + r;
+        if (log.replicaNode[i] !== k) continue;
+        if (log.leader[p] === k) {
+          partitionDown(st, cx, log, p, i);
+          if (log.rf > 1) schedulePartitionElection(st, cx, log, p);
+        } else {
+          log.inSync[i] = 0; // a follower that is gone falls out of sync
+          log.arrivals[i].clear();
+        }
+      }
+    }
+  }
+}
+
+function reachableReplicas(st: State, pl: QueuePlacement, nowUs: number): number {
+  let n = 0;
+  for (const k of pl.replicas) if (st.cluster.nodes[k].reachable(nowUs)) n++;
+  return n;
+}
+
+/** The queue loses its leader: its consumers' connections to it drop; deliveries come back. */
+function queueDown(st: State, cx: Ctx, qi: number, lossy: boolean): void {
+  const q = st.queues[qi];
+  q.leaderUp = false;
+  st.cluster.leaderLost(st.cluster.queues[qi]!.channel, cx.nowUs);
+  for (const i of q.instances) {
+    const inst = st.instances[i];
+    if (!inst.connected || isDirect(st, inst)) continue;
+    inst.connected = false;
+    inst.connToken = st.tokenSeq;
+    if (inst.up) dropBuffer(st, cx, inst);
+  }
+  settleQueueInCrash(st, cx, q, lossy);
+}
+
+/** The queue has a leader on node k again: its consumers reconnect and deliveries resume. */
+function queueUp(st: State, cx: Ctx, qi: number, k: number): void {
+  const q = st.queues[qi];
+  const pl = st.cluster.queues[qi]!;
+  pl.leader = k;
+  q.leaderUp = true;
+  if (channelHasLeaders(st, pl.channel)) st.cluster.leaderBack(pl.channel, cx.nowUs);
+  for (const i of q.instances) {
+    const inst = st.instances[i];
+    if (inst.up && !inst.connected) reconnect(st, cx, inst, true);
+  }
+  armTtl(st, cx, q);
+  rearmDeadline(cx, q);
+  dispatch(st, cx, q);
+}
+
+function scheduleElection(st: State, cx: Ctx, pl: QueuePlacement, qi: number): void {
+  if (pl.electing) return;
+  pl.electing = true;
+  cx.after(st.cluster.electionTimeoutUs, Task.election, qi, 0, 0);
+}
+
+function schedulePartitionElection(st: State, cx: Ctx, log: LogRt, p: number): void {
+  if (log.electing[p] === 1) return;
+  log.electing[p] = 1;
+  cx.after(st.cluster.electionTimeoutUs, Task.election, log.index, p, 1);
+}
+
+/** An election is due: a quorum queue (kind 0) or a log partition (kind 1). */
+export function election(st: State, cx: Ctx, index: number, p: number, kind: number): void {
+  if (kind === 1) {
+    const log = st.logs[index];
+    log.electing[p] = 0;
+    return electPartition(st, cx, log, p);
+  }
+  const pl = st.cluster.queues[index]!;
+  pl.electing = false;
+  if (st.queues[index].leaderUp || !st.brokerUp) return;
+  if (reachableReplicas(st, pl, cx.nowUs) < Cluster.majority(pl.replicas.length)) return; // waits for a node
+  const leader = pl.replicas.find((k) => st.cluster.nodes[k].reachable(cx.nowUs))!;
+  queueUp(st, cx, index, leader);
+}
+
+/** Partition p loses its leader (replica i): what each follower has by now is all it has. */
+function partitionDown(st: State, cx: Ctx, log: LogRt, p: number, i: number): void {
+  log.leaderUp[p] = 0;
+  log.leaderEpoch[p]++; // the dead leader's commits still on their way are void
+  st.cluster.leaderLost(log.channel, cx.nowUs);
+  if (log.rf === 1) return;
+  catchUp(log, p, cx.nowUs);
+  for (let r = 0; r < log.rf; r++) log.arrivals[p * log.rf + r].clear(); // lost on the way
+  log.replicaEnd[i] = log.end[p];
+}
+
+/**
+ * Partition p elects the first reachable in-sync replica. Records it does not have are lost
+ * (never committed: they were beyond the high watermark). Without one, it waits.
+ */
+function electPartition(st: State, cx: Ctx, log: LogRt, p: number): void {
+  if (log.leaderUp[p] === 1 || !st.brokerUp) return;
+  const now = cx.nowUs;
+  let chosen = -1;
+  for (let r = 0; r < log.rf && chosen < 0; r++) {
+    const i = p * log.rf + r;
+    if (log.inSync[i] === 1 && st.cluster.nodes[log.replicaNode[i]].reachable(now)) chosen = i;
+  }
+  if (chosen < 0) return;
+  const node = log.replicaNode[chosen];
+  const end = log.rf === 1 || node === log.leader[p] ? log.end[p] : log.replicaEnd[chosen];
+  truncate(st, cx, log, p, end);
+  log.leader[p] = node;
+  log.leaderUp[p] = 1;
+  log.lastCommitUs[p] = now;
+  for (let r = 0; r < log.rf; r++) {
+    const i = p * log.rf + r;
+    if (st.cluster.nodes[log.replicaNode[i]].reachable(now) && log.inSync[i] === 1)
+      rejoin(log, p, i, now);
+    else log.inSync[i] = 0;
+  }
+  if (channelHasLeaders(st, log.channel)) st.cluster.leaderBack(log.channel, now);
+  if (log.rf > 1) commitUpTo(st, cx, log, p, log.end[p]);
+  else for (const g of log.groups) kick(st, cx, g, p);
+}
+
+/** Replica i follows partition p's leader again, caught up (catching up is not modelled). */
+function rejoin(log: LogRt, p: number, i: number, nowUs: number): void {
+  log.inSync[i] = 1;
+  log.replicaEnd[i] = log.end[p];
+  if (log.arrivals.length > 0) log.arrivals[i].clear();
+  log.lastArrivalUs[i] = nowUs;
+}
+
+/** Drops partition p's records from `end` on: each group's copy of them is lost. */
+function truncate(st: State, cx: Ctx, log: LogRt, p: number, end: number): void {
+  const m = st.msgs;
+  while (log.end[p] > end && log.records[p].length > 0) {
+    const s = log.records[p].popBack();
+    log.end[p]--;
+    st.logHeld--;
+    m.flags[s] |= MsgFlag.brokerLost;
+    for (const g of log.groups) {
+      const q = st.queues[g.target];
+      st.gauges.touchQueue(q, cx.nowUs);
+      q.unacked--;
+      st.logLag--;
+      cx.emitOutcome(Ev.lost, s, g.target, 0);
+    }
+    release(st, cx, s);
+  }
+}
+
+/** Whether every queue and partition of channel ci has a leader. */
+function channelHasLeaders(st: State, ci: number): boolean {
+  const log = st.logByChannel[ci];
+  if (log !== undefined) return log.leaderUp.every((x) => x === 1);
+  return st.topo.channelTargets[ci].every((q) => st.queues[q].leaderUp);
+}
