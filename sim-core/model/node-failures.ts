@@ -21,7 +21,7 @@ import { reconnect } from './instance-failures';
 import { isDirect } from './network';
 import { settleQueueInCrash } from './broker-failures';
 import { catchUp } from './replication';
-import { commitUpTo, kick } from './log-delivery';
+import { kick } from './log-delivery';
 import { release } from './copies';
 
 /** Node k crashes; it restarts after restartUs (−1: never). */
@@ -199,15 +199,16 @@ function electPartition(st: State, cx: Ctx, log: LogRt, p: number): void {
   log.leader[p] = node;
   log.leaderUp[p] = 1;
   log.lastCommitUs[p] = now;
+  // Every reachable replica follows the new leader (catching up is not modelled).
   for (let r = 0; r < log.rf; r++) {
     const i = p * log.rf + r;
-    if (st.cluster.nodes[log.replicaNode[i]].reachable(now) && log.inSync[i] === 1)
-      rejoin(log, p, i, now);
+    if (st.cluster.nodes[log.replicaNode[i]].reachable(now)) rejoin(log, p, i, now);
     else log.inSync[i] = 0;
   }
   if (channelHasLeaders(st, log.channel)) st.cluster.leaderBack(log.channel, now);
-  if (log.rf > 1) commitUpTo(st, cx, log, p, log.end[p]);
-  else for (const g of log.groups) kick(st, cx, g, p);
+  if (log.rf > 1) log.hw[p] = Math.max(log.hw[p], log.end[p]);
+  // Fetches stopped while it had no leader: each group resumes (whatever was committed before).
+  for (const g of log.groups) kick(st, cx, g, p);
 }
 
 /** Replica i follows partition p's leader again, caught up (catching up is not modelled). */
