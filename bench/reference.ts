@@ -32,6 +32,33 @@ export function mm4WithLatency(messages: number): Record<string, unknown> {
   };
 }
 
+/**
+ * The M/M/4 load on a 3-node cluster: a quorum queue (3 replicas, 0.5 ms between nodes) on
+ * nodes of finite capacity (20 µs a message), with publisher confirms after a majority.
+ */
+export function quorumReference(messages: number): Record<string, unknown> {
+  const base = mm4WithLatency(messages);
+  return {
+    ...base,
+    name: 'Reference M/M/4 on 3 nodes, quorum queue',
+    producers: [
+      {
+        id: 'web',
+        to: 'orders',
+        rate: { kind: 'poisson', perSecond: 3600 },
+        count: messages,
+        confirm: { timeout: '10s' },
+      },
+    ],
+    channels: [{ id: 'orders', kind: 'queue', type: 'quorum', replicas: 3, ackTimeout: '30s' }],
+    broker: {
+      nodes: 3,
+      capacity: { perMessage: '20us' },
+      replicationLatency: { kind: 'constant', value: 0.5 },
+    },
+  };
+}
+
 /** Competing consumers with prefetch 10 and keys: dispatch to local buffers, order tracking. */
 export function prefetchReference(messages: number): Record<string, unknown> {
   return {

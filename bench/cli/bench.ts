@@ -12,6 +12,7 @@ import {
   mm4Reference,
   mm4WithLatency,
   prefetchReference,
+  quorumReference,
   topicReference,
 } from '../reference';
 import { validateOrThrow } from './load';
@@ -110,6 +111,7 @@ export function runBench(quick: boolean): BenchResult {
     ['M/M/4 reference', mm4Reference(n)],
     ['M/M/4 with 1 ms hops', mm4WithLatency(n)],
     ['prefetch 10, keyed', prefetchReference(n)],
+    ['3 nodes, quorum queue, confirms', quorumReference(n)],
   ];
   const speed = cases.map(([name, raw]): SpeedRow => {
     let best = { ms: Infinity, processed: 0, events: 0 };

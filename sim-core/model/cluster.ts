@@ -174,10 +174,12 @@ export class Cluster {
   /**
    * Queues work for `copies` copies of a message of `bytes` on node k, arriving at `atUs`;
    * returns when the node has done it (a whole µs: the clock's unit), in arrival order.
+   * `batched`: a batch's message after its first, whose per-message work the batch paid.
    */
-  serve(k: number, atUs: number, copies: number, bytes: number): number {
+  serve(k: number, atUs: number, copies: number, bytes: number, batched = false): number {
     const node = this.nodes[k];
-    const workUs = copies * (this.perMessageUs + this.perByteUs * bytes);
+    const perUnitUs = batched ? 0 : this.perMessageUs;
+    const workUs = copies * (perUnitUs + this.perByteUs * bytes);
     const start = node.freeAtUs > atUs ? node.freeAtUs : atUs;
     const end = start + workUs;
     node.freeAtUs = end;

@@ -30,7 +30,8 @@ export function reachBroker(st: State, cx: Ctx, s: number, channel: number): voi
   const m = st.msgs;
   const now = cx.nowUs;
   const k = entryNode(st, s, channel);
-  let doneUs = cl.finite ? cl.serve(k, now, copiesOf(st, s, channel), m.size[s]) : now;
+  const batched = (m.flags[s] & MsgFlag.batchFollower) !== 0;
+  let doneUs = cl.finite ? cl.serve(k, now, copiesOf(st, s, channel), m.size[s], batched) : now;
   const q = entryQueue(st, s, channel);
   if (q >= 0 && st.queues[q].leaderUp && cl.queues[q]!.quorum)
     doneUs = quorumCommitUs(st, cl.queues[q]!, doneUs, m.size[s]);

@@ -31,6 +31,8 @@ export const MsgFlag = {
   acknowledged: 8,
   /** On a copy's owner: the broker itself lost it (a transient broker's crash, a failover). */
   brokerLost: 16,
+  /** Sent in a batch behind its first message: the broker's per-message work was the batch's. */
+  batchFollower: 32,
 } as const;
 
 export class MessageStore {
@@ -141,7 +143,8 @@ export class MessageStore {
     this.publishUs[to] = this.publishUs[from];
     this.originUs[to] = this.originUs[from];
     // What the broker did with one copy (confirmed it, lost it) is not another copy's.
-    this.flags[to] = this.flags[from] & ~(MsgFlag.acknowledged | MsgFlag.brokerLost);
+    this.flags[to] =
+      this.flags[from] & ~(MsgFlag.acknowledged | MsgFlag.brokerLost | MsgFlag.batchFollower);
   }
 
   /** Grows by 1.5× to keep the backlog's memory per message low. */

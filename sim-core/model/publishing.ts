@@ -3,6 +3,7 @@
 // on the way (see pending-publish.ts); the broker's side of a publish is intake.ts.
 
 import { Ev } from './events';
+import { MsgFlag } from './messages';
 import { Task } from './tasks';
 import type { Ctx } from './context';
 import type { BatchRt, PendingPublish, ProducerRt } from './entities';
@@ -94,6 +95,7 @@ function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   if (!inline) p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
   for (let i = 0; i < n; i++) {
     const s = b.slots.popFront();
+    if (i > 0) st.msgs.flags[s] |= MsgFlag.batchFollower; // the batch is one unit of work
     cx.emit(Ev.published, s, p.index, 0);
     if (inline) cx.run(Task.atBroker, s, p.channel, 0);
     else cx.at(p.linkUs, Task.atBroker, s, p.channel, 0);

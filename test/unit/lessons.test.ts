@@ -387,3 +387,65 @@ describe('a replay reads as lag', () => {
     expect(lag[lag.length - 1]).toBeLessThan(peak / 10);
   });
 });
+
+describe('lessons of the broker cluster', () => {
+  it('acks=1 vs acks=all: the leader crash loses confirmed records of acks=1 only', () => {
+    const r = lesson('acks-leader-crash');
+    const c = r.consumers;
+    // Every lost confirmed write is fast's: its group processed that many fewer of its confirms.
+    expect(r.totals.lostAcknowledged).toBeGreaterThan(3);
+    expect(r.producers.fast.confirmed - c['books-fast'].processed).toBeGreaterThanOrEqual(
+      r.totals.lostAcknowledged,
+    );
+    expect(r.producers.safe.publishLatency.p50).toBeGreaterThan(
+      10 * r.producers.fast.publishLatency.p50,
+    );
+    expect(r.totals.unavailableMs).toBe(2000); // one partition of each log, for the election
+    const both = run(tried('acks-leader-crash', 'Make fast use acks=all'));
+    expect(both.totals.lostAcknowledged).toBe(0);
+  });
+
+  it('quorum vs classic: the classic queue waits for its node, the quorum queue keeps going', () => {
+    const r = lesson('quorum-vs-classic');
+    expect(r.totals.unavailableMs).toBe(10_000); // orders, while broker#2 is down
+    expect(r.totals.lost).toBe(0);
+    expect(r.consumers.shipping.latency.p99).toBeGreaterThan(5000);
+    expect(r.consumers.billing.latency.p99).toBeLessThan(100);
+    // The quorum queue pays a replication round trip (2 × 1 ms) on every confirm.
+    expect(r.producers.bank.publishLatency.p50).toBeCloseTo(
+      r.producers.shop.publishLatency.p50 + 2,
+      0,
+    );
+    const both = run(tried('quorum-vs-classic', 'Make orders a quorum queue'));
+    // A quorum queue led by broker#2 now: it elects a new leader within the election timeout.
+    expect(both.totals.unavailableMs).toBe(1000);
+    expect(both.totals.lost).toBe(0);
+    expect(both.consumers.shipping.latency.p99).toBeLessThan(r.consumers.shipping.latency.p99 / 3);
+  });
+
+  it('the broker as the bottleneck: throughput saturates at 10,000/s and latency climbs there', () => {
+    const r = lesson('broker-bottleneck');
+    const node = r.broker.nodes[0];
+    expect(node.utilization).toBeGreaterThan(0.7);
+    expect(r.latency.endToEnd.p99).toBeGreaterThan(200);
+    expect(queueReport(r, 'orders').depthMax).toBeLessThan(200); // the backlog is at the broker
+    const faster = run(tried('broker-bottleneck', "Halve the broker's work per message"));
+    expect(faster.latency.endToEnd.p99).toBeLessThan(20);
+    // More workers do not help: the broker is the bottleneck.
+    const workers = run(tried('broker-bottleneck', 'Add 12 more workers'));
+    expect(workers.latency.endToEnd.p99).toBeGreaterThan(200);
+  });
+
+  it('batching: the batched producer costs the node a fraction, and its messages wait for their batch', () => {
+    const r = lesson('producer-batching');
+    const batched = r.producers.batched;
+    expect(batched.batchSizeMean).toBeGreaterThan(30);
+    expect(r.broker.nodes[0].utilization).toBeLessThan(0.8);
+    expect(r.consumers['workers-batched'].latency.p50).toBeGreaterThan(
+      r.consumers['workers-single'].latency.p50 + 2,
+    );
+    const unbatched = run(tried('producer-batching', 'Send batched one by one too'));
+    expect(unbatched.broker.nodes[0].utilization).toBeGreaterThan(0.99);
+    expect(unbatched.latency.endToEnd.p99).toBeGreaterThan(1000);
+  });
+});
