@@ -78,12 +78,37 @@ const VIEWS: Array<{ name: string; path: string; act: (page: Page) => Promise<vo
       await p.keyboard.press('?');
     },
   },
+  {
+    name: 'cluster-node-down',
+    path: '#lesson=quorum-vs-classic',
+    act: async (p) => {
+      await p.getByRole('button', { name: 'Play' }).click();
+      await p.waitForTimeout(1500);
+      await p.getByRole('button', { name: 'Crash broker#1 (the quorum leader) now' }).click();
+      await p.waitForTimeout(400);
+      await p.getByRole('button', { name: 'Pause' }).click();
+    },
+  },
+  {
+    name: 'cluster-log-failover',
+    path: '#lesson=acks-leader-crash',
+    act: async (p) => {
+      await p.getByRole('button', { name: 'Play' }).click();
+      await p.waitForTimeout(1500);
+      await p.getByRole('button', { name: 'Crash broker#1 now' }).click();
+      await p.waitForTimeout(400);
+      await p.getByRole('button', { name: 'Pause' }).click();
+    },
+  },
+  { name: 'cluster-bottleneck', path: '#lesson=broker-bottleneck', act: (p) => play(p, 3000) },
 ];
 
 const lab = await startLab();
 try {
   for (const size of SIZES) {
-    for (const v of VIEWS) {
+    for (const v of VIEWS.filter(
+      (x) => !process.env.VIEWS || process.env.VIEWS.split(',').includes(x.name),
+    )) {
       const { page, errors } = await openPage(lab, v.path);
       await page.setViewportSize(size);
       await v.act(page);

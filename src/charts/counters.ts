@@ -79,6 +79,23 @@ export const COUNTERS: CounterDef[] = [
     alert: STATE_COLOURS.lost,
   },
   {
+    key: 'lostAcknowledged',
+    label: 'Lost after confirm',
+    explain:
+      'Lost after confirm: messages the broker had confirmed to their producer and then lost — a transient broker crashing, or acks=1 records a failover did not keep.',
+    marker: STATE_COLOURS.lost,
+    trouble: true,
+    alert: STATE_COLOURS.lost,
+    optional: true,
+  },
+  {
+    key: 'unavailableMs',
+    label: 'No leader (ms)',
+    explain:
+      'No leader (ms): how long the channels had no leader to take publishes or deliver, summed over channels — a crashed node, an election.',
+    optional: true,
+  },
+  {
     key: 'deadLettered',
     label: 'Dead-lettered',
     explain:

@@ -35,7 +35,11 @@ export interface TopologyModel {
     partitions: number;
     /** Channel a dead-lettered copy goes to, per internal queue (-1 none). */
     deadLetter: number[];
+    /** The tag beside its name: its kind, an exchange's type, `quorum ×3`, `log ×3`. */
+    tag: string;
   }>;
+  /** The broker's nodes (`broker#1`...); one for a single broker. */
+  nodes: string[];
   queues: Array<{ name: string; channel: number; label: string }>;
   consumers: Array<{
     id: string;
@@ -76,6 +80,10 @@ export interface EventColumns {
 /** The state of every node at the end of a frame. */
 export interface NodeState {
   brokerUp: boolean;
+  /** Per broker node: 0 up, 1 crashed, 2 cut off. */
+  brokerNodes: Uint8Array;
+  /** Per internal queue: 1 while it has no leader (a log group's: any of its partitions). */
+  leaderless: Uint8Array;
   /** Per internal queue. */
   ready: Int32Array;
   unacked: Int32Array;
@@ -89,6 +97,8 @@ export interface NodeState {
   /** Per group, per partition (flattened by group): owner instance (-1 none) and lag. */
   partitionOwner: Int32Array;
   partitionLag: Float64Array;
+  /** Per group, per partition (flattened by group): 1 while the partition has no leader. */
+  partitionLeaderless: Uint8Array;
 }
 
 /** Time-series points since the previous frame (one per sampling interval). */

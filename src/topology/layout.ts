@@ -167,9 +167,7 @@ export function layoutTopology(
   };
   const titles = {
     producers: m.producers.map((p, i) => title(p.id, '', nodeWOf('producer', i))),
-    channels: m.channels.map((ch, i) =>
-      title(ch.id, ch.kind === 'exchange' ? ch.exchangeType : ch.kind, nodeWOf('channel', i)),
-    ),
+    channels: m.channels.map((ch, i) => title(ch.id, ch.tag, nodeWOf('channel', i))),
     consumers: m.consumers.map((c, i) => title(c.id, '', nodeWOf('consumer', i))),
   };
   let tight = false;

@@ -102,7 +102,9 @@ export function drawScene(
   ctx.font = SMALL;
   ctx.fillStyle = up ? th.muted : '#ffffff';
   ctx.textBaseline = 'middle';
-  ctx.fillText(up ? 'BROKER · up' : 'BROKER · DOWN', b.x + 6, b.y + 8);
+  if (m.nodes.length === 1 || !up)
+    ctx.fillText(up ? 'BROKER · up' : 'BROKER · DOWN', b.x + 6, b.y + 8);
+  else brokerNodes(ctx, b, m.nodes, s?.brokerNodes ?? null, th);
 
   m.producers.forEach((p, i) => {
     const box = L.producers[i];
@@ -142,6 +144,7 @@ export function drawScene(
           L.queues[q].w,
         );
       tube(ctx, L.queues[q], s, q, th);
+      if (s?.leaderless[q] === 1) noLeader(ctx, L.queues[q], th);
     });
   });
 
@@ -164,13 +167,14 @@ export function drawScene(
       const frac = Math.min(1, lag / 50);
       ctx.fillStyle = th.ready;
       ctx.fillRect(lane.x, lane.y, lane.w * 0.55 * frac, lane.h);
-      const who = owner >= 0 ? m.instances[owner].name : 'no owner';
+      const leaderless = s?.partitionLeaderless[k] === 1;
+      const who = leaderless ? 'no leader' : owner >= 0 ? m.instances[owner].name : 'no owner';
       label(
         ctx,
         `p${p} lag ${fmtCount(lag)} · ${who}`,
         lane.x + 3,
         lane.y + lane.h / 2,
-        owner >= 0 ? th.text : th.crashed,
+        owner >= 0 && !leaderless ? th.text : th.crashed,
         SMALL,
         lane.w - 6,
       );
@@ -516,4 +520,29 @@ export function hitNode(L: Layout, x: number, y: number): number {
   for (let i = 0; i < L.instances.length; i++) if (inside(L.instances[i])) return i;
   if (inside(L.broker)) return -2;
   return -1;
+}
+
+/** The broker bar of a cluster: each node, up, down or cut off (`broker#2 DOWN`). */
+function brokerNodes(
+  ctx: CanvasRenderingContext2D,
+  b: Box,
+  nodes: string[],
+  state: Uint8Array | null,
+  th: Theme,
+): void {
+  const word = ['up', 'DOWN', 'cut off'];
+  const w = (b.w - 60) / nodes.length;
+  label(ctx, 'BROKER', b.x + 6, b.y + 8, th.muted, SMALL, 54, 'left');
+  nodes.forEach((name, k) => {
+    const st = state === null ? 0 : state[k];
+    const x = b.x + 60 + k * w;
+    const mark = ['', ' ✕', ' ⌁'][st];
+    const text = [`${name} ${word[st]}`, `#${k + 1} ${word[st]}`, `#${k + 1}${mark}`];
+    fitted(ctx, text, x, b.y + 8, st === 0 ? th.muted : th.crashed, w - 4, 'left');
+  });
+}
+
+/** A queue without a leader: nothing goes in or out (written across its tube). */
+function noLeader(ctx: CanvasRenderingContext2D, box: Box, th: Theme): void {
+  label(ctx, 'no leader', box.x + box.w / 2, box.y + box.h / 2, th.crashed, SMALL, box.w, 'center');
 }

@@ -259,7 +259,11 @@ export class LabSession {
       sampleEvery,
       state: nodeState(sim.state, sim.nowUs),
       series,
-      totals: { ...sim.collector.totals },
+      // Time without a leader is a gauge of the engine, folded into the totals at the end.
+      totals: {
+        ...sim.collector.totals,
+        unavailableMs: sim.state.cluster.unavailableUsAt(sim.nowUs) / 1000,
+      },
       stats: nodeStats(sim),
       latency: options.withDistribution || sim.done ? latencyStats(sim) : null,
       distribution: options.withDistribution || sim.done ? distribution(sim) : null,

@@ -182,15 +182,25 @@ export function nodeState(e: State, nowUs: number): NodeState {
   for (const g of e.groups) np += g.log.partitions;
   const partitionOwner = new Int32Array(np);
   const partitionLag = new Float64Array(np);
+  const partitionLeaderless = new Uint8Array(np);
   let k = 0;
   for (const g of e.groups) {
     for (let p = 0; p < g.log.partitions; p++, k++) {
       partitionOwner[k] = g.owner[p];
+      partitionLeaderless[k] = g.log.leaderUp[p] === 1 ? 0 : 1;
       partitionLag[k] = partitionLagOf(g, p);
     }
   }
+  const brokerNodes = Uint8Array.from(e.cluster.nodes, (n) =>
+    n.down ? 1 : n.cutOffUntilUs > nowUs ? 2 : 0,
+  );
+  const leaderless = new Uint8Array(nq);
+  for (let q = 0; q < nq; q++) leaderless[q] = e.queues[q].leaderUp ? 0 : 1;
+  for (const g of e.groups) leaderless[g.target] = g.log.leaderUp.includes(0) ? 1 : 0;
   return {
     brokerUp: e.brokerUp,
+    brokerNodes,
+    leaderless,
     ready,
     unacked,
     instanceState,
@@ -200,6 +210,7 @@ export function nodeState(e: State, nowUs: number): NodeState {
     producerCutOff,
     partitionOwner,
     partitionLag,
+    partitionLeaderless,
   };
 }
 

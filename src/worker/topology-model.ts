@@ -2,7 +2,7 @@
 // subscriptions, log groups), consumers and their instances, with the engine's indices so that
 // events (which carry indices) land on the right node.
 
-import type { State } from '../../sim-core/index';
+import type { Channel, State } from '../../sim-core/index';
 import { compileDist } from '../../sim-core/index';
 import type { TopologyModel } from '../shared/protocol';
 import type { MessageClasses } from './message-classes';
@@ -47,6 +47,7 @@ export function topologyModel(
       exchangeType: ch.kind === 'exchange' ? ch.type : '',
       partitions: ch.kind === 'log' ? ch.partitions : 0,
       deadLetter: queues.map((q) => e.queues[q].deadLetterChannel),
+      tag: channelTag(ch),
     };
   });
   const queues = e.queues.map((q) => ({
@@ -102,9 +103,18 @@ export function topologyModel(
     colourBy: s.lesson?.colourBy ?? null,
     hopUs: Math.round(compileDist(s.network.latency).mean * 1000),
     durationUs,
+    nodes: e.cluster.nodes.map((n) => n.name),
   };
 }
 
 function channelOfQueue(channels: TopologyModel['channels'], q: number): number {
   return channels.findIndex((c) => c.queues.includes(q));
+}
+
+/** The tag the lab shows beside a channel's name: its kind, or how it is replicated. */
+function channelTag(ch: Channel): string {
+  if (ch.kind === 'exchange') return ch.type;
+  if (ch.kind === 'queue' && ch.type === 'quorum') return 'quorum';
+  if (ch.kind === 'log' && ch.replicationFactor > 1) return `log ×${ch.replicationFactor}`;
+  return ch.kind;
 }

@@ -99,6 +99,8 @@ function lessonsWithTries(): Array<{ slug: string; raw: unknown; tries: LessonTr
 /** What the canvas's live summary says is down once a fault of this kind has started. */
 function downText(fault: Record<string, unknown>): string | null {
   if (fault.crash === 'broker') return 'The broker is down.';
+  if (typeof fault.crash === 'string' && fault.crash.startsWith('broker#'))
+    return `Broker nodes down or cut off: ${fault.crash}`;
   if (typeof fault.crash === 'string' || typeof fault.freeze === 'string')
     return 'Crashed, cut off or frozen:';
   if (Array.isArray(fault.partition)) return 'cut off'; // instances, or producers
