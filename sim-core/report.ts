@@ -136,7 +136,11 @@ export interface NodeReport {
   crashes: number;
 }
 
-function producerReports(st: State, c: Collector): Record<string, ProducerReport> {
+function blockedUsAt(p: State['producers'][number], endUs: number): number {
+  return p.blockedUs + (p.blockedSinceUs >= 0 ? endUs - p.blockedSinceUs : 0);
+}
+
+function producerReports(st: State, c: Collector, endUs: number): Record<string, ProducerReport> {
   const out: Record<string, ProducerReport> = {};
   st.scenario.producers.forEach((def, i) => {
     const ps = c.publishStats[i];
@@ -146,7 +150,7 @@ function producerReports(st: State, c: Collector): Record<string, ProducerReport
       confirmed: ps.confirmed,
       batches: ps.batches,
       batchSizeMean: ps.batches > 0 ? ps.batched / ps.batches : 0,
-      blockedMs: 0,
+      blockedMs: blockedUsAt(st.producers[i], endUs) / 1000,
       publishLatency: ps.publishLatency.summaryMs(),
       ...(rs === null
         ? {}
@@ -186,7 +190,7 @@ function nodeReports(st: State, endUs: number, windowUs: number): NodeReport[] {
     utilization: windowUs > 0 ? n.busyUsAt(endUs) / windowUs : 0,
     leaderOf: leads[k],
     fsyncs: n.fsyncs,
-    blockedMs: 0,
+    blockedMs: n.blockedUsAt(endUs) / 1000,
     crashes: n.crashes,
   }));
 }
@@ -297,7 +301,7 @@ export function buildReport(
       ...(c.byPriority === null ? {} : { byPriority: priorityLatency(c.byPriority) }),
       ...(c.roundTrip === null ? {} : { roundTrip: c.roundTrip.summaryMs() }),
     },
-    producers: producerReports(st, c),
+    producers: producerReports(st, c, endUs),
     broker: { nodes: nodeReports(st, endUs, windowUs) },
     throughput: {
       publishedPerSec: perSec(c.publishedInWindow),

@@ -8,6 +8,8 @@ import { LatencyHistogram, LatencyWindow } from './histogram';
 
 export interface Totals {
   published: number;
+  /** Extension: publish attempts the network lost on their way to the broker. */
+  publishLost: number;
   publishFailed: number;
   rejected: number;
   enqueued: number;
@@ -41,6 +43,7 @@ export interface Totals {
 export function emptyTotals(): Totals {
   return {
     published: 0,
+    publishLost: 0,
     publishFailed: 0,
     rejected: 0,
     enqueued: 0,
@@ -201,6 +204,7 @@ const COLLECTED = eventMask(
   Ev.requestFailed,
   Ev.confirmed,
   Ev.batchSent,
+  Ev.publishLost,
 );
 
 /** Up to this many keys, order is tracked in an array per (queue, sender): 512 KiB each. */
@@ -291,6 +295,9 @@ export class Collector implements SimObserver {
         if (ev.publishUs >= this.warmupUs) ps.publishLatency.record(ev.timeUs - ev.publishUs);
         return;
       }
+      case Ev.publishLost:
+        t.publishLost++;
+        return;
       case Ev.batchSent: {
         const ps = this.publishStats[ev.where];
         ps.batches++;

@@ -98,6 +98,15 @@ export const ANOMALIES: readonly Anomaly[] = [
       "RabbitMQ noAck consumers and non-persistent messages; Kafka's retention deleting records a group has not read.",
   },
   {
+    field: 'publishLost',
+    title: 'Publishes lost',
+    meaning:
+      'Publish attempts the network lost on their way to the broker: a confirming producer times out and retries, any other loses the message.',
+    causes: ['network.publishLoss (a batch is lost as one)'],
+    mirrors:
+      'A TCP connection dropped with a publish in its send buffer; a Kafka produce request that times out.',
+  },
+  {
     field: 'lostAcknowledged',
     title: 'Lost after confirm',
     meaning:

@@ -25,6 +25,9 @@ export class NodeRt {
   cutOffUntilUs = 0;
   /** Crashes so far, whole-broker ones too: work it had taken before one is void after it. */
   epoch = 0;
+  /** Memory alarm: raised since (−1: none), and the time it was raised before. */
+  alarmSinceUs = -1;
+  blockedUs = 0;
   /** End of the fsync running now, and of the one queued behind it (−1: none queued). */
   private fsyncEndUs = -Infinity;
   private queuedFsyncEndUs = -1;
@@ -37,6 +40,11 @@ export class NodeRt {
   /** Up and reachable now. */
   reachable(nowUs: number): boolean {
     return !this.down && this.cutOffUntilUs <= nowUs;
+  }
+
+  /** Time its memory alarm was raised, up to endUs. */
+  blockedUsAt(endUs: number): number {
+    return this.blockedUs + (this.alarmSinceUs >= 0 ? endUs - this.alarmSinceUs : 0);
   }
 
   /** Busy time after warmup up to endUs (work queued beyond the end is not counted). */

@@ -15,7 +15,13 @@ import { State } from './state';
 import { Task } from './tasks';
 import type { TaskKind } from './tasks';
 import { publishOne, scheduleNextArrival, produce } from './publishing';
-import { confirmAtProducer, confirmTimeout, lingerEnd, retryPublish } from './publishing';
+import {
+  confirmAtProducer,
+  confirmTimeout,
+  lingerEnd,
+  memoryCheck,
+  retryPublish,
+} from './publishing';
 import { arriveAtBroker, reachBroker } from './intake';
 import { arriveAtConsumer, serviceDone } from './consumers';
 import { ackAtBroker, ackDeadline } from './acks';
@@ -252,6 +258,8 @@ export class Engine implements Ctx {
         return election(st, this, a, b, c);
       case Task.nodeRestart:
         return restartNode(st, this, a, b === 1);
+      case Task.memoryCheck:
+        return memoryCheck(st, this, a);
       case Task.lingerEnd:
         return lingerEnd(st, this, st.producers[a], c);
       case Task.served:

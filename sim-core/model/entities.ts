@@ -102,6 +102,13 @@ export class ProducerRt {
   /** Publishes are held back until this time (a network partition). */
   partitionUntilUs = 0;
   done = false;
+  /** Flow control: messages waiting in the client while a node's alarm blocks it, in order. */
+  readonly blocked = new IntDeque(16);
+  /** Blocked since (−1: not blocked), and the time it was blocked before. */
+  blockedSinceUs = -1;
+  blockedUs = 0;
+  /** Its publishes lost on the way (network.publishLoss). */
+  readonly rngPublishLoss: Rng;
 
   constructor(
     readonly index: number,
@@ -128,6 +135,7 @@ export class ProducerRt {
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);
     this.rngConfirmNet = streamFor(seed, def.id, 'confirm-network');
     this.rngConfirmLoss = streamFor(seed, def.id, 'confirm-loss');
+    this.rngPublishLoss = streamFor(seed, def.id, 'publish-loss');
     this.delay = def.delay === null ? null : compileDurationUs(def.delay);
     this.rngDelay = streamFor(seed, def.id, 'delay');
     this.requests = def.request === null ? null : new RequestBook(msToUs(def.request.timeout));

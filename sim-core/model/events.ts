@@ -213,6 +213,12 @@ export const EVENTS = {
     aux: 'the number of messages in the batch',
     meaning: 'a producer sent a batch: its messages travel, are written and confirmed as one unit',
   },
+  publishLost: {
+    code: 32,
+    where: 'producer',
+    aux: null,
+    meaning: 'the network lost a publish attempt on its way to the broker (network.publishLoss)',
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof EVENTS;

@@ -8,11 +8,12 @@ import { Task } from './tasks';
 import type { Ctx } from './context';
 import type { BatchRt, PendingPublish, ProducerRt } from './entities';
 import type { State } from './state';
-import { checkDrained, newMessage } from './copies';
+import { checkDrained, newMessage, release } from './copies';
 import { retire } from './pending-publish';
 import { hopArrival, inlineHop } from './network';
 import { queueTargets } from './intake';
 import { openRequest } from './requests';
+import { alarmCleared, alarmed } from './flow-control';
 
 export function scheduleNextArrival(st: State, cx: Ctx, p: ProducerRt): void {
   const t = p.remaining > 0 ? p.arrivals.next(p.rngArrivals) : Infinity;
@@ -90,22 +91,76 @@ function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   const n = b.slots.length;
   b.sent++;
   b.bytes = 0;
+  const blocked =
+    st.memoryLimit !== Infinity &&
+    (p.blocked.length > 0 || alarmed(st, cx, b.slots.peekFront(), p.channel));
+  if (blocked) {
+    // Blocked by a memory alarm: its messages wait in the client and go one by one later.
+    while (b.slots.length > 0) block(cx, p, b.slots.popFront());
+    return;
+  }
   cx.emitPlain(Ev.batchSent, p.index, n, -1);
+  const lost = lostPublish(st, p); // the batch travels as one unit: lost as one
   const inline = inlineHop(st, now, p.partitionUntilUs);
-  if (!inline) p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
+  if (!inline && !lost) p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
   for (let i = 0; i < n; i++) {
     const s = b.slots.popFront();
     if (i > 0) st.msgs.flags[s] |= MsgFlag.batchFollower; // the batch is one unit of work
     cx.emit(Ev.published, s, p.index, 0);
-    if (inline) cx.run(Task.atBroker, s, p.channel, 0);
+    if (lost) publishLost(st, cx, p, s);
+    else if (inline) cx.run(Task.atBroker, s, p.channel, 0);
     else cx.at(p.linkUs, Task.atBroker, s, p.channel, 0);
   }
 }
 
-/** One publish attempt on the producer's FIFO link to the broker. */
+/**
+ * One publish attempt on the producer's FIFO link to the broker; while a node's memory alarm
+ * blocks the producer, it waits in the client behind the ones blocked before it.
+ */
 function send(st: State, cx: Ctx, p: ProducerRt, s: number): void {
+  if (st.memoryLimit !== Infinity && (p.blocked.length > 0 || alarmed(st, cx, s, p.channel)))
+    return block(cx, p, s);
+  transmit(st, cx, p, s);
+}
+
+function block(cx: Ctx, p: ProducerRt, s: number): void {
+  p.blocked.pushBack(s);
+  if (p.blockedSinceUs < 0) p.blockedSinceUs = cx.nowUs;
+}
+
+/** The memory monitor of node k: once its alarm clears, blocked producers send what waited. */
+export function memoryCheck(st: State, cx: Ctx, k: number): void {
+  if (!alarmCleared(st, cx, k)) return;
+  for (const p of st.producers) {
+    while (p.blocked.length > 0 && !alarmed(st, cx, p.blocked.peekFront(), p.channel))
+      transmit(st, cx, p, p.blocked.popFront());
+    if (p.blocked.length === 0 && p.blockedSinceUs >= 0) {
+      p.blockedUs += cx.nowUs - p.blockedSinceUs;
+      p.blockedSinceUs = -1;
+    }
+  }
+}
+
+/** Whether the network loses this publish (or batch) on its way to the broker. */
+function lostPublish(st: State, p: ProducerRt): boolean {
+  return st.publishLoss > 0 && p.rngPublishLoss.nextFloat() < st.publishLoss;
+}
+
+/** A publish lost on the way: nothing reaches the broker; a confirming producer times out. */
+function publishLost(st: State, cx: Ctx, p: ProducerRt, s: number): void {
+  cx.emit(Ev.publishLost, s, p.index, 0);
+  const rec = p.tracked ? p.pending.get(st.msgs.seq[s]) : undefined;
+  release(st, cx, s);
+  if (rec === undefined) return;
+  rec.inFlight--;
+  retire(st, cx, p, rec);
+}
+
+/** Puts s on the link now. */
+function transmit(st: State, cx: Ctx, p: ProducerRt, s: number): void {
   const now = cx.nowUs;
   cx.emit(Ev.published, s, p.index, 0);
+  if (lostPublish(st, p)) return publishLost(st, cx, p, s);
   if (inlineHop(st, now, p.partitionUntilUs)) cx.run(Task.atBroker, s, p.channel, 0);
   else {
     p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);

@@ -49,6 +49,10 @@ export class State {
   /** Some producer makes requests: processings may owe a reply. */
   readonly requests: boolean;
   readonly ackLoss: number;
+  /** Flow control: messages a node may hold before its publishers are blocked (Infinity: none). */
+  readonly memoryLimit: number;
+  /** Network: the chance a publish (or a batch) is lost on its way to the broker. */
+  readonly publishLoss: number;
   readonly confirmLoss: number;
   /** Broker: durability and its random crash chain (gaps in µs; restart delay µs, -1 never). */
   readonly durable: boolean;
@@ -149,6 +153,8 @@ export class State {
     this.zeroLatency = this.hop.isZero;
     this.requests = scenario.producers.some((p) => p.request !== null);
     this.ackLoss = s.network.ackLoss;
+    this.memoryLimit = s.broker.memoryLimit ?? Infinity;
+    this.publishLoss = s.network.publishLoss;
     this.confirmLoss = s.network.confirmLoss;
     this.durable = s.broker.durable;
     this.cluster = new Cluster(s, topo, this.warmupUs, seed);

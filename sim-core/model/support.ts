@@ -64,9 +64,6 @@ export function runnableProblems(s: Scenario): ValidationError[] {
 
 /** The parts of the broker cluster (contract v2 §2) that do not run yet. */
 function clusterProblems(s: Scenario, no: (path: string, what: string) => void): void {
-  const b = s.broker;
-  if (b.memoryLimit !== null) no('broker.memoryLimit', 'a memory limit (blocked publishers)');
-  if (s.network.publishLoss > 0) no('network.publishLoss', 'the loss of publishes');
   s.channels.forEach((c, i) => {
     if (c.kind === 'log' && c.uncleanLeaderElection)
       no(`channels[${i}].uncleanLeaderElection`, 'an unclean leader election');

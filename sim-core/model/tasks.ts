@@ -41,6 +41,8 @@ export const Task = {
   election: 50,
   /** A crashed broker node restarts (a: node). */
   nodeRestart: 51,
+  /** The memory monitor of an alarmed node (a: node). */
+  memoryCheck: 52,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];

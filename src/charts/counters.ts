@@ -135,6 +135,14 @@ export const COUNTERS: CounterDef[] = [
     optional: true,
   },
   {
+    key: 'publishLost',
+    label: 'Publishes lost',
+    explain:
+      'Publishes lost: publish attempts the network lost on their way to the broker (a confirming producer retries them).',
+    marker: STATE_COLOURS.lost,
+    optional: true,
+  },
+  {
     key: 'publishFailed',
     label: 'Publish failed',
     explain:
