@@ -72,6 +72,17 @@ export class ProducerRt {
   readonly idempotent: boolean;
   /** To a log: confirmed once committed (acks=all), not once the leader wrote it (acks=1). */
   readonly acksAll: boolean;
+  /** Unconfirmed publishes at once (Infinity: unlimited); those sent and not yet settled. */
+  readonly maxInFlight: number;
+  unconfirmed = 0;
+  /** Publishes waiting for an in-flight slot, oldest first (their first attempt not yet sent). */
+  readonly waiting: PendingPublish[] = [];
+  /**
+   * Idempotent with an in-flight limit: the broker keeps per-key sequence order (Kafka's
+   * idempotent producer). Per key, the sequences the broker has not accepted yet, oldest first.
+   */
+  readonly ordered: boolean;
+  readonly unaccepted = new Map<number, number[]>();
   /** Publishes awaiting confirms, by sequence (only with publisher confirms). */
   readonly pending = new Map<number, PendingPublish>();
   readonly confirmTimeoutUs: number;
@@ -130,6 +141,8 @@ export class ProducerRt {
     this.batch = def.batch === null ? null : new BatchRt(def.batch);
     this.idempotent = def.idempotent;
     this.acksAll = def.acks === 'all';
+    this.maxInFlight = def.maxInFlight ?? Infinity;
+    this.ordered = def.idempotent && def.maxInFlight !== null;
     this.confirmTimeoutUs = def.confirm === null ? 0 : msToUs(def.confirm.timeout);
     this.retries = def.confirm?.retries ?? 0;
     this.backoffUs = def.confirm === null ? 0 : msToUs(def.confirm.backoff);

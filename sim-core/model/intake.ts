@@ -14,6 +14,7 @@ import { dispatch } from './dispatch';
 import { appendToLog } from './log-delivery';
 import { linkSlot } from './slot-lists';
 import { retire } from './pending-publish';
+import { accepted, outOfOrder } from './ordering';
 import { hopArrival, inlineHop, lostConfirm } from './network';
 import { committed, inSyncReplicas, quorumCommitUs } from './replication';
 import type { LogRt } from './log-state';
@@ -256,6 +257,8 @@ function arriveTracked(
     return retire(st, cx, p, rec);
   }
   const targets = queueTargets(st, channel, m.label[s]);
+  if (outOfOrder(p, rec) && rec.owners.every((o) => o < 0))
+    return refuseOutOfOrder(st, cx, p, rec, s);
   if (targets.length === 0) cx.emit(Ev.unroutable, s, channel, 0);
   else if (st.exchangeChannel[channel]) cx.emit(Ev.routed, s, channel, targets.length);
   let refused = false;
@@ -289,6 +292,7 @@ function arriveTracked(
       release(st, cx, copy);
     }
   }
+  if (p.ordered && rec.owners.some((o) => o >= 0)) accepted(p, rec);
   // A durable write is confirmed once an fsync covers it (group commit); a quorum queue's
   // commit already waited for a majority's.
   const cl = st.cluster;
@@ -322,7 +326,9 @@ function arriveTrackedLog(
     return retire(st, cx, p, rec);
   }
   const owner = rec.owners[0];
-  if (owner >= 0 && (m.flags[owner] & MsgFlag.brokerLost) === 0) {
+  const held = owner >= 0 && (m.flags[owner] & MsgFlag.brokerLost) === 0;
+  if (!held && outOfOrder(p, rec)) return refuseOutOfOrder(st, cx, p, rec, s);
+  if (held) {
     // Only an idempotent producer retries (support.ts): the log holds the record already.
     cx.emit(Ev.deduplicated, s, -1, 0);
     release(st, cx, s);
@@ -333,8 +339,17 @@ function arriveTrackedLog(
   rec.owners[0] = s;
   m.refs[s]++; // held by the pending publish, so a retry can find it
   appendToLog(st, cx, log, s);
+  if (p.ordered) accepted(p, rec);
   if (!p.acksAll)
     sendConfirm(st, cx, p, rec, true, st.cluster.durableOn(log.leader[part], cx.nowUs));
+  retire(st, cx, p, rec);
+}
+
+/** An idempotent producer's publish that overtook an earlier one of its key: nacked. */
+function refuseOutOfOrder(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish, s: number): void {
+  cx.emit(Ev.rejected, s, -1, 0);
+  release(st, cx, s);
+  sendConfirm(st, cx, p, rec, false, cx.nowUs);
   retire(st, cx, p, rec);
 }
 

@@ -14,6 +14,7 @@ import { hopArrival, inlineHop } from './network';
 import { queueTargets } from './intake';
 import { openRequest } from './requests';
 import { alarmCleared, alarmed } from './flow-control';
+import { accepted } from './ordering';
 
 export function scheduleNextArrival(st: State, cx: Ctx, p: ProducerRt): void {
   const t = p.remaining > 0 ? p.arrivals.next(p.rngArrivals) : Infinity;
@@ -61,7 +62,17 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
     };
     p.pending.set(seq, rec);
     st.pendingPublishes++;
-    attempt(st, cx, p, rec);
+    if (p.ordered && key >= 0) {
+      const seqs = p.unaccepted.get(key);
+      if (seqs === undefined) p.unaccepted.set(key, [seq]);
+      else seqs.push(seq);
+    }
+    // With an in-flight limit, a publish waits for a slot behind those waiting before it.
+    if (p.unconfirmed >= p.maxInFlight || p.waiting.length > 0) p.waiting.push(rec);
+    else {
+      p.unconfirmed++;
+      attempt(st, cx, p, rec);
+    }
   } else {
     const s = newMessage(st, cx, p.index, seq, key, size, now, now, label, priority);
     if (delayUs > 0) st.msgs.delayUs![s] = delayUs;
@@ -191,7 +202,19 @@ export function confirmAtProducer(
   if (!ok) return retryOrGiveUp(st, cx, p, rec); // a nack: a failure, retried like an unknown outcome
   rec.done = true;
   cx.emitConfirmed(p.index, seq, rec.publishUs);
+  settled(st, cx, p, rec);
   retire(st, cx, p, rec);
+}
+
+/** A publish is confirmed or given up: its in-flight slot goes to the next one waiting. */
+function settled(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
+  if (p.ordered && rec.key >= 0) accepted(p, rec);
+  p.unconfirmed--;
+  while (p.unconfirmed < p.maxInFlight && p.waiting.length > 0) {
+    const next = p.waiting.shift()!;
+    p.unconfirmed++;
+    attempt(st, cx, p, next);
+  }
 }
 
 /** No confirm in time: the outcome is unknown, so the message is sent again with the same id. */
@@ -211,6 +234,7 @@ function retryOrGiveUp(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): 
   if (rec.attempts > p.retries) {
     rec.done = true;
     cx.emitPlain(Ev.publishFailed, p.index, rec.seq, -1);
+    settled(st, cx, p, rec);
     retire(st, cx, p, rec);
     return;
   }

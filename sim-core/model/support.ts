@@ -34,7 +34,6 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   s.producers.forEach((p, i) => {
     if (p.batch !== null && p.confirm !== null)
       no(`producers[${i}].batch`, 'batching with publisher confirms');
-    if (p.maxInFlight !== null) no(`producers[${i}].maxInFlight`, 'an in-flight limit');
   });
   clusterProblems(s, no);
   const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {

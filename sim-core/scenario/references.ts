@@ -92,6 +92,11 @@ function checkCluster(s: Out, index: Index, p: Problems): void {
         ['producers', i, 'acks'],
         'acks: 0 asks for no confirm: drop confirm, or use acks 1 or all',
       );
+    if (isObj(pr) && pr.idempotent === true && isNum(pr.maxInFlight) && pr.maxInFlight > 5)
+      p.add(
+        ['producers', i, 'maxInFlight'],
+        'an idempotent producer keeps order only with maxInFlight ≤ 5 (Kafka refuses more)',
+      );
     if (isObj(pr) && pr.maxInFlight !== null && pr.maxInFlight !== undefined && pr.confirm === null)
       p.add(
         ['producers', i, 'maxInFlight'],

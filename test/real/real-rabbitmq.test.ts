@@ -90,7 +90,13 @@ consumers:
     for (const q of ['eu-orders', 'us-orders', 'audit']) {
       const c = queueReport(live as never, q);
       expect(c.processed + live.totals.pendingAtEnd).toBeGreaterThanOrEqual(c.enqueued);
-      expect(c.enqueued).toBe((simChannels[q] as ChannelReport).enqueued);
+      // A publish in the run's last moment may reach the broker just after the end (then it is
+      // the next run's, not this one's), where the simulator's arrives at once: one at most.
+      const simEnqueued = (simChannels[q] as ChannelReport).enqueued;
+      expect(
+        Math.abs(c.enqueued - simEnqueued),
+        `${q}: ${c.enqueued} vs ${simEnqueued}`,
+      ).toBeLessThanOrEqual(1);
     }
     expect(live.totals.unroutable).toBeGreaterThan(0);
     expect((live.channels.shop as ExchangeReport).unroutable).toBe(live.totals.unroutable);

@@ -341,7 +341,7 @@ describe('broker nodes', () => {
           to: 'q',
           rate: { kind: 'poisson', perSecond: 10 },
           confirm: true,
-          maxInFlight: 5,
+          batch: {},
         },
       ],
       channels: [
@@ -358,7 +358,7 @@ describe('broker nodes', () => {
     }
     expect(problems).toEqual([
       'producers[0].idempotent',
-      'producers[1].maxInFlight',
+      'producers[1].batch',
       'channels[1].uncleanLeaderElection',
     ]);
   });
@@ -403,6 +403,66 @@ describe('flow control and lost publishes', () => {
     expect(confirmed.producers.p.confirmed).toBeGreaterThan(995); // the last ones after the end
     // Each message enqueued once, when an attempt got through, and confirmed then.
     expect(confirmed.totals.enqueued).toBe(confirmed.producers.p.confirmed);
+  });
+});
+
+describe('publishes in flight', () => {
+  const inFlight = (idempotent: boolean, maxInFlight: number) =>
+    run({
+      duration: 20_000,
+      producers: [
+        {
+          id: 'p',
+          to: 'q',
+          rate: { kind: 'poisson', perSecond: 500 },
+          keys: { kind: 'uniform', count: 4 },
+          confirm: { timeout: 20, retries: 100, backoff: 0 },
+          idempotent,
+          maxInFlight,
+        },
+      ],
+      channels: [queue()],
+      consumers: [worker('q', constant(0.1))],
+      network: { latency: { kind: 'exponential', mean: 1 }, publishLoss: 0.1 },
+    });
+
+  it('with more than one in flight, a retried publish lands behind later ones: keyed order breaks', () => {
+    expect(inFlight(false, 5).totals.orderViolations).toBeGreaterThan(100);
+    // One at a time, a retry cannot be overtaken.
+    expect(inFlight(false, 1).totals.orderViolations).toBe(0);
+  });
+
+  it('an idempotent producer keeps per-key order: the broker refuses a publish that overtook', () => {
+    const r = inFlight(true, 5);
+    expect(r.totals.orderViolations).toBe(0);
+    expect(r.totals.rejected).toBeGreaterThan(0); // the overtaking ones, sent again
+    expect(r.totals.duplicatesProcessed).toBe(0);
+  });
+
+  it('limits the unconfirmed publishes: the rest wait, and latency counts from the intended send', () => {
+    const one = inFlight(false, 1);
+    const five = inFlight(false, 5);
+    expect(one.producers.p.publishLatency.p99).toBeGreaterThan(five.producers.p.publishLatency.p99);
+  });
+
+  it('refuses maxInFlight above 5 for an idempotent producer, as Kafka does', () => {
+    expect(
+      errors({
+        producers: [
+          {
+            id: 'p',
+            to: 'q',
+            rate: { kind: 'poisson', perSecond: 10 },
+            confirm: true,
+            idempotent: true,
+            maxInFlight: 6,
+          },
+        ],
+        channels: [queue()],
+      }),
+    ).toEqual([
+      'producers[0].maxInFlight: an idempotent producer keeps order only with maxInFlight ≤ 5 (Kafka refuses more)',
+    ]);
   });
 });
 
