@@ -77,8 +77,9 @@ export function ackAtBroker(
   settle: TaskKind,
 ): void {
   const m = st.msgs;
-  // A direct call's reply does not pass the broker: its crash cannot void it.
-  if (!st.brokerUp && st.queues[inst.queue].directTimeoutUs < 0) return;
+  // An ack to a queue without a leader is void (a direct call's line always has one: its reply
+  // does not pass the broker, so no crash voids it).
+  if (!st.queues[inst.queue].leaderUp) return;
   if (m.state[s] !== MsgState.unacked || m.token[s] !== token) {
     // A late ack of a timed-out delivery: the message moved on, but the credit comes back.
     if (inst.withheld > 0 && inst.connected) {
@@ -113,7 +114,7 @@ export function ackDeadline(st: State, cx: Ctx, q: QueueRt): void {
   const f = q.timeouts;
   const now = cx.nowUs;
   q.timerArmed = false;
-  if (!st.brokerUp) return; // re-armed when the broker restarts
+  if (!q.leaderUp) return; // re-armed when the queue has a leader again
   while (f.length > 0) {
     const s = f.headSlot();
     const live = m.state[s] === MsgState.unacked && m.token[s] === f.headToken();

@@ -24,7 +24,7 @@ export function offerCredit(st: State, inst: InstanceRt): void {
 
 /** Hands ready messages to connected instances with credit, round-robin. */
 export function dispatch(st: State, cx: Ctx, q: QueueRt): void {
-  if (!st.brokerUp && q.directTimeoutUs < 0) return;
+  if (!q.leaderUp) return; // the broker, or the queue's leader node, is down
   while (q.ready.length > 0 && q.credit.length > 0) {
     const inst = st.instances[q.credit.popFront()];
     inst.inRing = false;

@@ -137,7 +137,7 @@ export function armTtl(st: State, cx: Ctx, q: QueueRt): void {
 /** Expires ready messages at the head of the queue (as RabbitMQ does), then re-arms. */
 export function ttlCheck(st: State, cx: Ctx, q: QueueRt): void {
   q.ttlArmed = false;
-  if (!st.brokerUp) return; // re-armed when the broker restarts
+  if (!q.leaderUp) return; // re-armed when the queue has a leader again
   const now = cx.nowUs;
   while (q.ready.length > 0 && expiryUs(st, q, q.ready.peekFront()) <= now) {
     st.gauges.touchQueue(q, now);
