@@ -2,6 +2,7 @@
 // served FIFO by c identical servers with nothing else going on, closed-form M/M/c or M/G/1
 // values sit beside the measured ones. Otherwise null: theory that does not apply would mislead.
 
+import { noLatency } from '../scenario/hops';
 import type { Scenario } from '../scenario/types';
 import { compileDist } from '../random';
 import { mg1, mmc } from './theory';
@@ -45,8 +46,10 @@ export function theoryNotApplicable(s: Scenario): string | null {
   const singleServer = c.instances === 1 && c.concurrency === 1;
   const sharedFifo = c.ack === 'manual' && c.prefetch === c.concurrency;
   if (!singleServer && !sharedFifo) return 'prefetch buffers make it c separate queues';
-  const net = s.network.latency;
-  if (net.kind !== 'constant' || net.value !== 0) return 'network latency adds ack round trips';
+  if (!noLatency(s.network)) return 'network latency adds ack round trips';
+  if (s.broker.capacity !== null)
+    return 'broker capacity puts a second server before the consumers';
+  if (s.broker.nodes > 1) return 'a broker cluster adds replication and failover';
   if (c.failRate > 0 || c.poison > 0 || c.crashes || c.emit.length > 0) return 'failures or chains';
   if (s.faults.length > 0 || s.broker.crashes) return 'faults are scheduled';
   if (q.ttl !== null || q.maxLength !== null || q.fifoGroups) return 'TTL, length limit or groups';

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/types';
 import { compileDurationUs, streamFor } from '../random';
 import type { DurationSampler, Rng } from '../random';
 import { msToUs } from '../time';
+import { hopLatency } from '../scenario/hops';
 import type { Topology } from './topology';
 
 export class NodeRt {
@@ -162,7 +163,9 @@ export class Cluster {
     this.perByteUs = cap === null ? 0 : cap.perByte * 1000;
     this.fsyncUs = cap === null || cap.fsync === null || !s.broker.durable ? -1 : msToUs(cap.fsync);
     this.electionTimeoutUs = msToUs(s.broker.electionTimeout);
-    this.replicationHop = compileDurationUs(s.broker.replicationLatency ?? s.network.latency);
+    this.replicationHop = compileDurationUs(
+      s.broker.replicationLatency ?? hopLatency(s.network, 'replicate'),
+    );
     this.rngReplication = streamFor(seed, 'broker', 'replication');
     this.warmupUs = warmupUs;
     this.leaderlessSinceUs = new Float64Array(s.channels.length).fill(-1);

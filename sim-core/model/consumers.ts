@@ -232,6 +232,6 @@ function sendAck(
   if (token <= inst.connToken) return; // its connection is gone: the ack cannot be sent
   if (lostAck(st, inst)) return; // lost in transit
   const now = cx.nowUs;
-  if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(task, s, inst.index, token);
+  if (inlineHop(st.hopAck, now, inst.partitionUntilUs)) cx.run(task, s, inst.index, token);
   else cx.at(toBrokerArrival(st, now, inst), task, s, inst.index, token);
 }

@@ -81,10 +81,11 @@ function deliver(st: State, cx: Ctx, q: QueueRt, s: number, inst: InstanceRt): v
     if (q.ackTimeoutUs > 0) armDeadline(cx, q, s, token, now + q.ackTimeoutUs);
     cx.emit(Ev.delivered, s, inst.index, n);
   }
-  if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.atConsumer, s, inst.index, token);
+  if (inlineHop(st.hopDeliver, now, inst.partitionUntilUs))
+    cx.run(Task.atConsumer, s, inst.index, token);
   else {
     inst.linkToConsumerUs = hopArrival(
-      st,
+      st.hopDeliver,
       now,
       inst.linkToConsumerUs,
       inst.rngBrokerNet,

@@ -1,6 +1,7 @@
 // A cheap upper-bound estimate of a run's size before it starts, so a scenario that would blow
 // its event budget fails in milliseconds with a clear message instead of after minutes.
 
+import { noLatency } from '../scenario/hops';
 import type { Consumer, Producer, Rate, Scenario } from '../scenario/types';
 import { compileDist } from '../random';
 import { BudgetExceededError } from '../kernel/errors';
@@ -169,8 +170,7 @@ export function estimateEvents(s: Scenario): { messages: number; events: number 
   for (const v of deliveries.values()) attemptsTotal += v;
   // The fewest scheduled events: a publish's arrival, and a delivery's processing; plus the
   // network hops (to the broker; to the consumer and the ack) when the network has latency.
-  const lat = s.network.latency;
-  const hops = lat.kind === 'constant' && lat.value === 0 ? 0 : 1;
+  const hops = noLatency(s.network) ? 0 : 1;
   return { messages, events: messages * (1 + hops) + attemptsTotal * (1 + 2 * hops) };
 }
 

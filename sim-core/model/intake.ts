@@ -368,10 +368,16 @@ export function sendConfirm(
   if (ok)
     for (const owner of rec.owners) if (owner >= 0) st.msgs.flags[owner] |= MsgFlag.acknowledged;
   const now = sendUs;
-  if (now === cx.nowUs && inlineHop(st, now, p.partitionUntilUs))
+  if (now === cx.nowUs && inlineHop(st.hopPublish, now, p.partitionUntilUs))
     cx.run(Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
   else {
-    p.confirmLinkUs = hopArrival(st, now, p.confirmLinkUs, p.rngConfirmNet, p.partitionUntilUs);
+    p.confirmLinkUs = hopArrival(
+      st.hopPublish,
+      now,
+      p.confirmLinkUs,
+      p.rngConfirmNet,
+      p.partitionUntilUs,
+    );
     cx.at(p.confirmLinkUs, Task.confirmAtProducer, p.index, ok ? 1 : 0, seq);
   }
 }

@@ -11,7 +11,7 @@ import type { InstanceRt } from './entities';
 import type { GroupRt, LogRt } from './log-state';
 import type { State } from './state';
 import { checkDrained, release } from './copies';
-import { hopDelay, inlineHop, lostAck, toBrokerArrival } from './network';
+import { inlineHop, lostAck, toBrokerArrival } from './network';
 import { sideEffect } from './side-effects';
 import { replicateRecord } from './replication';
 
@@ -90,7 +90,8 @@ export function kick(st: State, cx: Ctx, g: GroupRt, p: number): void {
   if (!redelivery) g.fetchedUpTo[p] = offset + 1;
   cx.emit(Ev.delivered, s, inst.index, redelivery ? 2 : 1);
   // Consumers fetch ahead, so a record is at the consumer one hop after it was appended.
-  let t = m.enqueueUs[s] + (st.zeroLatency ? 0 : hopDelay(st, inst.rngBrokerNet));
+  const hop = st.hopDeliver;
+  let t = m.enqueueUs[s] + (hop.isZero ? 0 : hop.sampleUs(inst.rngBrokerNet));
   if (t < inst.partitionUntilUs) t = inst.partitionUntilUs;
   if (t <= now) cx.run(Task.atConsumer, s, inst.index, token);
   else cx.at(t, Task.atConsumer, s, inst.index, token);
@@ -231,7 +232,8 @@ function sendCommit(
   if (lostAck(st, inst)) return;
   const now = cx.nowUs;
   const a = g.index * 65536 + p;
-  if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.commitAtBroker, a, inst.index, offset);
+  if (inlineHop(st.hopAck, now, inst.partitionUntilUs))
+    cx.run(Task.commitAtBroker, a, inst.index, offset);
   else cx.at(toBrokerArrival(st, now, inst), Task.commitAtBroker, a, inst.index, offset);
 }
 

@@ -2,35 +2,30 @@
 // A link never reorders (an arrival is never before the link's last one) and a partition holds
 // traffic back until it heals rather than losing it.
 
-import type { Rng } from '../random';
+import type { DurationSampler, Rng } from '../random';
 import type { InstanceRt, ProducerRt } from './entities';
 import type { State } from './state';
-
-/** One sampled hop latency in µs. */
-export function hopDelay(st: State, rng: Rng): number {
-  return st.hop.sampleUs(rng);
-}
 
 /**
  * Arrival time of a message sent at nowUs on a FIFO link whose last arrival was lastUs; a
  * partition holds traffic back until it heals (TCP retransmits rather than loses it).
  */
 export function hopArrival(
-  st: State,
+  hop: DurationSampler,
   nowUs: number,
   lastUs: number,
   rng: Rng,
   heldUntilUs: number,
 ): number {
-  let t = nowUs + st.hop.sampleUs(rng);
+  let t = nowUs + hop.sampleUs(rng);
   if (t < heldUntilUs) t = heldUntilUs;
   return t > lastUs ? t : lastUs;
 }
 
-/** Arrival time at the broker of an ack, commit or emit sent now by an instance. */
+/** Arrival time at the broker of an ack, commit, reply or emit sent now by an instance. */
 export function toBrokerArrival(st: State, nowUs: number, inst: InstanceRt): number {
   inst.linkToBrokerUs = hopArrival(
-    st,
+    st.hopAck,
     nowUs,
     inst.linkToBrokerUs,
     inst.rngNet,
@@ -49,9 +44,9 @@ export function lostConfirm(st: State, p: ProducerRt): boolean {
   return st.confirmLoss > 0 && p.rngConfirmLoss.nextFloat() < st.confirmLoss;
 }
 
-/** Whether a hop from this instance, now, runs inline: zero latency and no partition. */
-export function inlineHop(st: State, nowUs: number, heldUntilUs: number): boolean {
-  return st.zeroLatency && heldUntilUs <= nowUs;
+/** Whether a hop of this kind runs inline now: zero latency and no partition holding it. */
+export function inlineHop(hop: DurationSampler, nowUs: number, heldUntilUs: number): boolean {
+  return hop.isZero && heldUntilUs <= nowUs;
 }
 
 /** Whether the instance serves a direct channel (it has no broker connection). */

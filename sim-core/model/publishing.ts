@@ -112,8 +112,9 @@ function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   }
   cx.emitPlain(Ev.batchSent, p.index, n, -1);
   const lost = lostPublish(st, p); // the batch travels as one unit: lost as one
-  const inline = inlineHop(st, now, p.partitionUntilUs);
-  if (!inline && !lost) p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
+  const inline = inlineHop(st.hopPublish, now, p.partitionUntilUs);
+  if (!inline && !lost)
+    p.linkUs = hopArrival(st.hopPublish, now, p.linkUs, p.rngNet, p.partitionUntilUs);
   for (let i = 0; i < n; i++) {
     const s = b.slots.popFront();
     if (i > 0) st.msgs.flags[s] |= MsgFlag.batchFollower; // the batch is one unit of work
@@ -172,9 +173,9 @@ function transmit(st: State, cx: Ctx, p: ProducerRt, s: number): void {
   const now = cx.nowUs;
   cx.emit(Ev.published, s, p.index, 0);
   if (lostPublish(st, p)) return publishLost(st, cx, p, s);
-  if (inlineHop(st, now, p.partitionUntilUs)) cx.run(Task.atBroker, s, p.channel, 0);
+  if (inlineHop(st.hopPublish, now, p.partitionUntilUs)) cx.run(Task.atBroker, s, p.channel, 0);
   else {
-    p.linkUs = hopArrival(st, now, p.linkUs, p.rngNet, p.partitionUntilUs);
+    p.linkUs = hopArrival(st.hopPublish, now, p.linkUs, p.rngNet, p.partitionUntilUs);
     cx.at(p.linkUs, Task.atBroker, s, p.channel, 0);
   }
 }

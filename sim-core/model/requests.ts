@@ -32,7 +32,8 @@ export function sendReply(st: State, cx: Ctx, s: number, inst: InstanceRt): void
   const seq = st.msgs.seq[s];
   const now = cx.nowUs;
   const direct = isDirect(st, inst) ? 1 : 0;
-  if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.replyAtBroker, p.index, seq, direct);
+  if (inlineHop(st.hopAck, now, inst.partitionUntilUs))
+    cx.run(Task.replyAtBroker, p.index, seq, direct);
   else cx.at(toBrokerArrival(st, now, inst), Task.replyAtBroker, p.index, seq, direct);
 }
 
@@ -50,8 +51,8 @@ export function replyAtBroker(
   // A reply reaching a crashed broker dies with its connection: the request will time out.
   if (!st.brokerUp && !direct) return;
   const now = cx.nowUs;
-  if (inlineHop(st, now, p.partitionUntilUs)) return replyAtProducer(st, cx, p, seq);
-  p.replyLinkUs = hopArrival(st, now, p.replyLinkUs, p.rngReplyNet, p.partitionUntilUs);
+  if (inlineHop(st.hopDeliver, now, p.partitionUntilUs)) return replyAtProducer(st, cx, p, seq);
+  p.replyLinkUs = hopArrival(st.hopDeliver, now, p.replyLinkUs, p.rngReplyNet, p.partitionUntilUs);
   cx.at(p.replyLinkUs, Task.replyAtProducer, p.index, seq, 0);
 }
 

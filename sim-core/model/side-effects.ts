@@ -64,10 +64,11 @@ function emitOnward(st: State, cx: Ctx, s: number, inst: InstanceRt, c: Consumer
       0,
     );
     cx.emit(Ev.published, x, c.sender, 0);
-    if (inlineHop(st, now, inst.partitionUntilUs)) cx.run(Task.atBroker, x, c.emitChannels[i], 0);
+    if (inlineHop(st.hopAck, now, inst.partitionUntilUs))
+      cx.run(Task.atBroker, x, c.emitChannels[i], 0);
     else {
       inst.linkToBrokerUs = hopArrival(
-        st,
+        st.hopAck,
         now,
         inst.linkToBrokerUs,
         inst.rngNet,

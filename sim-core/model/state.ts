@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/types';
 import { compileDurationUs, streamFor } from '../random';
 import type { DurationSampler, Rng } from '../random';
 import { msToUs } from '../time';
+import { hopLatency } from '../scenario/hops';
 import { fmix32, murmurString } from '../hash';
 import { MessageStore } from './messages';
 import { buildTopology } from './topology';
@@ -43,9 +44,13 @@ export class State {
   readonly warmupUs: number;
   readonly drainMode: boolean;
   readonly maxHeld: number;
-  /** Network: hop latency (µs), and whether it is the constant 0 (hops run inline). */
-  readonly hop: DurationSampler;
-  readonly zeroLatency: boolean;
+  /**
+   * Network: hop latency (µs) per kind of hop — the same sampler for all when the scenario gives
+   * one distribution; a sampler whose latency is the constant 0 lets its hops run inline.
+   */
+  readonly hopPublish: DurationSampler;
+  readonly hopDeliver: DurationSampler;
+  readonly hopAck: DurationSampler;
   /** Some producer makes requests: processings may owe a reply. */
   readonly requests: boolean;
   readonly ackLoss: number;
@@ -149,8 +154,11 @@ export class State {
     }
     this.faults = compileFaults(s, topo);
     this.gauges = new Gauges(this.queues.length, this.instances.length, this.warmupUs);
-    this.hop = compileDurationUs(s.network.latency);
-    this.zeroLatency = this.hop.isZero;
+    const net = s.network;
+    const one = 'kind' in net.latency ? compileDurationUs(net.latency) : null;
+    this.hopPublish = one ?? compileDurationUs(hopLatency(net, 'publish'));
+    this.hopDeliver = one ?? compileDurationUs(hopLatency(net, 'deliver'));
+    this.hopAck = one ?? compileDurationUs(hopLatency(net, 'ack'));
     this.requests = scenario.producers.some((p) => p.request !== null);
     this.ackLoss = s.network.ackLoss;
     this.memoryLimit = s.broker.memoryLimit ?? Infinity;

@@ -7,3 +7,4 @@ export { applySet, type SetResult } from './set-path';
 export { LESSON_COLOUR_BY, LESSON_GROUPS, MAX_LESSON_TRIES } from './spec';
 export { validateScenario, MAX_REPORTED_ERRORS } from './validate';
 export type * from './types';
+export { hopLatency } from './hops';

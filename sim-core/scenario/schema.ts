@@ -98,9 +98,12 @@ function build(node: Node, defs: Defs): Schema {
     }
     case 'tagged':
       return {
-        oneOf: Object.entries(node.variants).map(([name, variant]) =>
-          objectSchema(variant, defs, { tag: node.tag, name }),
-        ),
+        oneOf: [
+          ...Object.entries(node.variants).map(([name, variant]) =>
+            objectSchema(variant, defs, { tag: node.tag, name }),
+          ),
+          ...(node.untagged === undefined ? [] : [objectSchema(node.untagged, defs, null)]),
+        ],
       };
     case 'keyed':
       return { oneOf: Object.values(node.variants).map((v) => objectSchema(v, defs, null)) };

@@ -99,6 +99,8 @@ function put(w: Walk, node: Node, current: unknown, i: number, value: unknown): 
       if (cur === undefined || !isPlainObject(cur)) return notObject(w, i, cur);
       if (w.segs[i] === n.tag) return putField(w, n, {}, cur, i, value, '');
       const tag = ownGet(cur, n.tag);
+      if (tag === undefined && n.untagged !== undefined)
+        return putField(w, n, n.untagged.fields, cur, i, value, '');
       if (typeof tag !== 'string' || !Object.hasOwn(n.variants, tag)) {
         return failed(`${at(w, i)} has no valid "${n.tag}": set ${at(w, i)} as a whole instead`);
       }

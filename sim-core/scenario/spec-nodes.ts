@@ -94,6 +94,8 @@ export interface TaggedNode extends Base {
   t: 'tagged';
   tag: string;
   variants: Record<string, ObjectNode>;
+  /** What an object without the tag is (a per-hop latency map beside a distribution). */
+  untagged?: ObjectNode;
 }
 /** A union told apart by which variant name is present as a key (faults: crash, slow...). */
 export interface KeyedNode extends Base {

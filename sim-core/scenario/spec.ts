@@ -620,9 +620,30 @@ const broker = obj(
   },
 );
 
+const noLatency = { kind: 'constant', value: 0 };
+/** One-way latency per hop: a distribution for every hop, or one per kind of hop. */
+const hopLatency: TaggedNode = {
+  ...durationDist,
+  defName: undefined,
+  untagged: obj(
+    {
+      publish: opt(durationDist, noLatency, 'Producer to broker, and its confirm back.'),
+      deliver: opt(durationDist, noLatency, 'Broker to consumer (and a reply to its requester).'),
+      ack: opt(durationDist, noLatency, 'Consumer to broker: acks, commits, replies, emits.'),
+      replicate: opt(
+        durationDist,
+        noLatency,
+        'Node to node, unless broker.replicationLatency is given.',
+      ),
+    },
+    { desc: 'A latency per kind of hop; a hop left out takes no time.' },
+  ),
+  desc: 'A distribution for every hop, or {publish, deliver, ack, replicate} (one per kind of hop).',
+};
+
 const network = obj(
   {
-    latency: opt(durationDist, { kind: 'constant', value: 0 }, 'One-way latency per hop.'),
+    latency: opt(hopLatency, noLatency, 'One-way latency per hop (or per kind of hop).'),
     loss: opt(lossRate, 0, 'Probability a confirm or an ack is lost in transit.'),
     confirmLoss: derived(lossRate, 'loss', 'Loss for publisher confirms.'),
     ackLoss: derived(lossRate, 'loss', 'Loss for consumer acks.'),

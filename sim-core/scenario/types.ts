@@ -219,8 +219,24 @@ export interface Batch {
   linger: number;
 }
 
+/** A latency per kind of hop (each in ms). */
+export interface HopLatencies {
+  /** Producer → broker, and its confirm back. */
+  publish: Dist;
+  /** Broker → consumer, and a reply to its requester. */
+  deliver: Dist;
+  /** Consumer → broker: acks, commits, replies, emits. */
+  ack: Dist;
+  /** Node → node (unless broker.replicationLatency is given). */
+  replicate: Dist;
+}
+
+/** What a hop is, for its latency. */
+export type HopKind = keyof HopLatencies;
+
 export interface Network {
-  latency: Dist;
+  /** One distribution for every hop, or one per kind of hop. */
+  latency: Dist | HopLatencies;
   loss: number;
   confirmLoss: number;
   ackLoss: number;

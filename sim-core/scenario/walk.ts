@@ -287,6 +287,8 @@ function walkTagged(node: TaggedNode, raw: unknown, loc: Loc, p: Problems): unkn
   }
   const tag = ownGet(raw, node.tag);
   const here = child(loc, node.tag);
+  if (tag === undefined && node.untagged !== undefined)
+    return walkObject(node.untagged, raw, loc, p, null);
   if (tag === undefined) return fail(p, here, `is required (one of: ${choices})`);
   if (typeof tag !== 'string' || !Object.hasOwn(node.variants, tag)) {
     const hint = typeof tag === 'string' ? p.hint(tag, names) : '';

@@ -3,7 +3,7 @@
 // events (which carry indices) land on the right node.
 
 import type { Channel, State } from '../../sim-core/index';
-import { compileDist } from '../../sim-core/index';
+import { compileDist, hopLatency } from '../../sim-core/index';
 import type { TopologyModel } from '../shared/protocol';
 import type { MessageClasses } from './message-classes';
 
@@ -101,7 +101,7 @@ export function topologyModel(
     })),
     classes: { routingKey: classes.keys.slice(), priority: classes.priorities.slice() },
     colourBy: s.lesson?.colourBy ?? null,
-    hopUs: Math.round(compileDist(s.network.latency).mean * 1000),
+    hopUs: Math.round(compileDist(hopLatency(s.network, 'deliver')).mean * 1000),
     durationUs,
     nodes: e.cluster.nodes.map((n) => n.name),
   };

@@ -466,6 +466,43 @@ describe('publishes in flight', () => {
   });
 });
 
+describe('per-hop latencies', () => {
+  const hops = (latency: object) =>
+    run({
+      producers: [{ id: 'p', to: 'q', rate: { kind: 'constant', perSecond: 100 }, confirm: true }],
+      channels: [queue()],
+      consumers: [worker('q', constant(0))],
+      network: { latency },
+    });
+
+  it('times each kind of hop by its own distribution', () => {
+    const r = hops({ publish: constant(2), deliver: constant(5), ack: constant(7) });
+    // End to end: publish 2 + deliver 5; the confirm comes back over the publish hop (2 + 2).
+    expect(r.latency.endToEnd.p50).toBeCloseTo(7, 1);
+    expect(r.producers.p.publishLatency.p50).toBeCloseTo(4, 1);
+    // The ack hop shows as time unacked: 5 ms to the consumer and 7 ms back.
+    expect(queueReport(r, 'q').unackedMean).toBeCloseTo(100 * 0.012, 1);
+  });
+
+  it('is the same run as one distribution when every hop has it', () => {
+    const one = hops(constant(3));
+    const each = hops({ publish: constant(3), deliver: constant(3), ack: constant(3) });
+    expect(each.latency.endToEnd).toEqual(one.latency.endToEnd);
+    expect(each.events).toBe(one.events);
+  });
+
+  it('leaves out hops it does not name (they take no time) and names a wrong one', () => {
+    expect(hops({ deliver: constant(5) }).latency.endToEnd.p50).toBeCloseTo(5, 1);
+    expect(
+      errors({
+        producers: [{ id: 'p', to: 'q', rate: { kind: 'poisson', perSecond: 10 } }],
+        channels: [queue()],
+        network: { latency: { deliver: constant(1), confirm: constant(1) } },
+      }),
+    ).toEqual([expect.stringMatching(/^network\.latency\.confirm: unknown field/)]);
+  });
+});
+
 describe('lost confirmed writes', () => {
   const crashing = (durable: boolean, confirmLoss = 0) => ({
     duration: 10_000,
