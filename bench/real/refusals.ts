@@ -97,6 +97,8 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
     if (p.idempotent) no(`${at}.idempotent`, 'keeps no per-producer sequence numbers');
     if (kind === 'nats' && p.ttl !== null) no(`${at}.ttl`, 'has no per-message expiry (2.9)');
     if (kind === 'nats' && p.priority !== null) no(`${at}.priority`, 'has no message priorities');
+    if (p.batch !== null) notYet(`${at}.batch`);
+    if (p.maxInFlight !== null) notYet(`${at}.maxInFlight`);
   });
   s.channels.forEach((c, i) => {
     const at = `channels[${i}]`;
@@ -106,6 +108,7 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
         'a log (partitioned, replayable) needs Kafka or RabbitMQ streams, not played here',
       );
     if (c.kind === 'direct') no(`${at}.kind`, 'a direct (synchronous) channel has no broker');
+    if (c.kind === 'queue' && c.type === 'quorum') notYet(`${at}.type`);
     // Each internal queue: its options, its path, and the `from` its consumers name.
     const options =
       c.kind === 'queue'
@@ -139,13 +142,19 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
     if (c.crashes !== null) notYet(`${at}.crashes`);
   });
   if (s.broker.crashes !== null) no('broker.crashes', 'a live broker is not crashed by this tool');
+  // The live broker's nodes, capacity and memory alarm are its own, to measure, not to model.
+  const own = 'is the live broker’s own: measure it rather than model it';
+  if (s.broker.nodes > 1) no('broker.nodes', `${own} (nodes: 1)`);
+  if (s.broker.capacity !== null) no('broker.capacity', own);
+  if (s.broker.memoryLimit !== null) no('broker.memoryLimit', `${own} (its memory watermark)`);
+  if (s.network.publishLoss > 0) no('network.publishLoss', 'cannot drop packets on a live network');
   if (s.network.loss > 0) no('network.loss', 'cannot drop packets on a live network');
   if (s.network.confirmLoss > 0) no('network.confirmLoss', 'cannot drop packets on a live network');
   if (s.network.ackLoss > 0) no('network.ackLoss', 'cannot drop packets on a live network');
   s.faults.forEach((f, i) => {
     if ('partition' in f) no(`faults[${i}].partition`, 'cannot partition a live network');
     if ('resetOffsets' in f) no(`faults[${i}].resetOffsets`, 'has no consumer-group offsets here');
-    if ('crash' in f && f.crash === 'broker')
+    if ('crash' in f && (f.crash === 'broker' || f.crash.startsWith('broker#')))
       no(`faults[${i}].crash`, 'a live broker is not crashed by this tool');
     else if ('crash' in f && kind === 'nats' && !crashRedelivers(s, f.crash))
       no(

@@ -144,6 +144,30 @@ network: { latency: { kind: constant, value: 1 }, loss: 0.1 }
     expect(r.stdout).toBe('');
   });
 
+  it('refuses the simulated cluster (nodes, capacity, node faults, batching) by field', async () => {
+    const file = scenarioFile(`
+name: a simulated cluster
+duration: 2s
+producers: [{ id: p, to: orders, rate: { kind: poisson, perSecond: 10 }, batch: { linger: 5ms } }]
+channels: [{ id: orders, kind: queue, type: quorum }]
+consumers: [{ id: c, from: orders, service: { kind: constant, value: 1 } }]
+broker: { nodes: 3, capacity: { perMessage: 20us }, memoryLimit: 1000 }
+faults: [{ at: 1s, crash: broker#2, restart: 1s }]
+`);
+    const r = await cli(['real', file, '--broker', AMQP]);
+    expect(r.code).toBe(2);
+    for (const field of [
+      'producers\\[0\\]\\.batch',
+      'channels\\[0\\]\\.type',
+      'broker\\.nodes',
+      'broker\\.capacity',
+      'broker\\.memoryLimit',
+      'faults\\[0\\]\\.crash',
+    ])
+      expect(r.stderr).toMatch(new RegExp(`^${field}: RabbitMQ: `, 'm'));
+    expect(r.stdout).toBe('');
+  });
+
   it('without a broker at the URL: one line naming it, exit 1', async () => {
     const r = await cli(['real', scenarioFile(competing()), '--broker', 'amqp://127.0.0.1:1']);
     expect(r.code).toBe(1);
