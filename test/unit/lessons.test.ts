@@ -449,3 +449,18 @@ describe('lessons of the broker cluster', () => {
     expect(unbatched.latency.endToEnd.p99).toBeGreaterThan(1000);
   });
 });
+
+describe('lessons of flow control', () => {
+  it('flow control vs overflow: the capped queue refuses publishes, the paced producer waits', () => {
+    const r = lesson('flow-control-vs-overflow');
+    expect(r.totals.rejected).toBeGreaterThan(2000); // all the capped queue's
+    expect(r.consumers.paced.processed).toBe(r.producers.store.published); // nothing lost
+    expect(r.producers.store.blockedMs).toBeGreaterThan(10_000);
+    expect(r.producers.shop.blockedMs).toBe(0);
+    expect(r.consumers.paced.latency.p99).toBeGreaterThan(10_000);
+    expect(r.consumers.capped.latency.p99).toBeLessThan(6000); // at most 900 × 5 ms waiting
+    const two = run(tried('flow-control-vs-overflow', 'Three workers on each queue'));
+    expect(two.totals.rejected).toBe(0);
+    expect(two.producers.store.blockedMs).toBe(0);
+  });
+});
