@@ -122,6 +122,11 @@ export interface ProducerReport extends Partial<RequestReport> {
   blockedMs: number;
   /** Intended send → confirm, of messages first sent after warmup. */
   publishLatency: LatencySummaryMs;
+  /**
+   * Extension: messages it made that were still in the client at the end, never sent (in an
+   * open batch, blocked by a memory alarm, or waiting for an in-flight slot).
+   */
+  unsentAtEnd: number;
 }
 
 /** A broker node's line (contract v2). */
@@ -134,6 +139,10 @@ export interface NodeReport {
   fsyncs: number;
   blockedMs: number;
   crashes: number;
+}
+
+function unsent(p: State['producers'][number]): number {
+  return p.blocked.length + (p.batch?.slots.length ?? 0) + p.waiting.length;
 }
 
 function blockedUsAt(p: State['producers'][number], endUs: number): number {
@@ -152,6 +161,7 @@ function producerReports(st: State, c: Collector, endUs: number): Record<string,
       batchSizeMean: ps.batches > 0 ? ps.batched / ps.batches : 0,
       blockedMs: blockedUsAt(st.producers[i], endUs) / 1000,
       publishLatency: ps.publishLatency.summaryMs(),
+      unsentAtEnd: unsent(st.producers[i]),
       ...(rs === null
         ? {}
         : {

@@ -565,6 +565,7 @@ function publishReports(
         batchSizeMean: 0,
         blockedMs: 0,
         publishLatency: latency.summaryMs(),
+        unsentAtEnd: 0, // a live producer sends every message it makes
       };
       return [def.id, line];
     }),
