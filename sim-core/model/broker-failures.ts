@@ -5,7 +5,7 @@ import { Ev } from './events';
 import { Task } from './tasks';
 import type { Ctx } from './context';
 import type { State } from './state';
-import type { QueueRt } from './entities';
+import type { InstanceRt, QueueRt } from './entities';
 import { MsgFlag } from './messages';
 import { slotsOldestFirst } from './slot-lists';
 import { dropBuffer } from './consumers';
@@ -38,9 +38,7 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
   cx.emitPlain(Ev.crashed, -1, 0, -1);
   for (const inst of st.instances) {
     if (isDirect(st, inst)) continue; // a direct call's instance has no broker connection
-    inst.connected = false;
-    inst.connToken = st.tokenSeq;
-    if (inst.up) dropBuffer(st, cx, inst);
+    dropConnection(st, cx, inst);
   }
   const durable = st.durable;
   for (const q of st.queues) {
@@ -51,6 +49,13 @@ export function crashBroker(st: State, cx: Ctx, restartUs: number): void {
   for (const log of st.logs) log.leaderUp.fill(0);
   logsBrokerCrashed(st, cx, durable);
   if (restartUs >= 0) cx.after(restartUs, Task.brokerRestart, 0, 0, 0);
+}
+
+/** The broker drops an instance's connection: what it had prefetched goes, its acks are void. */
+export function dropConnection(st: State, cx: Ctx, inst: InstanceRt): void {
+  inst.connected = false;
+  inst.connToken = st.tokenSeq;
+  if (inst.up) dropBuffer(st, cx, inst);
 }
 
 /**

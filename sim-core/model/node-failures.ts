@@ -13,13 +13,12 @@ import type { State } from './state';
 import type { LogRt } from './log-state';
 import { Cluster } from './cluster';
 import type { QueuePlacement } from './cluster';
-import { dropBuffer } from './consumers';
 import { rearmDeadline } from './acks';
 import { armTtl } from './fates';
 import { dispatch } from './dispatch';
 import { reconnect } from './instance-failures';
 import { isDirect } from './network';
-import { settleQueueInCrash } from './broker-failures';
+import { dropConnection, settleQueueInCrash } from './broker-failures';
 import { catchUp } from './replication';
 import { kick } from './log-delivery';
 import { release } from './copies';
@@ -118,10 +117,7 @@ function queueDown(st: State, cx: Ctx, qi: number, lossy: boolean): void {
   st.cluster.leaderLost(st.cluster.queues[qi]!.channel, cx.nowUs);
   for (const i of q.instances) {
     const inst = st.instances[i];
-    if (!inst.connected || isDirect(st, inst)) continue;
-    inst.connected = false;
-    inst.connToken = st.tokenSeq;
-    if (inst.up) dropBuffer(st, cx, inst);
+    if (inst.connected && !isDirect(st, inst)) dropConnection(st, cx, inst);
   }
   settleQueueInCrash(st, cx, q, lossy);
 }
