@@ -21,6 +21,7 @@ import {
   TAIL_BAND,
   agrees,
   compareMetrics,
+  overloadNote,
   quantilePoints,
 } from '../harness/calibration';
 import type { MetricComparison } from '../harness/calibration';
@@ -58,6 +59,9 @@ export interface CalibrationResult {
     real: Array<{ seed: number; latencyQuantilesMs: number[] | null }>;
     sim: Array<{ seed: number; latencyQuantilesMs: number[] | null }>;
   };
+  /** Seeds of the live runs during which the client machine was overloaded: their numbers (and
+   * the distributions measured in them) include its queueing, so the comparison is not valid. */
+  overloadedRuns: number[];
   warnings: string[];
 }
 
@@ -92,6 +96,7 @@ export async function calibrate(cmd: CalibrateCommand): Promise<CalibrationResul
   let hopSource: HopSamples['source'] = 'consumer gaps';
   const realCdf: CalibrationResult['cdf']['real'] = [];
   const warnings: string[] = [];
+  const overloadedRuns: number[] = [];
   for (const seed of realSeeds) {
     process.stderr.write(
       `live run ${reports.length + 1}/${cmd.reps} on ${cmd.broker} (seed ${seed})…\n`,
@@ -107,6 +112,7 @@ export async function calibrate(cmd: CalibrateCommand): Promise<CalibrationResul
     hops.push(...run.hop.values);
     if (run.hop.source === 'publisher confirms') hopSource = run.hop.source;
     realCdf.push({ seed, latencyQuantilesMs: run.endToEndCdfMs });
+    if (run.overloaded) overloadedRuns.push(seed);
     for (const w of run.report.warnings) warnings.push(`live run seed ${seed}: ${w}`);
   }
   const inputs: CalibrationResult['inputs'] = {
@@ -139,6 +145,7 @@ export async function calibrate(cmd: CalibrateCommand): Promise<CalibrationResul
     metrics,
     agrees: agrees(metrics),
     cdf: { real: realCdf, sim: simCdf },
+    overloadedRuns,
     warnings,
   };
 }
@@ -202,6 +209,7 @@ export function calibrationTable(r: CalibrationResult): string {
     r.agrees
       ? `The simulator agrees: p50 within ±${MEDIAN_BAND * 100}%, p99 within ±${TAIL_BAND * 100}%, every anomaly with the broker's sign.`
       : `The simulator does NOT agree on the marked rows (bands: p50 ±${MEDIAN_BAND * 100}%, p99 ±${TAIL_BAND * 100}%, anomalies by sign).`,
+    ...(r.overloadedRuns.length === 0 ? [] : [overloadNote(r.overloadedRuns)]),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n') + '\n';

@@ -8,6 +8,7 @@ import { overlaidCdfChart } from './compare-html';
 import type { CdfSide } from './compare-html';
 import { escapeHtml, htmlPage, htmlTable } from './html-page';
 import { sig3 } from '../cli/format';
+import { overloadNote } from './calibration';
 
 const fmt = sig3;
 
@@ -43,6 +44,9 @@ export function calibrateHtml(r: CalibrationResult): string {
     `<p class="meta">${escapeHtml(`${broker} at ${r.backend.url} · live seeds ${r.realSeeds.join(', ')} · simulated seeds ${r.simSeeds.join(', ')}`)}</p>`,
     `<p class="meta">${escapeHtml(`The simulator was given the service times and the network hop measured on the broker (hop from ${r.inputs.hop.source}).`)}</p>`,
     `<p class="${r.agrees ? 'meta' : 'failed'}">${r.agrees ? 'The simulator agrees within the bands.' : 'The simulator does not agree on every banded metric.'}</p>`,
+    r.overloadedRuns.length > 0
+      ? `<p class="failed">${escapeHtml(overloadNote(r.overloadedRuns))}</p>`
+      : '',
     `<div class="charts">${overlaidCdfChart(sides, subtitle, false)}${overlaidCdfChart(sides, subtitle, true)}</div>`,
     '<h2>Metrics</h2>',
     htmlTable(rows, ['left']),

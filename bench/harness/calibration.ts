@@ -109,3 +109,9 @@ export function compareMetrics(
 export function agrees(rows: readonly MetricComparison[]): boolean {
   return rows.every((r) => r.withinBand !== false && r.sameSign !== false);
 }
+
+/** Why a calibration with overloaded live runs compares the machine, not the broker. */
+export function overloadNote(seeds: readonly number[]): string {
+  const runs = seeds.length > 1 ? 'runs' : 'run';
+  return `Not a valid comparison: the client machine was overloaded during the live ${runs} with seed ${seeds.join(', ')}, so what was measured there includes its queueing. Run it again on a quiet machine.`;
+}

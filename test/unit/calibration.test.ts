@@ -11,7 +11,9 @@ import {
 } from '../../bench/harness/calibration';
 import { hopSamples, starvedGaps } from '../../bench/real/hop-samples';
 import { Outcome } from '../../bench/real/consumer-protocol';
+import { realReport } from '../../bench/real/real-report';
 import type { RealRecords } from '../../bench/real/real-report';
+import { PublishPlan } from '../../bench/real/plan';
 import { Simulation, parseScenarioText, validateScenario } from '../../sim-core/index';
 import type { Report } from '../../sim-core/index';
 
@@ -130,5 +132,40 @@ describe('hop samples', () => {
     const h = hopSamples(rec(2), 1);
     expect(h.source).toBe('publisher confirms');
     expect(h.values.map((v) => v.toFixed(6))).toEqual(['0.200000', '0.200000']);
+  });
+  describe('a live run on an overloaded client machine', () => {
+    const parsed = validateScenario({
+      name: 'one worker',
+      duration: '20ms',
+      producers: [{ id: 'p', to: 'q', rate: { kind: 'constant', perSecond: 100 } }],
+      channels: [{ id: 'q', kind: 'queue' }],
+      consumers: [{ id: 'c', from: 'q', service: { kind: 'constant', value: 4 } }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const s = parsed.scenario;
+    const topo = new PublishPlan(s, 1, 20).st.topo;
+    const backend = { kind: 'rabbitmq', version: 'test', url: 'amqp://x' } as const;
+    const report = (r: RealRecords) => {
+      const warnings: string[] = [];
+      const out = realReport(s, 1, topo, r, 20, backend, 20, new Map(), warnings);
+      return { overloaded: out.overloaded, warnings };
+    };
+    it('is not flagged when the timers and the publisher keep time', () => {
+      expect(report(rec(2))).toEqual({ overloaded: false, warnings: [] });
+    });
+    it('is flagged when the consumers slept over 20% longer than their sampled service', () => {
+      const r = rec(2);
+      for (const d of r.done) d.sampled /= 1.5;
+      const { overloaded, warnings } = report(r);
+      expect(overloaded).toBe(true);
+      expect(warnings.join()).toMatch(/slept 50% longer/);
+    });
+    it('is flagged when the publisher fell over 50 ms behind its schedule', () => {
+      const r = rec(2);
+      r.publishes[1].intended = r.publishes[1].sent - 60;
+      const { overloaded, warnings } = report(r);
+      expect(overloaded).toBe(true);
+      expect(warnings.join()).toMatch(/fell behind its schedule by 60 ms/);
+    });
   });
 });
