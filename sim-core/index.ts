@@ -12,7 +12,13 @@ export type {
   ProducerReport,
   RequestReport,
 } from './report';
-export { isExchangeReport, queueReport, requestReport } from './report';
+export {
+  isExchangeReport,
+  nodeReports,
+  producerCounts,
+  queueReport,
+  requestReport,
+} from './report';
 export { reportCsv } from './report-csv';
 export type { DeadLetterReasons, Totals } from './metrics/collector';
 export type { Point } from './metrics/series';

@@ -149,19 +149,31 @@ function blockedUsAt(p: State['producers'][number], endUs: number): number {
   return p.blockedUs + (p.blockedSinceUs >= 0 ? endUs - p.blockedSinceUs : 0);
 }
 
+/** A producer's counters at endUs (the report's, and the lab's as the run plays). */
+export function producerCounts(
+  st: State,
+  c: Collector,
+  i: number,
+  endUs: number,
+): Omit<ProducerReport, 'publishLatency' | keyof RequestReport> {
+  const ps = c.publishStats[i];
+  return {
+    published: ps.published,
+    confirmed: ps.confirmed,
+    batches: ps.batches,
+    batchSizeMean: ps.batches > 0 ? ps.batched / ps.batches : 0,
+    blockedMs: blockedUsAt(st.producers[i], endUs) / 1000,
+    unsentAtEnd: unsent(st.producers[i]),
+  };
+}
+
 function producerReports(st: State, c: Collector, endUs: number): Record<string, ProducerReport> {
   const out: Record<string, ProducerReport> = {};
   st.scenario.producers.forEach((def, i) => {
-    const ps = c.publishStats[i];
     const rs = c.requestStats[i];
     out[def.id] = {
-      published: ps.published,
-      confirmed: ps.confirmed,
-      batches: ps.batches,
-      batchSizeMean: ps.batches > 0 ? ps.batched / ps.batches : 0,
-      blockedMs: blockedUsAt(st.producers[i], endUs) / 1000,
-      publishLatency: ps.publishLatency.summaryMs(),
-      unsentAtEnd: unsent(st.producers[i]),
+      ...producerCounts(st, c, i, endUs),
+      publishLatency: c.publishStats[i].publishLatency.summaryMs(),
       ...(rs === null
         ? {}
         : {
@@ -193,7 +205,8 @@ function leadership(st: State): string[][] {
   return out;
 }
 
-function nodeReports(st: State, endUs: number, windowUs: number): NodeReport[] {
+/** Each broker node at endUs (the report's, and the lab's as the run plays). */
+export function nodeReports(st: State, endUs: number, windowUs: number): NodeReport[] {
   const leads = leadership(st);
   return st.cluster.nodes.map((n, k) => ({
     id: n.name,

@@ -5,7 +5,7 @@
 
 import { MAX_LATENCY_CONSUMERS } from '../shared/protocol';
 import type { LatencyColumns, LatencyStats, NodeStats, TopologyModel } from '../shared/protocol';
-import { fmtCount, fmtMs, fmtPercent } from './format';
+import { fmtCount, fmtMs, fmtPercent, fmtSig } from './format';
 
 export interface Column {
   key: string;
@@ -260,4 +260,97 @@ export function requestTable(
       })),
     ],
   );
+}
+
+/** Whether the producers have more to say than a count: confirms, batches or a memory alarm. */
+export function showsProducers(model: TopologyModel, stats: NodeStats | null): boolean {
+  return (
+    model.producers.some((p) => p.confirms || p.batches) ||
+    (stats?.producers.blockedMs.some((x) => x > 0) ?? false)
+  );
+}
+
+/** Per producer: its publishes, batches, time blocked by a memory alarm, and publish latency. */
+export function producerTable(
+  model: TopologyModel,
+  stats: NodeStats | null,
+  latency: LatencyStats | null,
+): Table {
+  const p = stats?.producers;
+  const counter = (
+    key: keyof NodeStats['producers'],
+    label: string,
+    title: string,
+    optional = true,
+  ): NumberColumn => ({
+    key,
+    label,
+    title,
+    value: (i) => p?.[key][i] ?? 0,
+    format: key === 'blockedMs' ? fmtMs : key === 'batchSizeMean' ? (x) => fmtSig(x) : fmtCount,
+    optional,
+  });
+  return build(
+    model.producers.map((x) => x.id),
+    [
+      counter('published', 'published', 'Publish attempts, retries included', false),
+      counter('confirmed', 'confirmed', 'Publishes the broker confirmed'),
+      counter('batches', 'batches', 'Batches sent'),
+      counter('batchSizeMean', 'per batch', 'Messages per batch, on average'),
+      counter(
+        'blockedMs',
+        'blocked',
+        "Time its publishes waited, blocked by a node's memory alarm (it counts in latency)",
+      ),
+      counter(
+        'unsentAtEnd',
+        'unsent',
+        'Messages still in the client: blocked, in an open batch or waiting for an in-flight slot',
+      ),
+      ...(['p50', 'p99'] as const).map((key) => ({
+        key: `publish-${key}`,
+        label: `confirm ${key}`,
+        title: `Intended send → confirm ${key} (producers.<id>.publishLatency, after warmup)`,
+        value: (i: number) => latency?.publish[key][i] ?? NaN,
+        format: fmtMs,
+        optional: true,
+      })),
+    ],
+  );
+}
+
+/** Per broker node: how busy it is, what it leads now, its fsyncs, memory alarm and crashes. */
+export function brokerNodeTable(model: TopologyModel, stats: NodeStats | null): Table {
+  const n = stats?.brokerNodes;
+  const counter = (key: 'fsyncs' | 'blockedMs' | 'crashes', label: string, title: string) => ({
+    key,
+    label,
+    title,
+    value: (i: number) => n?.[key][i] ?? 0,
+    format: key === 'blockedMs' ? fmtMs : fmtCount,
+    optional: true,
+  });
+  const table = build(model.nodes, [
+    {
+      key: 'utilization',
+      label: 'util.',
+      title: 'Utilisation: busy fraction of the node after warmup (its capacity)',
+      value: (i) => n?.utilization[i] ?? NaN,
+      format: fmtPercent,
+      optional: true, // an infinitely fast node (no capacity) is never busy
+    },
+    counter('fsyncs', 'fsyncs', 'Disk syncs (group commits) of durable writes'),
+    counter('blockedMs', 'alarm', 'Time its memory alarm blocked publishers'),
+    counter('crashes', 'crashes', 'Crashes of the node'),
+  ]);
+  const leads = stats?.leaderOf ?? [];
+  table.columns.push({
+    key: 'leaderOf',
+    label: 'leader of',
+    title: 'The queues and log partitions (ledger[2]) it leads now',
+  });
+  table.rows.forEach(
+    (row, i) => row.note === undefined && row.cells.push(leads[i]?.join(', ') || '—'),
+  );
+  return table;
 }

@@ -20,7 +20,14 @@ export interface TopologyModel {
     consumer: number;
   }>;
   /** `requests`: it waits for replies (request–reply). */
-  producers: Array<{ id: string; channel: number; requests: boolean }>;
+  producers: Array<{
+    id: string;
+    channel: number;
+    requests: boolean;
+    /** It waits for publisher confirms; it batches its publishes. */
+    confirms: boolean;
+    batches: boolean;
+  }>;
   channels: Array<{
     id: string;
     kind: 'queue' | 'topic' | 'log' | 'direct' | 'exchange';
@@ -146,6 +153,17 @@ export const QUEUE_FIELDS = [
 ] as const;
 /** The report's `producers.<id>` request counters (request–reply), live, a row per producer. */
 export const REQUEST_FIELDS = ['replies', 'replyTimeouts', 'lateReplies', 'failed'] as const;
+/** The report's `producers.<id>` publish counters, live, a row per producer. */
+export const PRODUCER_FIELDS = [
+  'published',
+  'confirmed',
+  'batches',
+  'batchSizeMean',
+  'blockedMs',
+  'unsentAtEnd',
+] as const;
+/** The report's `broker.nodes[]` numbers, live, a row per node. */
+export const BROKER_NODE_FIELDS = ['utilization', 'fsyncs', 'blockedMs', 'crashes'] as const;
 /** A latency summary's fields (ms but `count`), as in the report's LatencySummaryMs. */
 export const LATENCY_FIELDS = ['count', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
 export type LatencyField = (typeof LATENCY_FIELDS)[number];
@@ -162,6 +180,11 @@ export interface NodeStats {
   unroutable: Float64Array;
   /** Per producer (0 for one that makes no requests). */
   requests: Record<(typeof REQUEST_FIELDS)[number], Float64Array>;
+  /** Per producer: its publishes. */
+  producers: Record<(typeof PRODUCER_FIELDS)[number], Float64Array>;
+  /** Per broker node (utilization: busy fraction after warmup), and what each leads now. */
+  brokerNodes: Record<(typeof BROKER_NODE_FIELDS)[number], Float64Array>;
+  leaderOf: string[][];
 }
 
 /** Latency summaries so far (after warmup); costs quantile scans, so sent now and then. */
@@ -174,6 +197,8 @@ export interface LatencyStats {
   byPriority: LatencyColumns;
   /** Request → reply per producer (`producers.<id>.roundTrip`; NaN for one without requests). */
   roundTrip: LatencyColumns;
+  /** Intended send → confirm per producer (`producers.<id>.publishLatency`; NaN: none yet). */
+  publish: LatencyColumns;
 }
 
 /** Consumers whose latency summaries are sent (a table longer than this is not read). */

@@ -2,11 +2,14 @@
 // group) and per exchange, read from the collector and the gauges the report is built from, so
 // the last frame's numbers are the report's. Reads the engine; never changes it.
 
+import { nodeReports, producerCounts } from '../../sim-core/index';
 import type { LatencyHistogram, Simulation } from '../../sim-core/index';
 import {
+  BROKER_NODE_FIELDS,
   CONSUMER_FIELDS,
   LATENCY_FIELDS,
   MAX_LATENCY_CONSUMERS,
+  PRODUCER_FIELDS,
   QUEUE_FIELDS,
   REQUEST_FIELDS,
 } from '../shared/protocol';
@@ -53,12 +56,26 @@ export function nodeStats(sim: Simulation): NodeStats {
     if (rs === null) return;
     for (const f of REQUEST_FIELDS) requests[f][i] = rs[f];
   });
+  const producers = columns(PRODUCER_FIELDS, st.producers.length);
+  st.producers.forEach((_, i) => {
+    const counts = producerCounts(st, c, i, nowUs);
+    for (const f of PRODUCER_FIELDS) producers[f][i] = counts[f];
+  });
+  const nodes = nodeReports(st, nowUs, windowUs);
+  const brokerNodes = columns(BROKER_NODE_FIELDS, nodes.length);
+  nodes.forEach((n, k) => {
+    for (const f of BROKER_NODE_FIELDS) brokerNodes[f][k] = n[f];
+    if (windowUs <= 0) brokerNodes.utilization[k] = NaN;
+  });
   return {
     consumers,
     queues,
     routed: c.routed.slice(),
     unroutable: c.unroutable.slice(),
     requests,
+    producers,
+    brokerNodes,
+    leaderOf: nodes.map((n) => n.leaderOf),
   };
 }
 
@@ -89,5 +106,18 @@ export function latencyStats(sim: Simulation): LatencyStats {
   const roundTrip = columns(LATENCY_FIELDS, c.requestStats.length);
   for (const f of LATENCY_FIELDS) roundTrip[f].fill(NaN);
   c.requestStats.forEach((rs, i) => rs !== null && summarize(roundTrip, i, rs.roundTrip));
-  return { consumers, fromOrigin, priorities: Int32Array.from(levels), byPriority, roundTrip };
+  const publish = columns(LATENCY_FIELDS, c.publishStats.length);
+  for (const f of LATENCY_FIELDS) publish[f].fill(NaN);
+  // Only a producer with confirms has a publish latency (reading it would make the histogram).
+  sim.state.scenario.producers.forEach(
+    (p, i) => p.confirm !== null && summarize(publish, i, c.publishStats[i].publishLatency),
+  );
+  return {
+    consumers,
+    fromOrigin,
+    priorities: Int32Array.from(levels),
+    byPriority,
+    roundTrip,
+    publish,
+  };
 }

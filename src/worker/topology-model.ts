@@ -88,6 +88,8 @@ export function topologyModel(
       id: p.id,
       channel: e.producers[i].channel,
       requests: p.request !== null,
+      confirms: p.confirm !== null,
+      batches: p.batch !== null,
     })),
     channels,
     queues,

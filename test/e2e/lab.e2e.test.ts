@@ -639,6 +639,42 @@ describe('per-node numbers and message colours', () => {
     await page.close();
   });
 
+  it('in-flight-reordering: per producer, the confirm latency that one in flight costs', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=in-flight-reordering');
+    await runToEnd(page);
+    const r = cliReport('in-flight-reordering');
+    for (const id of ['pipelined', 'one-by-one', 'idempotent']) {
+      expect(await cell(page, 'per-producer', id, 'confirmed')).toBe(
+        fmtCount(r.producers[id].confirmed),
+      );
+      expect(await cell(page, 'per-producer', id, 'publish-p99')).toBe(
+        fmtMs(r.producers[id].publishLatency.p99),
+      );
+    }
+    expect(await cell(page, 'per-consumer', 'ledger-pipelined', 'orderViolations')).toBe(
+      fmtCount(r.consumers['ledger-pipelined'].orderViolations),
+    );
+    expect(await cell(page, 'per-consumer', 'ledger-idempotent', 'orderViolations')).toBe('0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('flow-control-vs-overflow: the blocked producer, and each node with what it leads', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=flow-control-vs-overflow');
+    await runToEnd(page);
+    const r = cliReport('flow-control-vs-overflow');
+    expect(await cell(page, 'per-producer', 'store', 'blockedMs')).toBe(
+      fmtMs(r.producers.store.blockedMs),
+    );
+    for (const n of r.broker.nodes) {
+      expect(await cell(page, 'broker-nodes', n.id, 'leaderOf')).toBe(n.leaderOf.join(', '));
+      expect(await cell(page, 'broker-nodes', n.id, 'blockedMs')).toBe(fmtMs(n.blockedMs));
+    }
+    await shot(page, 'per-node-flow-control-1440');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('event-driven-chain: latency from the origin per service', async () => {
     const { page, errors } = await openPage(lab, '#lesson=event-driven-chain');
     await runToEnd(page);

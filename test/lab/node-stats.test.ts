@@ -1,11 +1,18 @@
 // The per-node numbers the lab shows while a run plays: in the last frame they are the report's
-// `consumers`, `channels` and `latency.byPriority`, and along the way they only grow.
+// `consumers`, `channels`, `producers`, `broker.nodes` and `latency.byPriority`, and along the
+// way they only grow.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isExchangeReport, queueReport } from '../../sim-core/index';
 import { LabSession } from '../../src/worker/lab-session';
-import { CONSUMER_FIELDS, LATENCY_FIELDS, QUEUE_FIELDS } from '../../src/shared/protocol';
+import {
+  BROKER_NODE_FIELDS,
+  CONSUMER_FIELDS,
+  LATENCY_FIELDS,
+  PRODUCER_FIELDS,
+  QUEUE_FIELDS,
+} from '../../src/shared/protocol';
 import type { TopologyModel } from '../../src/shared/protocol';
 
 function session(file: string): { s: LabSession; model: TopologyModel } {
@@ -22,6 +29,10 @@ const CASES = [
   'exchange-routing',
   'priority-overload',
   'event-driven-chain',
+  'in-flight-reordering',
+  'flow-control-vs-overflow',
+  'producer-batching',
+  'quorum-vs-classic',
 ];
 
 describe('live per-node numbers', () => {
@@ -56,6 +67,24 @@ describe('live per-node numbers', () => {
         expect(last.stats.routed[i]).toBe(want.routed);
         expect(last.stats.unroutable[i]).toBe(want.unroutable);
       }
+    });
+    Object.values(r.producers).forEach((want, i) => {
+      for (const f of PRODUCER_FIELDS) {
+        expect(last.stats.producers[f][i], `producer ${i}.${f}`).toBeCloseTo(want[f], 9);
+        if (f !== 'batchSizeMean' && f !== 'unsentAtEnd')
+          expect(early.stats.producers[f][i]).toBeLessThanOrEqual(last.stats.producers[f][i]);
+      }
+      for (const f of LATENCY_FIELDS)
+        expect(last.latency!.publish[f][i], `producer ${i}.publishLatency.${f}`).toBe(
+          model.producers[i].confirms && (f === 'count' || want.publishLatency.count > 0)
+            ? want.publishLatency[f]
+            : NaN,
+        );
+    });
+    r.broker.nodes.forEach((want, k) => {
+      for (const f of BROKER_NODE_FIELDS)
+        expect(last.stats.brokerNodes[f][k], `${want.id}.${f}`).toBeCloseTo(want[f], 9);
+      expect(last.stats.leaderOf[k]).toEqual(want.leaderOf);
     });
     const byPriority = r.latency.byPriority ?? {};
     expect(Array.from(last.latency!.priorities, String)).toEqual(Object.keys(byPriority));

@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../src/worker/lab-session';
-import { channelTable, consumerTable, priorityTable } from '../../src/charts/node-tables';
+import {
+  brokerNodeTable,
+  channelTable,
+  consumerTable,
+  priorityTable,
+  producerTable,
+  showsProducers,
+} from '../../src/charts/node-tables';
 import type { Frame, TopologyModel } from '../../src/shared/protocol';
 
 function finished(slug: string): { model: TopologyModel; last: Frame } {
@@ -18,7 +25,67 @@ function finished(slug: string): { model: TopologyModel; last: Frame } {
 const column = (t: ReturnType<typeof consumerTable>, key: string, row: string) =>
   t.rows.find((r) => r.name === row)!.cells[t.columns.findIndex((c) => c.key === key)];
 
+const num = (cell: string) => Number(cell.replace(/,/g, '').replace(/ (ms|s)$/, ''));
+
 describe('per-node tables', () => {
+  it('shows per producer what confirms and in-flight limits cost: confirm latency, order kept', () => {
+    const { model, last } = finished('in-flight-reordering');
+    expect(showsProducers(model, last.stats)).toBe(true);
+    const t = producerTable(model, last.stats, last.latency);
+    // No batches, no memory alarm: those columns are left out.
+    expect(t.columns.map((c) => c.key)).toEqual([
+      'published',
+      'confirmed',
+      'publish-p50',
+      'publish-p99',
+    ]);
+    const p99 = (id: string) => num(column(t, 'publish-p99', id));
+    // One in flight: each publish waits for the previous confirm, the slowest to confirm.
+    expect(p99('one-by-one')).toBeGreaterThan(2 * p99('pipelined'));
+    const consumers = consumerTable(model, last.stats, last.latency, 'counts');
+    expect(num(column(consumers, 'orderViolations', 'ledger-pipelined'))).toBeGreaterThan(10);
+    expect(column(consumers, 'orderViolations', 'ledger-one-by-one')).toBe('0');
+    expect(column(consumers, 'orderViolations', 'ledger-idempotent')).toBe('0');
+  });
+
+  it('shows the blocked producer of a memory alarm, and the node that raised it', () => {
+    const { model, last } = finished('flow-control-vs-overflow');
+    const t = producerTable(model, last.stats, last.latency);
+    expect(t.columns.map((c) => c.key)).toContain('blockedMs');
+    expect(column(t, 'blockedMs', 'shop')).toBe('0 ms');
+    expect(last.report!.producers.store.blockedMs).toBeGreaterThan(10_000);
+    expect(column(t, 'blockedMs', 'store')).toMatch(/ s$/);
+    const nodes = brokerNodeTable(model, last.stats);
+    expect(nodes.rows.map((r) => r.name)).toEqual(['broker#1', 'broker#2']);
+    // Nodes without a capacity are never busy: no utilisation column.
+    expect(nodes.columns.map((c) => c.key)).toEqual(['blockedMs', 'leaderOf']);
+    expect(column(nodes, 'blockedMs', 'broker#2')).toMatch(/ s$/);
+    expect(column(nodes, 'leaderOf', 'broker#1')).toBe('orders-capped');
+    expect(column(nodes, 'leaderOf', 'broker#2')).toBe('orders-paced');
+  });
+
+  it('shows each node’s utilisation where it has a capacity', () => {
+    const { model, last } = finished('broker-bottleneck');
+    const t = brokerNodeTable(model, last.stats);
+    const u = last.report!.broker.nodes[0].utilization;
+    expect(u).toBeGreaterThan(0.5);
+    expect(column(t, 'utilization', last.report!.broker.nodes[0].id)).toBe(
+      `${(u * 100).toFixed(1)}%`,
+    );
+  });
+
+  it('shows what each node leads, and its crashes', () => {
+    const { model, last } = finished('quorum-vs-classic');
+    const t = brokerNodeTable(model, last.stats);
+    const r = last.report!.broker.nodes;
+    expect(t.rows.map((x) => x.name)).toEqual(r.map((n) => n.id));
+    r.forEach((n) => {
+      expect(column(t, 'leaderOf', n.id)).toBe(n.leaderOf.join(', ') || '—');
+      if (n.crashes > 0) expect(column(t, 'crashes', n.id)).toBe(String(n.crashes));
+    });
+    expect(r.some((n) => n.crashes > 0)).toBe(true);
+  });
+
   it('shows order violations for every consumer once one has some, and leaves out the rest', () => {
     const { model, last } = finished('ordering-kept-fifo-and-partitions');
     const t = consumerTable(model, last.stats, last.latency, 'counts');

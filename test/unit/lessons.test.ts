@@ -466,3 +466,27 @@ describe('lessons of flow control', () => {
     expect(two.producers.store.blockedMs).toBe(0);
   });
 });
+
+describe('lessons of publishes in flight', () => {
+  it('in-flight reordering: 5 in flight reorders an account, 1 in flight or idempotence does not', () => {
+    const r = lesson('in-flight-reordering');
+    const c = r.consumers;
+    expect(c['ledger-pipelined'].orderViolations).toBeGreaterThan(10);
+    expect(c['ledger-one-by-one'].orderViolations).toBe(0);
+    expect(c['ledger-idempotent'].orderViolations).toBe(0);
+    // Nothing lost, nothing processed twice: only the order differs.
+    expect(r.totals.lost).toBe(0);
+    expect(r.totals.duplicatesProcessed).toBe(0);
+    const p = r.producers;
+    // One in flight pays in latency; the idempotent producer keeps the pipelined one's.
+    expect(p['one-by-one'].publishLatency.p99).toBeGreaterThan(2 * p.pipelined.publishLatency.p99);
+    expect(p.idempotent.publishLatency.p99).toBeLessThan(1.2 * p.pipelined.publishLatency.p99);
+    // The broker refused the idempotent producer's overtaking publishes, and only those.
+    expect(r.totals.rejected).toBeGreaterThan(50);
+    const more = run(tried('in-flight-reordering', 'Lose 10% of publishes'));
+    expect(more.consumers['ledger-pipelined'].orderViolations).toBeGreaterThan(
+      3 * c['ledger-pipelined'].orderViolations,
+    );
+    expect(more.consumers['ledger-idempotent'].orderViolations).toBe(0);
+  });
+});
