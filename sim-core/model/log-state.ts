@@ -83,6 +83,7 @@ export class LogRt {
   /** Copies per partition; acks=all needs this many in sync; unclean elections allowed. */
   readonly rf: number;
   readonly minInsync: number;
+  readonly unclean: boolean;
   /**
    * Per partition × replica (index p·rf + r): its node, whether it is in sync, its log end as
    * last known, the durable arrival times of the records sent to it since, and the last one.
@@ -114,6 +115,7 @@ export class LogRt {
     const parts = def.partitions;
     this.rf = def.replicationFactor;
     this.minInsync = def.minInsyncReplicas;
+    this.unclean = def.uncleanLeaderElection;
     this.leader = new Int32Array(parts);
     this.leaderUp = new Uint8Array(parts).fill(1);
     this.replicaNode = new Int32Array(parts * this.rf);

@@ -2,8 +2,10 @@
 // cuts it off from the other nodes and from clients. Queues and partitions it leads lose their
 // leader: a classic queue waits for its node; a quorum queue and a replicated partition elect a
 // new leader after `electionTimeout` if enough replicas remain (a majority; an in-sync replica).
-// A partition's new leader has only what it had received: the records beyond are lost. A whole-
-// broker crash (every node) is broker-failures.ts.
+// A partition's new leader has only what it had received: the records beyond are lost. With
+// `uncleanLeaderElection`, a partition with no in-sync replica left elects the out-of-sync one
+// with the longest log rather than wait, and loses what that replica never got, committed and
+// confirmed records too. A whole-broker crash (every node) is broker-failures.ts.
 
 import { Ev } from './events';
 import { Task } from './tasks';
@@ -19,8 +21,8 @@ import { dispatch } from './dispatch';
 import { reconnect } from './instance-failures';
 import { isDirect } from './network';
 import { dropConnection, settleQueueInCrash } from './broker-failures';
-import { catchUp } from './replication';
-import { kick } from './log-delivery';
+import { catchUp, catchUpReplica } from './replication';
+import { abandonInFlight, inFlightOffset, kick } from './log-delivery';
 import { release } from './copies';
 
 /** Node k crashes; it restarts after restartUs (−1: never). */
@@ -69,7 +71,7 @@ export function restartNode(st: State, cx: Ctx, k: number, healed: boolean): voi
         if (log.replicaNode[i] !== k) continue;
         if (log.leaderUp[p] === 1) rejoin(log, p, i, now);
         else if (log.rf === 1) electPartition(st, cx, log, p);
-        else if (log.inSync[i] === 1) schedulePartitionElection(st, cx, log, p);
+        else if (log.inSync[i] === 1 || log.unclean) schedulePartitionElection(st, cx, log, p);
       }
     }
   }
@@ -96,7 +98,9 @@ function nodeLost(st: State, cx: Ctx, k: number, lossy: boolean): void {
           partitionDown(st, cx, log, p, i);
           if (log.rf > 1) schedulePartitionElection(st, cx, log, p);
         } else {
-          log.inSync[i] = 0; // a follower that is gone falls out of sync
+          // A follower that is gone falls out of sync, with what it has by now.
+          catchUpReplica(log, i, cx.nowUs);
+          log.inSync[i] = 0;
           log.arrivals[i].clear();
         }
       }
@@ -178,7 +182,9 @@ function partitionDown(st: State, cx: Ctx, log: LogRt, p: number, i: number): vo
 
 /**
  * Partition p elects the first reachable in-sync replica. Records it does not have are lost
- * (never committed: they were beyond the high watermark). Without one, it waits.
+ * (never committed: they were beyond the high watermark). Without one it waits, unless unclean
+ * elections are allowed: then the reachable replica with the longest log leads, and what it
+ * lacks is lost, committed records too.
  */
 function electPartition(st: State, cx: Ctx, log: LogRt, p: number): void {
   if (log.leaderUp[p] === 1 || !st.brokerUp) return;
@@ -188,6 +194,7 @@ function electPartition(st: State, cx: Ctx, log: LogRt, p: number): void {
     const i = p * log.rf + r;
     if (log.inSync[i] === 1 && st.cluster.nodes[log.replicaNode[i]].reachable(now)) chosen = i;
   }
+  if (chosen < 0 && log.unclean) chosen = longestReachableReplica(st, log, p, now);
   if (chosen < 0) return;
   const node = log.replicaNode[chosen];
   const end = log.rf === 1 || node === log.leader[p] ? log.end[p] : log.replicaEnd[chosen];
@@ -202,7 +209,8 @@ function electPartition(st: State, cx: Ctx, log: LogRt, p: number): void {
     else log.inSync[i] = 0;
   }
   if (channelHasLeaders(st, log.channel)) st.cluster.leaderBack(log.channel, now);
-  if (log.rf > 1) log.hw[p] = Math.max(log.hw[p], log.end[p]);
+  // All the new leader has is committed (after an unclean election, less than was before).
+  if (log.rf > 1) log.hw[p] = log.end[p];
   // Fetches stopped while it had no leader: each group resumes (whatever was committed before).
   for (const g of log.groups) kick(st, cx, g, p);
 }
@@ -215,22 +223,56 @@ function rejoin(log: LogRt, p: number, i: number, nowUs: number): void {
   log.lastArrivalUs[i] = nowUs;
 }
 
-/** Drops partition p's records from `end` on: each group's copy of them is lost. */
+function longestReachableReplica(st: State, log: LogRt, p: number, nowUs: number): number {
+  let chosen = -1;
+  for (let r = 0; r < log.rf; r++) {
+    const i = p * log.rf + r;
+    if (!st.cluster.nodes[log.replicaNode[i]].reachable(nowUs)) continue;
+    if (chosen < 0 || log.replicaEnd[i] > log.replicaEnd[chosen]) chosen = i;
+  }
+  return chosen;
+}
+
+/**
+ * Drops partition p's records from `end` on: each group's copy of them that it had not
+ * processed is lost. Beyond the high watermark (a clean election) no group has read them; below
+ * it (an unclean one) a group may have: then its offsets go back to `end`, as a Kafka consumer's
+ * out-of-range fetch resets to the log end, and a record it is processing finishes as a
+ * processing again (its copy lost now: that record is no longer in the log).
+ */
 function truncate(st: State, cx: Ctx, log: LogRt, p: number, end: number): void {
   const m = st.msgs;
+  for (const g of log.groups) {
+    const busy = inFlightOffset(g, p);
+    if (busy >= end) abandonInFlight(st, cx, g, p);
+  }
   while (log.end[p] > end && log.records[p].length > 0) {
-    const s = log.records[p].popBack();
+    const offset = log.end[p] - 1;
+    const s = log.recordAt(p, offset);
+    log.records[p].popBack();
     log.end[p]--;
     st.logHeld--;
     m.flags[s] |= MsgFlag.brokerLost;
     for (const g of log.groups) {
+      if (offset < g.processedUpTo[p] || offset < g.lostUpTo[p]) continue; // decided
       const q = st.queues[g.target];
       st.gauges.touchQueue(q, cx.nowUs);
       q.unacked--;
       st.logLag--;
       cx.emitOutcome(Ev.lost, s, g.target, 0);
     }
+    m.enqueueOrder[s] = -1; // no longer in the log: a delivery of it still out decides nothing
     release(st, cx, s);
+  }
+  if (log.end[p] > end) log.end[p] = end; // below base: those were processed and freed
+  if (log.base[p] > end) log.base[p] = end;
+  for (const g of log.groups) {
+    g.position[p] = Math.min(g.position[p], end);
+    g.processedUpTo[p] = Math.min(g.processedUpTo[p], end);
+    g.committed[p] = Math.min(g.committed[p], end);
+    g.localDone[p] = Math.min(g.localDone[p], end);
+    g.lostUpTo[p] = Math.min(g.lostUpTo[p], end);
+    g.fetchedUpTo[p] = Math.min(g.fetchedUpTo[p], end);
   }
 }
 

@@ -100,12 +100,14 @@ export function replicateRecord(
 
 /** Moves each in-sync follower's known log end past the records it has by nowUs. */
 export function catchUp(log: LogRt, p: number, nowUs: number): void {
-  for (let r = 0; r < log.rf; r++) {
-    const i = p * log.rf + r;
-    const a = log.arrivals[i];
-    while (a.length > 0 && a.peekFront() <= nowUs) {
-      a.popFront();
-      log.replicaEnd[i]++;
-    }
+  for (let r = 0; r < log.rf; r++) catchUpReplica(log, p * log.rf + r, nowUs);
+}
+
+/** Moves replica i's known log end past the records it has by nowUs. */
+export function catchUpReplica(log: LogRt, i: number, nowUs: number): void {
+  const a = log.arrivals[i];
+  while (a.length > 0 && a.peekFront() <= nowUs) {
+    a.popFront();
+    log.replicaEnd[i]++;
   }
 }

@@ -33,7 +33,6 @@ export function runnableProblems(s: Scenario): ValidationError[] {
     if (p.batch !== null && p.confirm !== null)
       no(`producers[${i}].batch`, 'batching with publisher confirms');
   });
-  clusterProblems(s, no);
   const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {
     if (o.fifoGroups && o.maxPriority !== null)
       no(`${path}.maxPriority`, 'maxPriority with fifoGroups');
@@ -57,14 +56,6 @@ export function runnableProblems(s: Scenario): ValidationError[] {
   });
   errors.push(...endlessRunProblems(s));
   return errors;
-}
-
-/** The parts of the broker cluster (contract v2 §2) that do not run yet. */
-function clusterProblems(s: Scenario, no: (path: string, what: string) => void): void {
-  s.channels.forEach((c, i) => {
-    if (c.kind === 'log' && c.uncleanLeaderElection)
-      no(`channels[${i}].uncleanLeaderElection`, 'an unclean leader election');
-  });
 }
 
 /** Whether a publish to this channel can end up in a log (through exchanges' bindings). */

@@ -344,10 +344,7 @@ describe('broker nodes', () => {
           batch: {},
         },
       ],
-      channels: [
-        queue(),
-        { id: 'l', kind: 'log', replicationFactor: 3, uncleanLeaderElection: true },
-      ],
+      channels: [queue(), { id: 'l', kind: 'log', replicationFactor: 3 }],
       broker: { nodes: 3 },
     });
     let problems: string[] = [];
@@ -356,11 +353,7 @@ describe('broker nodes', () => {
     } catch (e) {
       problems = (e as NotRunnableError).errors.map((x) => x.path);
     }
-    expect(problems).toEqual([
-      'producers[0].idempotent',
-      'producers[1].batch',
-      'channels[1].uncleanLeaderElection',
-    ]);
+    expect(problems).toEqual(['producers[0].idempotent', 'producers[1].batch']);
   });
 });
 
