@@ -142,7 +142,10 @@ export interface NodeReport {
 }
 
 function unsent(p: State['producers'][number]): number {
-  return p.blocked.length + (p.batch?.slots.length ?? 0) + p.waiting.length;
+  let n = p.blocked.length + (p.batch?.slots.length ?? 0) + (p.batch?.recs.length ?? 0);
+  n += p.waiting.length;
+  for (const b of p.waitingBatches) n += b.recs.length;
+  return n;
 }
 
 function blockedUsAt(p: State['producers'][number], endUs: number): number {

@@ -17,9 +17,11 @@ import type { TaskKind } from './tasks';
 import { publishOne, scheduleNextArrival, produce } from './publishing';
 import {
   confirmAtProducer,
+  batchTimeout,
   confirmTimeout,
   lingerEnd,
   memoryCheck,
+  retryBatch,
   retryPublish,
 } from './publishing';
 import { arriveAtBroker, reachBroker } from './intake';
@@ -262,6 +264,10 @@ export class Engine implements Ctx {
         return memoryCheck(st, this, a);
       case Task.lingerEnd:
         return lingerEnd(st, this, st.producers[a], c);
+      case Task.batchTimeout:
+        return batchTimeout(st, this, st.producers[a], b, c);
+      case Task.retryBatch:
+        return retryBatch(st, this, st.producers[a], c);
       case Task.served:
         return arriveAtBroker(st, this, a, b, c);
       case Task.atConsumer:

@@ -44,11 +44,27 @@ export interface PendingPublish {
   /** Per fan-out target: the slot of the accepted copy (held by this record), or -1. */
   owners: Int32Array;
   acceptUs: Float64Array;
+  /** The batch it travels in (a batching producer with confirms), or null. */
+  batch: PendingBatch | null;
+}
+
+/**
+ * A batch of publishes awaiting confirms: it holds one in-flight slot, travels, times out and is
+ * retried as one unit (the members not confirmed by its timeout), until every member is settled.
+ */
+export interface PendingBatch {
+  id: number;
+  recs: PendingPublish[];
+  /** Members not yet confirmed or given up. */
+  left: number;
+  attempts: number;
 }
 
 /** A producer's open batch (Kafka's record accumulator): its messages wait here until sent. */
 export class BatchRt {
   readonly slots = new IntDeque(16);
+  /** With confirms: the open batch's publishes (their messages are made when it is sent). */
+  readonly recs: PendingPublish[] = [];
   bytes = 0;
   /** Batches sent so far; the open batch's linger task names it by this number + 1. */
   sent = 0;
@@ -77,6 +93,9 @@ export class ProducerRt {
   unconfirmed = 0;
   /** Publishes waiting for an in-flight slot, oldest first (their first attempt not yet sent). */
   readonly waiting: PendingPublish[] = [];
+  /** Batching with confirms: batches waiting for an in-flight slot, and those in flight by id. */
+  readonly waitingBatches: PendingBatch[] = [];
+  readonly flights = new Map<number, PendingBatch>();
   /**
    * Idempotent with an in-flight limit: the broker keeps per-key sequence order (Kafka's
    * idempotent producer). Per key, the sequences the broker has not accepted yet, oldest first.

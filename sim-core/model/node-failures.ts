@@ -24,6 +24,7 @@ import { dropConnection, settleQueueInCrash } from './broker-failures';
 import { catchUp, catchUpReplica } from './replication';
 import { abandonInFlight, inFlightOffset, kick } from './log-delivery';
 import { release } from './copies';
+import { unaccepted } from './ordering';
 
 /** Node k crashes; it restarts after restartUs (−1: never). */
 export function crashNode(st: State, cx: Ctx, k: number, restartUs: number): void {
@@ -262,6 +263,7 @@ function truncate(st: State, cx: Ctx, log: LogRt, p: number, end: number): void 
       cx.emitOutcome(Ev.lost, s, g.target, 0);
     }
     m.enqueueOrder[s] = -1; // no longer in the log: a delivery of it still out decides nothing
+    reopenOrder(st, s);
     release(st, cx, s);
   }
   if (log.end[p] > end) log.end[p] = end; // below base: those were processed and freed
@@ -274,6 +276,15 @@ function truncate(st: State, cx: Ctx, log: LogRt, p: number, end: number): void 
     g.lostUpTo[p] = Math.min(g.lostUpTo[p], end);
     g.fetchedUpTo[p] = Math.min(g.fetchedUpTo[p], end);
   }
+}
+
+/** A truncated record of an unconfirmed ordered publish: its key's later ones wait for it again. */
+function reopenOrder(st: State, s: number): void {
+  const sender = st.msgs.producer[s];
+  if (sender >= st.producers.length) return;
+  const p = st.producers[sender];
+  const rec = p.ordered ? p.pending.get(st.msgs.seq[s]) : undefined;
+  if (rec !== undefined && !rec.done && rec.owners[0] === s) unaccepted(p, rec);
 }
 
 /** Whether every queue and partition of channel ci has a leader. */

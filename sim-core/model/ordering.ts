@@ -17,3 +17,17 @@ export function outOfOrder(p: ProducerRt, rec: PendingPublish): boolean {
   const seqs = p.unaccepted.get(rec.key);
   return seqs !== undefined && seqs.length > 0 && seqs[0] !== rec.seq;
 }
+
+/**
+ * The broker lost rec's accepted record before confirming it (a failover truncated it): until it
+ * is taken again, later publishes of its key must wait for it, as they did the first time.
+ */
+export function unaccepted(p: ProducerRt, rec: PendingPublish): void {
+  if (!p.ordered || rec.key < 0) return;
+  const seqs = p.unaccepted.get(rec.key);
+  if (seqs === undefined) return void p.unaccepted.set(rec.key, [rec.seq]);
+  if (seqs.includes(rec.seq)) return;
+  let i = seqs.length;
+  while (i > 0 && seqs[i - 1] > rec.seq) i--;
+  seqs.splice(i, 0, rec.seq);
+}

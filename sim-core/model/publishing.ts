@@ -1,12 +1,13 @@
 // Producers: arrivals, sends on each producer's FIFO link, and publisher confirms with retries.
 // A tracked publish (confirms on) keeps one record until its outcome is known and no attempt is
-// on the way (see pending-publish.ts); the broker's side of a publish is intake.ts.
+// on the way (see pending-publish.ts); the broker's side of a publish is intake.ts. A batching
+// producer with confirms sends, times out and retries each batch as one unit (PendingBatch).
 
 import { Ev } from './events';
 import { MsgFlag } from './messages';
 import { Task } from './tasks';
 import type { Ctx } from './context';
-import type { BatchRt, PendingPublish, ProducerRt } from './entities';
+import type { BatchRt, PendingBatch, PendingPublish, ProducerRt } from './entities';
 import type { State } from './state';
 import { checkDrained, newMessage, release } from './copies';
 import { retire } from './pending-publish';
@@ -59,6 +60,7 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
       done: false,
       owners: new Int32Array(targets).fill(-1),
       acceptUs: new Float64Array(targets),
+      batch: null,
     };
     p.pending.set(seq, rec);
     st.pendingPublishes++;
@@ -67,8 +69,9 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
       if (seqs === undefined) p.unaccepted.set(key, [seq]);
       else seqs.push(seq);
     }
+    if (p.batch !== null) addToTrackedBatch(st, cx, p, p.batch, rec);
     // With an in-flight limit, a publish waits for a slot behind those waiting before it.
-    if (p.unconfirmed >= p.maxInFlight || p.waiting.length > 0) p.waiting.push(rec);
+    else if (p.unconfirmed >= p.maxInFlight || p.waiting.length > 0) p.waiting.push(rec);
     else {
       p.unconfirmed++;
       attempt(st, cx, p, rec);
@@ -85,29 +88,127 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
 function addToBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt, s: number): void {
   b.slots.pushBack(s);
   b.bytes += st.msgs.size[s];
-  if (b.slots.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0)
-    sendBatch(st, cx, p, b);
-  else if (b.slots.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
+  if (b.slots.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0) {
+    b.sent++;
+    b.bytes = 0;
+    sendBatch(st, cx, p, b.slots);
+  } else if (b.slots.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
+}
+
+/** Adds a tracked publish to p's open batch; closes the batch once it is full. */
+function addToTrackedBatch(
+  st: State,
+  cx: Ctx,
+  p: ProducerRt,
+  b: BatchRt,
+  rec: PendingPublish,
+): void {
+  b.recs.push(rec);
+  b.bytes += rec.size;
+  if (b.recs.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0)
+    closeTrackedBatch(st, cx, p, b);
+  else if (b.recs.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
 }
 
 /** A batch's linger is over: send it, unless it was sent full already. */
 export function lingerEnd(st: State, cx: Ctx, p: ProducerRt, batchNo: number): void {
   const b = p.batch!;
-  if (b.sent + 1 === batchNo && b.slots.length > 0) sendBatch(st, cx, p, b);
+  if (b.sent + 1 !== batchNo) return;
+  if (b.recs.length > 0) closeTrackedBatch(st, cx, p, b);
+  else if (b.slots.length > 0) {
+    b.sent++;
+    b.bytes = 0;
+    sendBatch(st, cx, p, b.slots);
+  }
 }
 
-/** Sends the open batch as one unit: one trip on the link, its messages in order. */
-function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
-  const now = cx.nowUs;
-  const n = b.slots.length;
+/** The open batch of tracked publishes is complete: it takes an in-flight slot, or waits for one. */
+function closeTrackedBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   b.sent++;
   b.bytes = 0;
+  const recs = b.recs.splice(0);
+  const batch: PendingBatch = { id: b.sent, recs, left: recs.length, attempts: 0 };
+  for (const rec of recs) rec.batch = batch;
+  if (p.unconfirmed >= p.maxInFlight || p.waitingBatches.length > 0) p.waitingBatches.push(batch);
+  else {
+    p.unconfirmed++;
+    attemptBatch(st, cx, p, batch);
+  }
+}
+
+/** Sends (again) the batch's members not yet settled, as one unit, and arms its timeout. */
+function attemptBatch(st: State, cx: Ctx, p: ProducerRt, batch: PendingBatch): void {
+  batch.attempts++;
+  p.flights.set(batch.id, batch);
+  cx.after(p.confirmTimeoutUs, Task.batchTimeout, p.index, batch.attempts, batch.id);
+  const staged = p.batch!.slots; // empty: a confirming producer's batches hold records instead
+  for (const rec of batch.recs) {
+    if (rec.done) continue;
+    rec.attempts = batch.attempts;
+    rec.inFlight++;
+    const { seq, key, size, publishUs, label, priority } = rec;
+    const s = newMessage(st, cx, p.index, seq, key, size, publishUs, publishUs, label, priority);
+    if (rec.delayUs > 0) st.msgs.delayUs![s] = rec.delayUs;
+    staged.pushBack(s);
+  }
+  sendBatch(st, cx, p, staged);
+}
+
+/**
+ * The batch's confirm timeout: the members not confirmed by now (none answered, or nacked) are
+ * sent again together, after the backoff, or given up once its retries are spent.
+ */
+export function batchTimeout(
+  st: State,
+  cx: Ctx,
+  p: ProducerRt,
+  attemptNo: number,
+  id: number,
+): void {
+  const batch = p.flights.get(id);
+  if (batch === undefined || batch.attempts !== attemptNo) return;
+  if (batch.attempts > p.retries) {
+    for (const rec of batch.recs) {
+      if (rec.done) continue;
+      rec.done = true;
+      cx.emitPlain(Ev.publishFailed, p.index, rec.seq, -1);
+      memberSettled(st, cx, p, rec);
+      retire(st, cx, p, rec);
+    }
+    return;
+  }
+  const delayUs = p.backoffUs * 2 ** Math.min(30, batch.attempts - 1);
+  cx.after(delayUs, Task.retryBatch, p.index, 0, id);
+}
+
+export function retryBatch(st: State, cx: Ctx, p: ProducerRt, id: number): void {
+  const batch = p.flights.get(id);
+  if (batch !== undefined && batch.left > 0) attemptBatch(st, cx, p, batch);
+}
+
+/** A batch member is confirmed or given up; the last one frees the batch's in-flight slot. */
+function memberSettled(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
+  if (p.ordered && rec.key >= 0) accepted(p, rec);
+  const batch = rec.batch!;
+  if (--batch.left > 0) return;
+  p.flights.delete(batch.id);
+  p.unconfirmed--;
+  while (p.unconfirmed < p.maxInFlight && p.waitingBatches.length > 0) {
+    p.unconfirmed++;
+    attemptBatch(st, cx, p, p.waitingBatches.shift()!);
+  }
+}
+
+/** Sends a batch's messages as one unit: one trip on the link, its messages in order. */
+function sendBatch(st: State, cx: Ctx, p: ProducerRt, slots: BatchRt['slots']): void {
+  const now = cx.nowUs;
+  const n = slots.length;
   const blocked =
     st.memoryLimit !== Infinity &&
-    (p.blocked.length > 0 || alarmed(st, cx, b.slots.peekFront(), p.channel));
+    (p.blocked.length > 0 || alarmed(st, cx, slots.peekFront(), p.channel));
   if (blocked) {
     // Blocked by a memory alarm: its messages wait in the client and go one by one later.
-    while (b.slots.length > 0) block(cx, p, b.slots.popFront());
+    while (slots.length > 0) block(cx, p, slots.popFront());
     return;
   }
   cx.emitPlain(Ev.batchSent, p.index, n, -1);
@@ -116,7 +217,7 @@ function sendBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   if (!inline && !lost)
     p.linkUs = hopArrival(st.hopPublish, now, p.linkUs, p.rngNet, p.partitionUntilUs);
   for (let i = 0; i < n; i++) {
-    const s = b.slots.popFront();
+    const s = slots.popFront();
     if (i > 0) st.msgs.flags[s] |= MsgFlag.batchFollower; // the batch is one unit of work
     cx.emit(Ev.published, s, p.index, 0);
     if (lost) publishLost(st, cx, p, s);
@@ -200,10 +301,13 @@ export function confirmAtProducer(
 ): void {
   const rec = p.pending.get(seq);
   if (rec === undefined || rec.done) return;
+  // A nacked batch member waits for its batch's timeout, and is sent again with the batch.
+  if (!ok && rec.batch !== null) return;
   if (!ok) return retryOrGiveUp(st, cx, p, rec); // a nack: a failure, retried like an unknown outcome
   rec.done = true;
   cx.emitConfirmed(p.index, seq, rec.publishUs);
-  settled(st, cx, p, rec);
+  if (rec.batch !== null) memberSettled(st, cx, p, rec);
+  else settled(st, cx, p, rec);
   retire(st, cx, p, rec);
 }
 

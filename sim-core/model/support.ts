@@ -30,8 +30,6 @@ export function runnableProblems(s: Scenario): ValidationError[] {
       no(`producers[${i}].delay`, 'delayed delivery to a log (or an exchange bound to one)');
     if (p.delay !== null && s.channels.find((c) => c.id === p.to)?.kind === 'direct')
       no(`producers[${i}].delay`, 'delayed delivery of a direct call');
-    if (p.batch !== null && p.confirm !== null)
-      no(`producers[${i}].batch`, 'batching with publisher confirms');
   });
   const priorityFifo = (path: string, o: { fifoGroups: boolean; maxPriority: number | null }) => {
     if (o.fifoGroups && o.maxPriority !== null)

@@ -43,6 +43,9 @@ export const Task = {
   nodeRestart: 51,
   /** The memory monitor of an alarmed node (a: node). */
   memoryCheck: 52,
+  /** A confirming producer's batch: its confirm timeout (b: attempt) and retry (a: producer, c: batch id). */
+  batchTimeout: 53,
+  retryBatch: 54,
 } as const;
 
 export type TaskKind = (typeof Task)[keyof typeof Task];
