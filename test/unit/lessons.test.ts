@@ -490,3 +490,18 @@ describe('lessons of publishes in flight', () => {
     expect(more.consumers['ledger-idempotent'].orderViolations).toBe(0);
   });
 });
+
+describe('a tandem lesson', () => {
+  it('tandem-theory: the closed form of two constant servers beside the measurement', () => {
+    const r = lesson('tandem-theory');
+    const t = r.theory!;
+    expect(t.model).toBe('M/D/1 → D/1');
+    expect(t.endToEndMeanMs.theory).toBeCloseTo(0.7 / 0.6 + 1.8, 9);
+    expect(Math.abs(t.endToEndMeanMs.measured / t.endToEndMeanMs.theory! - 1)).toBeLessThan(0.03);
+    expect(Math.abs(t.queueLengthMean.measured / t.queueLengthMean.theory! - 1)).toBeLessThan(0.05);
+    const slower = run(tried('tandem-theory', 'Make the broker the slower one (1.2 ms)'));
+    expect(slower.theory!.queueLengthMean.theory).toBe(0);
+    expect(slower.theory!.queueLengthMean.measured).toBe(0);
+    expect(slower.theory!.endToEndMeanMs.theory).toBeCloseTo((0.6 * 1.44) / 0.56 + 2.2, 9);
+  });
+});
