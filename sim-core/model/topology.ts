@@ -3,7 +3,7 @@
 // and the fan-out targets of each channel.
 // Everything the hot loop touches is addressed by these indices; names are for reports only.
 
-import type { Channel, QueueOptions, Scenario } from '../scenario/types';
+import type { Channel, QueueChannel, QueueOptions, Scenario } from '../scenario/types';
 
 export interface QueueInfo {
   /** Report name: `orders` or `events/billing`. */
@@ -67,10 +67,11 @@ export function buildTopology(s: Scenario): Topology {
       targets.push(queues.length);
       queues.push({ name, channel: ci, options, directTimeout });
     };
-    if (ch.kind === 'queue') add(ch.id, ch);
+    if (ch.kind === 'queue') add(ch.id, { ...ch, requeue: requeuePosition(ch) });
     else if (ch.kind === 'direct') add(ch.id, PLAIN_QUEUE_OPTIONS, ch.timeout);
     else if (ch.kind === 'topic')
-      for (const sub of ch.subscriptions) add(`${ch.id}/${sub.id}`, sub);
+      for (const sub of ch.subscriptions)
+        add(`${ch.id}/${sub.id}`, { ...sub, requeue: sub.requeue ?? 'front' });
     channelTargets.push(targets);
   });
   // Log consumer groups, in the order their first consumer is listed: `ledger/audit`.
@@ -107,4 +108,14 @@ export function buildTopology(s: Scenario): Topology {
     producerIndex,
     senderNames,
   };
+}
+
+/**
+ * Where a queue puts a requeued message when `requeue` leaves it to the queue type, as RabbitMQ
+ * does: a classic queue at its original position; a quorum queue at the back, or, with a
+ * delivery limit, back at the head.
+ */
+function requeuePosition(ch: QueueChannel): 'front' | 'back' {
+  if (ch.requeue !== null) return ch.requeue;
+  return ch.type === 'quorum' && ch.maxDeliveries === null ? 'back' : 'front';
 }

@@ -367,7 +367,11 @@ export const QUEUE_OPTIONS: Record<string, Field> = {
     { kind: 'constant', value: 0 },
     'Delay before a nacked or timed-out message is ready again.',
   ),
-  requeue: opt(oneOf(['front', 'back']), 'front', 'Where a requeued message goes.'),
+  requeue: opt(
+    nullable(oneOf(['front', 'back'])),
+    null,
+    'Where a requeued message goes; null: by queue type, as RabbitMQ (classic: its original position; quorum: the back, or the head with maxDeliveries).',
+  ),
   ttl: opt(orNone(posDur), null, 'Ready messages older than this expire; "none": never.'),
   maxLength: opt(orNone(int(1)), null, 'Ready-message limit; "none": unlimited.'),
   overflow: opt(

@@ -83,7 +83,8 @@ export interface QueueOptions {
   /** Dead letters take this routing key (RabbitMQ's x-dead-letter-routing-key); null: their own. */
   deadLetterKey: string | null;
   retryDelay: Dist;
-  requeue: 'front' | 'back';
+  /** null: by queue type (classic front; quorum back, or front with maxDeliveries). */
+  requeue: 'front' | 'back' | null;
   ttl: number | null;
   maxLength: number | null;
   overflow: 'drop-head' | 'reject-publish';

@@ -244,3 +244,36 @@ describe('a node cut off by a partition', () => {
     expect(r.checks.conservation).toBe(true);
   });
 });
+
+describe('where a quorum queue requeues', () => {
+  // 200 orders at 1,000/s, about 1 in 100 poison: it fails every time and is requeued. A classic queue puts it back at its original position, the head: with prefetch 1
+  // the worker gets it again at once and the rest starve. A quorum queue puts it at the back.
+  const poisoned = (type: string, extra: object = {}) =>
+    run({
+      duration: 2000,
+      producers: [{ id: 'p', to: 'q', rate: { kind: 'constant', perSecond: 1000 }, count: 200 }],
+      channels: [{ id: 'q', kind: 'queue', type, ...extra }],
+      consumers: [{ id: 'w', from: 'q', prefetch: 1, poison: 0.01, service: constant(1) }],
+    });
+
+  it('classic: at its original position, so a poison message at the head starves the rest', () => {
+    const r = poisoned('classic');
+    expect(r.totals.redelivered).toBeGreaterThan(1000);
+    // Everything behind the first poison message is still waiting at the end, 2 s later.
+    expect(r.totals.pendingAtEnd).toBeGreaterThan(20);
+    expect(r.totals.processed).toBeLessThan(180);
+  });
+
+  it('quorum: at the back, so the rest get through', () => {
+    const r = poisoned('quorum');
+    expect(r.totals.processed).toBeGreaterThanOrEqual(195);
+    expect(r.totals.pendingAtEnd).toBe(200 - r.totals.processed); // the poison ones only
+  });
+
+  it('quorum with a delivery limit: at the head, until the limit dead-letters it', () => {
+    const r = poisoned('quorum', { maxDeliveries: 5 });
+    expect(r.totals.deadLettered).toBeGreaterThan(0);
+    expect(r.totals.redelivered).toBe(4 * r.totals.deadLettered);
+    expect(r.totals.processed + r.totals.deadLettered).toBe(200);
+  });
+});

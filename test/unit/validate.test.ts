@@ -158,7 +158,7 @@ describe('valid scenarios', () => {
           deadLetter: null,
           deadLetterKey: null,
           retryDelay: { kind: 'constant', value: 0 },
-          requeue: 'front',
+          requeue: null,
           ttl: null,
           maxLength: null,
           overflow: 'drop-head',
