@@ -101,6 +101,8 @@ const VIEWS: Array<{ name: string; path: string; act: (page: Page) => Promise<vo
     },
   },
   { name: 'cluster-bottleneck', path: '#lesson=broker-bottleneck', act: (p) => play(p, 3000) },
+  { name: 'tandem-theory', path: '#lesson=tandem-theory', act: (p) => play(p, 3000) },
+  { name: 'in-flight-reordering', path: '#lesson=in-flight-reordering', act: (p) => play(p, 3000) },
 ];
 
 const lab = await startLab();
