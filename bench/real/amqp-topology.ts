@@ -70,8 +70,13 @@ export function amqpTopology(s: Scenario, prefix: string): AmqpTopology {
     return x;
   };
 
-  const queueArgs = (o: QueueOptions): Record<string, unknown> => {
+  const queueArgs = (o: QueueOptions, quorum = false): Record<string, unknown> => {
     const a: Record<string, unknown> = {};
+    if (quorum) {
+      a['x-queue-type'] = 'quorum';
+      // RabbitMQ's limit L delivers L + 1 times; maxDeliveries counts every delivery.
+      if (o.maxDeliveries !== null) a['x-delivery-limit'] = o.maxDeliveries - 1;
+    }
     if (o.deadLetter !== null) {
       a['x-dead-letter-exchange'] = exchangeOf(byId.get(o.deadLetter)!);
       if (o.deadLetterKey !== null) a['x-dead-letter-routing-key'] = o.deadLetterKey;
@@ -87,7 +92,7 @@ export function amqpTopology(s: Scenario, prefix: string): AmqpTopology {
 
   for (const c of s.channels) {
     if (c.kind === 'queue') {
-      queues.push({ name: c.id, broker: n(c.id), arguments: queueArgs(c) });
+      queues.push({ name: c.id, broker: n(c.id), arguments: queueArgs(c, c.type === 'quorum') });
       publishTo.set(c.id, { exchange: '', queue: n(c.id) });
     } else if (c.kind === 'topic') {
       exchanges.push({ broker: n(c.id), type: 'fanout', arguments: {} });

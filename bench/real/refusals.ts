@@ -48,6 +48,7 @@ function rabbitQueueRefusals(
   s: Scenario,
   channelId: string,
   o: QueueOptions,
+  quorum: boolean,
   p: string,
   no: Say,
   notYet: SayNotYet,
@@ -57,9 +58,20 @@ function rabbitQueueRefusals(
       `${p}.ackTimeout`,
       'has no per-queue ack timeout, and a delivery in this run may be held that long',
     );
-  if (o.maxDeliveries !== null)
-    no(`${p}.maxDeliveries`, 'classic queues have no delivery limit (quorum queues: not yet)');
-  if (o.requeue === 'back') no(`${p}.requeue`, 'classic queues requeue at the original position');
+  if (!quorum) {
+    if (o.maxDeliveries !== null)
+      no(`${p}.maxDeliveries`, 'classic queues have no delivery limit (a quorum queue has)');
+    if (o.requeue === 'back') no(`${p}.requeue`, 'classic queues requeue at the original position');
+  } else {
+    // A quorum queue requeues at the back without a delivery limit, at the head with one.
+    const position = o.maxDeliveries === null ? 'back' : 'front';
+    if (o.requeue !== null && o.requeue !== position)
+      no(
+        `${p}.requeue`,
+        `quorum queues requeue to the ${position === 'back' ? 'back' : 'head'} ${o.maxDeliveries === null ? 'without' : 'with'} a delivery limit`,
+      );
+    if (o.maxPriority !== null) no(`${p}.maxPriority`, 'quorum queues have no priorities (3.10)');
+  }
   const rd = o.retryDelay;
   if (!(rd.kind === 'constant' && rd.value === 0))
     no(`${p}.retryDelay`, 'redelivers a requeued message at once');
@@ -108,7 +120,10 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
         'a log (partitioned, replayable) needs Kafka or RabbitMQ streams, not played here',
       );
     if (c.kind === 'direct') no(`${at}.kind`, 'a direct (synchronous) channel has no broker');
-    if (c.kind === 'queue' && c.type === 'quorum') notYet(`${at}.type`);
+    if (c.kind === 'queue' && c.type === 'quorum' && kind === 'nats')
+      no(`${at}.type`, 'has no queue types: a stream is replicated by its own settings');
+    if (c.kind === 'queue' && c.type === 'quorum' && kind === 'rabbitmq' && !s.broker.durable)
+      no(`${at}.type`, 'a quorum queue is always durable: set broker.durable to true');
     // Each internal queue: its options, its path, and the `from` its consumers name.
     const options =
       c.kind === 'queue'
@@ -125,7 +140,8 @@ export function refusals(s: Scenario, kind: BackendKind): ValidationError[] {
         if (sub.filter !== null) notYet(`${at}.subscriptions[${k}].filter`);
       });
     for (const { o, at: p } of options)
-      if (kind === 'rabbitmq') rabbitQueueRefusals(s, c.id, o, p, no, notYet);
+      if (kind === 'rabbitmq')
+        rabbitQueueRefusals(s, c.id, o, c.kind === 'queue' && c.type === 'quorum', p, no, notYet);
       else natsQueueRefusals(o, p, no, notYet);
     if (kind === 'nats' && c.kind === 'exchange') notYet(`${at}.kind`); // subject routing could play it; not mapped yet
     if (kind === 'nats')

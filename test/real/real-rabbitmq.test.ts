@@ -128,6 +128,57 @@ consumers:
     expect(live.totals.lost).toBe(0);
   });
 
+  it('a quorum queue dead-letters past its delivery limit the very messages the simulator does', async () => {
+    // About 1 in 10 orders is poison (the same ones on both sides: chosen by message id). With
+    // maxDeliveries 3 (x-delivery-limit 2) each is delivered 3 times, then dead-lettered.
+    const file = scenarioFile(`
+name: live quorum delivery limit
+seed: 3
+duration: 2s
+warmup: 0s
+producers:
+  - { id: web, to: orders, rate: { kind: constant, perSecond: 100 } }
+channels:
+  - { id: orders, kind: queue, type: quorum, maxDeliveries: 3, deadLetter: failed }
+  - { id: failed, kind: queue }
+consumers:
+  - { id: workers, from: orders, prefetch: 1, poison: 0.1, service: { kind: constant, value: 1 } }
+  - { id: janitor, from: failed, service: { kind: constant, value: 1 } }
+broker: { durable: true }
+`);
+    const [live, sim] = await Promise.all([real(file), simulated(file)]);
+    const orders = queueReport(live as never, 'orders');
+    const simOrders = queueReport(sim, 'orders');
+    expect(simOrders.deadLettered).toBeGreaterThan(5);
+    expect(orders.deadLettered).toBe(simOrders.deadLettered);
+    expect(queueReport(live as never, 'failed').deadLetterReasons?.maxDeliveries).toBe(
+      orders.deadLettered,
+    );
+    expect(live.consumers.workers.processed).toBe(sim.consumers.workers.processed);
+    expect(live.totals.lost).toBe(0);
+  });
+
+  it('refuses a quorum queue RabbitMQ would not declare, or would requeue elsewhere', async () => {
+    const file = scenarioFile(`
+name: a quorum queue it cannot play
+duration: 2s
+producers: [{ id: p, to: orders, rate: { kind: poisson, perSecond: 10 } }]
+channels: [{ id: orders, kind: queue, type: quorum, requeue: front, maxPriority: 5 }]
+consumers: [{ id: c, from: orders, service: { kind: constant, value: 1 } }]
+broker: { durable: false }
+`);
+    const r = await cli(['real', file, '--broker', AMQP]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^channels\[0\]\.type: RabbitMQ: a quorum queue is always durable/m);
+    expect(r.stderr).toMatch(
+      /^channels\[0\]\.requeue: RabbitMQ: quorum queues requeue to the back without a delivery limit/m,
+    );
+    expect(r.stderr).toMatch(
+      /^channels\[0\]\.maxPriority: RabbitMQ: quorum queues have no priorities/m,
+    );
+    expect(r.stdout).toBe('');
+  });
+
   it('refuses what RabbitMQ cannot play, by field, before publishing anything', async () => {
     const file = scenarioFile(`
 name: a log
@@ -158,7 +209,6 @@ faults: [{ at: 1s, crash: broker#2, restart: 1s }]
     expect(r.code).toBe(2);
     for (const field of [
       'producers\\[0\\]\\.batch',
-      'channels\\[0\\]\\.type',
       'broker\\.nodes',
       'broker\\.capacity',
       'broker\\.memoryLimit',
