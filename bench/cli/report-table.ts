@@ -242,7 +242,7 @@ function theoryLines(r: Report): string[] {
     return [name, c.theory === null ? '—' : fmt(c.theory), fmt(c.measured), diff, unit];
   };
   return [
-    `Theory (${th.model}: ${sig3(th.arrivalPerSec)} msg/s, mean service ${sig3(th.serviceMeanMs)} ms, ${th.servers} server${th.servers > 1 ? 's' : ''})`,
+    `Theory (${th.model}: ${sig3(th.arrivalPerSec)} msg/s, ${th.brokerServiceMs === undefined ? '' : `broker work ${sig3(th.brokerServiceMs)} ms, `}mean service ${sig3(th.serviceMeanMs)} ms, ${th.servers} server${th.servers > 1 ? 's' : ''})`,
     columns([
       ['', 'theory', 'measured', 'diff', ''],
       row('utilisation', th.utilization, '', true),

@@ -3,6 +3,7 @@
 // lesson's "Try" buttons are checked the same way: applied as the lab applies them (applySet on
 // the file's raw scenario), they move those numbers the way the lesson says.
 
+import { reportTable } from '../../bench/cli/report-table';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -499,6 +500,10 @@ describe('a tandem lesson', () => {
     expect(t.endToEndMeanMs.theory).toBeCloseTo(0.7 / 0.6 + 1.8, 9);
     expect(Math.abs(t.endToEndMeanMs.measured / t.endToEndMeanMs.theory! - 1)).toBeLessThan(0.03);
     expect(Math.abs(t.queueLengthMean.measured / t.queueLengthMean.theory! - 1)).toBeLessThan(0.05);
+    // The CLI table names both servers.
+    expect(reportTable(r)).toContain(
+      'Theory (M/D/1 → D/1: 700 msg/s, broker work 0.800 ms, mean service 1.00 ms, 1 server)',
+    );
     const slower = run(tried('tandem-theory', 'Make the broker the slower one (1.2 ms)'));
     expect(slower.theory!.queueLengthMean.theory).toBe(0);
     expect(slower.theory!.queueLengthMean.measured).toBe(0);
