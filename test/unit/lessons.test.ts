@@ -3,7 +3,6 @@
 // lesson's "Try" buttons are checked the same way: applied as the lab applies them (applySet on
 // the file's raw scenario), they move those numbers the way the lesson says.
 
-import { reportTable } from '../../bench/cli/report-table';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import {
   runNames,
   validateScenario,
 } from '../../sim-core/index';
+import { reportTable } from '../../bench/cli/report-table';
 import type {
   EventKind,
   ExchangeReport,
