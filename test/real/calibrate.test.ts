@@ -18,7 +18,7 @@ import { ROOT, cli, tempDir } from './live-cli';
 
 // The p50 band: the calibration's ±15%, and on JetStream the light-load bias docs/semantics.md
 // states as a limitation (one hop distribution for every hop: the model's p50 runs high, by
-// +13% to +27% here over six calibrations at this load, against +3% to +14% on RabbitMQ).
+// +13% to +27% here over five calibrations at this load, against +3% to +14% on RabbitMQ).
 const BROKERS = [
   { kind: 'rabbitmq', url: inject('amqpUrl'), label: 'real: RabbitMQ', p50Bias: 0 },
   { kind: 'nats', url: inject('natsUrl'), label: 'real: NATS', p50Bias: 0.15 },
