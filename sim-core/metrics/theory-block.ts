@@ -72,10 +72,11 @@ function brokerServiceMs(s: Scenario): number | null {
   const c = s.consumers[0];
   if (cap === null || cap.fsync !== null) return null;
   if (c.service.kind !== 'constant' || c.instances * c.concurrency !== 1) return null;
+  if (cap.perByte === 0) return cap.perMessage;
+  // The work depends on the size: constant only if every producer sends one and the same size.
   const sizes = new Set(s.producers.map((p) => (p.size.kind === 'constant' ? p.size.value : NaN)));
   const [size] = sizes;
-  if (cap.perByte !== 0 && (sizes.size !== 1 || Number.isNaN(size))) return null;
-  return cap.perMessage + cap.perByte * (cap.perByte === 0 ? 0 : size);
+  return sizes.size === 1 && !Number.isNaN(size) ? cap.perMessage + cap.perByte * size : null;
 }
 
 /**

@@ -130,11 +130,14 @@ export function fetchEnded(st: State, cx: Ctx, g: GroupRt, s: number, token: num
   return current;
 }
 
+/** Whether g's copy of the record at `offset` is decided already: processed, or lost. */
+export function copyDecided(g: GroupRt, p: number, offset: number): boolean {
+  return offset < g.processedUpTo[p] || (offset > g.processedUpTo[p] && offset < g.lostUpTo[p]);
+}
+
 /** A deleted record's copy for g is lost, unless it was decided already (processed or lost). */
 function loseDeleted(st: State, cx: Ctx, g: GroupRt, p: number, s: number, offset: number): void {
-  const decided =
-    offset < g.processedUpTo[p] || (offset > g.processedUpTo[p] && offset < g.lostUpTo[p]);
-  if (decided) return;
+  if (copyDecided(g, p, offset)) return;
   const q = st.queues[g.target];
   st.gauges.touchQueue(q, cx.nowUs);
   g.processedUpTo[p] = Math.max(offset + 1, g.lostUpTo[p]);

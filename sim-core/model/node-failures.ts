@@ -22,7 +22,7 @@ import { reconnect } from './instance-failures';
 import { isDirect } from './network';
 import { dropConnection, settleQueueInCrash } from './broker-failures';
 import { catchUp, catchUpReplica } from './replication';
-import { abandonInFlight, inFlightOffset, kick } from './log-delivery';
+import { abandonInFlight, copyDecided, inFlightOffset, kick } from './log-delivery';
 import { release } from './copies';
 import { unaccepted } from './ordering';
 
@@ -255,7 +255,7 @@ function truncate(st: State, cx: Ctx, log: LogRt, p: number, end: number): void 
     st.logHeld--;
     m.flags[s] |= MsgFlag.brokerLost;
     for (const g of log.groups) {
-      if (offset < g.processedUpTo[p] || offset < g.lostUpTo[p]) continue; // decided
+      if (copyDecided(g, p, offset)) continue;
       const q = st.queues[g.target];
       st.gauges.touchQueue(q, cx.nowUs);
       q.unacked--;

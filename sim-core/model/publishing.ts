@@ -69,7 +69,10 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
       if (seqs === undefined) p.unaccepted.set(key, [seq]);
       else seqs.push(seq);
     }
-    if (p.batch !== null) addToTrackedBatch(st, cx, p, p.batch, rec);
+    if (p.batch !== null) {
+      p.batch.recs.push(rec);
+      batchAdded(st, cx, p, p.batch, size, p.batch.recs.length);
+    }
     // With an in-flight limit, a publish waits for a slot behind those waiting before it.
     else if (p.unconfirmed >= p.maxInFlight || p.waiting.length > 0) p.waiting.push(rec);
     else {
@@ -80,52 +83,41 @@ export function publishOne(st: State, cx: Ctx, p: ProducerRt): void {
     const s = newMessage(st, cx, p.index, seq, key, size, now, now, label, priority);
     if (delayUs > 0) st.msgs.delayUs![s] = delayUs;
     if (p.batch === null) send(st, cx, p, s);
-    else addToBatch(st, cx, p, p.batch, s);
+    else {
+      p.batch.slots.pushBack(s);
+      batchAdded(st, cx, p, p.batch, size, p.batch.slots.length);
+    }
   }
 }
 
-/** Adds s to p's open batch; sends the batch once it is full (a new batch lingers first). */
-function addToBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt, s: number): void {
-  b.slots.pushBack(s);
-  b.bytes += st.msgs.size[s];
-  if (b.slots.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0) {
-    b.sent++;
-    b.bytes = 0;
-    sendBatch(st, cx, p, b.slots);
-  } else if (b.slots.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
-}
-
-/** Adds a tracked publish to p's open batch; closes the batch once it is full. */
-function addToTrackedBatch(
+/** A message joined p's open batch (now `held` long): closes it once full; a new one lingers. */
+function batchAdded(
   st: State,
   cx: Ctx,
   p: ProducerRt,
   b: BatchRt,
-  rec: PendingPublish,
+  size: number,
+  held: number,
 ): void {
-  b.recs.push(rec);
-  b.bytes += rec.size;
-  if (b.recs.length >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0)
-    closeTrackedBatch(st, cx, p, b);
-  else if (b.recs.length === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
+  b.bytes += size;
+  if (held >= b.maxMessages || b.bytes >= b.maxBytes || b.lingerUs === 0) closeBatch(st, cx, p, b);
+  else if (held === 1) cx.after(b.lingerUs, Task.lingerEnd, p.index, 0, b.sent + 1);
 }
 
-/** A batch's linger is over: send it, unless it was sent full already. */
+/** A batch's linger is over: close it, unless it was closed full already. */
 export function lingerEnd(st: State, cx: Ctx, p: ProducerRt, batchNo: number): void {
   const b = p.batch!;
-  if (b.sent + 1 !== batchNo) return;
-  if (b.recs.length > 0) closeTrackedBatch(st, cx, p, b);
-  else if (b.slots.length > 0) {
-    b.sent++;
-    b.bytes = 0;
-    sendBatch(st, cx, p, b.slots);
-  }
+  if (b.sent + 1 === batchNo && (b.slots.length > 0 || b.recs.length > 0)) closeBatch(st, cx, p, b);
 }
 
-/** The open batch of tracked publishes is complete: it takes an in-flight slot, or waits for one. */
-function closeTrackedBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
+/**
+ * Closes p's open batch. Without confirms it is sent now; with them it becomes a PendingBatch,
+ * which takes an in-flight slot or waits for one.
+ */
+function closeBatch(st: State, cx: Ctx, p: ProducerRt, b: BatchRt): void {
   b.sent++;
   b.bytes = 0;
+  if (b.recs.length === 0) return sendBatch(st, cx, p, b.slots);
   const recs = b.recs.splice(0);
   const batch: PendingBatch = { id: b.sent, recs, left: recs.length, attempts: 0 };
   for (const rec of recs) rec.batch = batch;
@@ -168,17 +160,10 @@ export function batchTimeout(
   const batch = p.flights.get(id);
   if (batch === undefined || batch.attempts !== attemptNo) return;
   if (batch.attempts > p.retries) {
-    for (const rec of batch.recs) {
-      if (rec.done) continue;
-      rec.done = true;
-      cx.emitPlain(Ev.publishFailed, p.index, rec.seq, -1);
-      memberSettled(st, cx, p, rec);
-      retire(st, cx, p, rec);
-    }
+    for (const rec of batch.recs) if (!rec.done) giveUp(st, cx, p, rec);
     return;
   }
-  const delayUs = p.backoffUs * 2 ** Math.min(30, batch.attempts - 1);
-  cx.after(delayUs, Task.retryBatch, p.index, 0, id);
+  cx.after(backoffUs(p, batch.attempts), Task.retryBatch, p.index, 0, id);
 }
 
 export function retryBatch(st: State, cx: Ctx, p: ProducerRt, id: number): void {
@@ -186,10 +171,8 @@ export function retryBatch(st: State, cx: Ctx, p: ProducerRt, id: number): void 
   if (batch !== undefined && batch.left > 0) attemptBatch(st, cx, p, batch);
 }
 
-/** A batch member is confirmed or given up; the last one frees the batch's in-flight slot. */
-function memberSettled(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
-  if (p.ordered && rec.key >= 0) accepted(p, rec);
-  const batch = rec.batch!;
+/** A member of the batch is settled; the last one frees the batch's in-flight slot. */
+function batchMemberSettled(st: State, cx: Ctx, p: ProducerRt, batch: PendingBatch): void {
   if (--batch.left > 0) return;
   p.flights.delete(batch.id);
   p.unconfirmed--;
@@ -306,14 +289,14 @@ export function confirmAtProducer(
   if (!ok) return retryOrGiveUp(st, cx, p, rec); // a nack: a failure, retried like an unknown outcome
   rec.done = true;
   cx.emitConfirmed(p.index, seq, rec.publishUs);
-  if (rec.batch !== null) memberSettled(st, cx, p, rec);
-  else settled(st, cx, p, rec);
+  settled(st, cx, p, rec);
   retire(st, cx, p, rec);
 }
 
-/** A publish is confirmed or given up: its in-flight slot goes to the next one waiting. */
+/** A publish is confirmed or given up: its in-flight slot (or its batch's) goes to the next one. */
 function settled(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
   if (p.ordered && rec.key >= 0) accepted(p, rec);
+  if (rec.batch !== null) return batchMemberSettled(st, cx, p, rec.batch);
   p.unconfirmed--;
   while (p.unconfirmed < p.maxInFlight && p.waiting.length > 0) {
     const next = p.waiting.shift()!;
@@ -336,17 +319,23 @@ export function confirmTimeout(
 }
 
 function retryOrGiveUp(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
-  if (rec.attempts > p.retries) {
-    rec.done = true;
-    cx.emitPlain(Ev.publishFailed, p.index, rec.seq, -1);
-    settled(st, cx, p, rec);
-    retire(st, cx, p, rec);
-    return;
-  }
-  // Exponential backoff: backoff, 2×backoff, 4×backoff, ...
-  const delayUs = p.backoffUs * 2 ** Math.min(30, rec.attempts - 1);
+  if (rec.attempts > p.retries) return giveUp(st, cx, p, rec);
+  const delayUs = backoffUs(p, rec.attempts);
   rec.attempts++; // reserves the attempt number, so a late timeout of the previous one is ignored
   cx.after(delayUs, Task.retryPublish, p.index, 0, rec.seq);
+}
+
+/** The producer gives up on rec after its retries. */
+function giveUp(st: State, cx: Ctx, p: ProducerRt, rec: PendingPublish): void {
+  rec.done = true;
+  cx.emitPlain(Ev.publishFailed, p.index, rec.seq, -1);
+  settled(st, cx, p, rec);
+  retire(st, cx, p, rec);
+}
+
+/** Exponential backoff before the retry after `attempts` attempts: backoff, 2×backoff, … */
+function backoffUs(p: ProducerRt, attempts: number): number {
+  return p.backoffUs * 2 ** Math.min(30, attempts - 1);
 }
 
 export function retryPublish(st: State, cx: Ctx, p: ProducerRt, seq: number): void {

@@ -675,6 +675,26 @@ describe('per-node numbers and message colours', () => {
     await page.close();
   });
 
+  it('tandem-theory: the theory panel names both servers and puts the closed form beside the run', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=tandem-theory');
+    await runToEnd(page);
+    const r = cliReport('tandem-theory');
+    const panel = page.getByTestId('theory');
+    await expect.poll(() => panel.locator('p.model').innerText()).toContain('M/D/1 → D/1');
+    expect(await panel.locator('p.model').innerText()).toContain(
+      `broker work ${fmtMs(r.theory!.brokerServiceMs)}`,
+    );
+    const row = panel.locator('tr[data-theory-row="endToEndMeanMs"]');
+    expect(await row.locator('td.theory-value').innerText()).toBe(
+      fmtMs(r.theory!.endToEndMeanMs.theory),
+    );
+    expect(await row.locator('td.measured').innerText()).toBe(
+      fmtMs(r.theory!.endToEndMeanMs.measured),
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('event-driven-chain: latency from the origin per service', async () => {
     const { page, errors } = await openPage(lab, '#lesson=event-driven-chain');
     await runToEnd(page);
