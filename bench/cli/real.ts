@@ -39,6 +39,11 @@ export function realTable(r: RealReport): string {
     `  publish lag     ${lat(r.measured.publishLag)}   (intended instant → send)`,
     `  confirm         ${lat(r.measured.confirm)}   (send → publisher confirm)`,
     `  deliver         ${lat(r.measured.deliver)}   (enqueue → receipt, idle consumer)`,
+    ...(r.measured.spareCpu === null
+      ? []
+      : [
+          `  spare CPU       ${(r.measured.spareCpu * 100).toFixed(0)}% of the client machine idle`,
+        ]),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n') + '\n';

@@ -16,6 +16,8 @@ import { PublishPlan } from './plan';
 import type { PlannedMessage } from './plan';
 import { realReport } from './real-report';
 import { hopSamples } from './hop-samples';
+import { cpuTimes, spareCpu } from './machine-cpu';
+import type { CpuTimes } from './machine-cpu';
 import { latencyQuantilesMs } from '../harness/latency-cdf';
 import type { HopSamples } from './hop-samples';
 import type { Backend, PublishRecord, RealRecords, RealReport } from './real-report';
@@ -48,8 +50,9 @@ export interface RealRun {
   hop: HopSamples;
   /** End-to-end latency quantiles on the compare CDF grid (null: nothing finished). */
   endToEndCdfMs: number[] | null;
-  /** The client machine was overloaded (the consumers' service timers overshot by more than 20%,
-   * or the publisher missed its instants): every number includes its queueing, not the broker's. */
+  /** The client machine was overloaded (its CPU under 20% idle, the consumers' service timers
+   * overshooting by more than 20%, or the publisher missing its instants): every number includes
+   * its queueing, not the broker's. */
   overloaded: boolean;
 }
 
@@ -171,6 +174,7 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
     await Promise.all(st.topo.instances.map((_, i) => start(i)));
 
     const runStart = now() + 50;
+    const cpuAtStart = cpuTimes();
     // Faults at their instants: a crash is a SIGKILL (the broker sees the socket close).
     for (const f of compileFaults(s, st.topo)) {
       const at = runStart + f.atUs / 1000;
@@ -238,13 +242,17 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
       return ready === 0 && busy === 0 && !unconfirmed;
     };
     let endMs: number;
+    let cpuAtEnd: CpuTimes;
     if (s.until === 'drained') {
       const cap = runStart + durationMs;
       while (!(await drained()) && now() < cap) await sleep(100);
       endMs = now() - runStart;
+      cpuAtEnd = cpuTimes();
     } else {
       await sleep(runStart + durationMs - now());
       endMs = durationMs;
+      // Over the measured window: the drain's idle wait after it would hide a busy machine.
+      cpuAtEnd = cpuTimes();
       const cap = now() + o.drainMs;
       while (now() < cap) {
         if (await drained()) break;
@@ -276,6 +284,7 @@ export async function runLive(s: Scenario, o: RealOptions, open: BrokerFactory):
       performance.now() - wallStart,
       brokerQueueIndex,
       warnings,
+      spareCpu(cpuAtStart, cpuAtEnd),
     );
     return {
       report,

@@ -17,6 +17,7 @@ import type {
   Topology,
 } from '../../sim-core/index';
 import { Outcome } from './consumer-protocol';
+import { MIN_SPARE_CPU } from './machine-cpu';
 import type { Processing, Receipt } from './consumer-protocol';
 
 export interface PublishRecord {
@@ -68,6 +69,8 @@ export type RealReport = Omit<Report, 'traceHash'> & {
     confirm: LatencySummaryMs;
     /** Enqueue (half the confirm round trip after the send) → receipt, at an idle consumer. */
     deliver: LatencySummaryMs;
+    /** The fraction of the client machine's CPU idle while the run published (null: unknown). */
+    spareCpu: number | null;
   };
   warnings: string[];
 };
@@ -149,6 +152,8 @@ export function realReport(
   wallMs: number,
   brokerQueueIndex: Map<string, number>,
   warnings: string[],
+  /** The fraction of the client machine's CPU idle while the run published (null: unknown). */
+  spareCpu: number | null,
 ): { report: RealReport; endToEnd: LatencyHistogram; overloaded: boolean } {
   const warmup = Math.min(s.warmup, endMs);
   const windowMs = Math.max(0, endMs - warmup);
@@ -160,6 +165,13 @@ export function realReport(
   const evs: Ev[] = [];
   let publishedInWindow = 0;
 
+  // RabbitMQ may confirm a publish after it delivered it: a copy was on its queue by its first
+  // receipt at the latest, so one processed before the end is this run's even if confirmed later.
+  const firstReceipt = new Map<string, number>();
+  for (const r of rec.receipts) {
+    const k = copyKey(topo.instances[r.instance].queue, r.id);
+    firstReceipt.set(k, Math.min(r.t, firstReceipt.get(k) ?? Infinity));
+  }
   for (const p of rec.publishes) {
     if (p.sent > endMs) continue;
     t.published++;
@@ -171,9 +183,13 @@ export function realReport(
     if (p.queues.length === 0) t.unroutable++;
     const at = p.confirmed ?? p.sent;
     for (let i = 0; i < p.queues.length; i++) {
-      const c = newCopy(p.queues[i], p, at);
+      const c = newCopy(
+        p.queues[i],
+        p,
+        Math.min(at, firstReceipt.get(copyKey(p.queues[i], p.id)) ?? Infinity),
+      );
       copies.set(copyKey(c.queue, p.id), c);
-      evs.push({ t: at, kind: 'enqueue', copy: c });
+      evs.push({ t: c.enqueuedAt, kind: 'enqueue', copy: c });
     }
   }
   for (const r of rec.receipts) evs.push({ t: r.t, kind: 'receipt', r });
@@ -297,7 +313,9 @@ export function realReport(
       if (r.redelivered) t.redelivered++;
       if (c === undefined) continue;
       if (!r.redelivered && c.publish !== null && c.processed === 0 && levels[q].unacked === 0)
-        deliver.record(us(r.t - (c.publish.sent + (c.enqueuedAt - c.publish.sent) / 2)));
+        deliver.record(
+          us(r.t - (c.publish.sent + ((c.publish.confirmed ?? r.t) - c.publish.sent) / 2)),
+        );
       if (auto) {
         levels[q].change(e.t, -1, 0);
         c.takenByAuto = true;
@@ -494,9 +512,15 @@ export function realReport(
     publishLag.record(us(p.sent - p.intended));
     if (p.confirmed !== null) confirm.record(us(p.confirmed - p.sent));
   }
-  // The client machine's own overload, measured where it shows: the consumers' timers overshoot
-  // and the publisher misses its instants. (A load average would not do: the run's own consumer
-  // processes, publisher and broker keep it above 2 on an idle 2-core machine.)
+  // The client machine's own overload, measured where it shows: its cores had no time to spare,
+  // the consumers' timers overshoot, or the publisher misses its instants. (A load average would
+  // not do: the run's own consumer processes, publisher and broker keep it above 2 on an idle
+  // 2-core machine.)
+  const starved = spareCpu !== null && spareCpu < MIN_SPARE_CPU;
+  if (starved)
+    warnings.push(
+      `the client machine's CPU was ${(spareCpu * 100).toFixed(0)}% idle during the run (under ${MIN_SPARE_CPU * 100}%): it is overloaded, and every latency is inflated`,
+    );
   const overslept = sampledSum > 0 && sleptSum > 1.2 * sampledSum;
   if (overslept)
     warnings.push(
@@ -545,10 +569,11 @@ export function realReport(
       publishLag: publishLag.summaryMs(),
       confirm: confirm.summaryMs(),
       deliver: deliver.summaryMs(),
+      spareCpu,
     },
     warnings,
   };
-  return { report, endToEnd, overloaded: overslept || lagging };
+  return { report, endToEnd, overloaded: starved || overslept || lagging };
 }
 
 /** Each producer's publishes as the clients saw them: attempts, confirms, intended → confirm. */

@@ -10,6 +10,7 @@ import {
   quantilePoints,
 } from '../../bench/harness/calibration';
 import { hopSamples, starvedGaps } from '../../bench/real/hop-samples';
+import { spareCpu } from '../../bench/real/machine-cpu';
 import { Outcome } from '../../bench/real/consumer-protocol';
 import { realReport } from '../../bench/real/real-report';
 import type { RealRecords } from '../../bench/real/real-report';
@@ -133,6 +134,10 @@ describe('hop samples', () => {
     expect(h.source).toBe('publisher confirms');
     expect(h.values.map((v) => v.toFixed(6))).toEqual(['0.200000', '0.200000']);
   });
+  it("measures the machine's spare CPU as the idle share of the time between two readings", () => {
+    expect(spareCpu({ idle: 100, total: 400 }, { idle: 250, total: 1400 })).toBe(0.15);
+    expect(spareCpu({ idle: 100, total: 400 }, { idle: 100, total: 400 })).toBeNull();
+  });
   describe('a live run on an overloaded client machine', () => {
     const parsed = validateScenario({
       name: 'one worker',
@@ -145,13 +150,31 @@ describe('hop samples', () => {
     const s = parsed.scenario;
     const topo = new PublishPlan(s, 1, 20).st.topo;
     const backend = { kind: 'rabbitmq', version: 'test', url: 'amqp://x' } as const;
-    const report = (r: RealRecords) => {
+    const report = (r: RealRecords, spareCpu: number | null = 0.5) => {
       const warnings: string[] = [];
-      const out = realReport(s, 1, topo, r, 20, backend, 20, new Map(), warnings);
+      const out = realReport(s, 1, topo, r, 20, backend, 20, new Map(), warnings, spareCpu);
       return { overloaded: out.overloaded, warnings };
     };
     it('is not flagged when the timers and the publisher keep time', () => {
       expect(report(rec(2))).toEqual({ overloaded: false, warnings: [] });
+    });
+    it('counts a copy delivered and processed before the end as enqueued, though confirmed after it', () => {
+      // RabbitMQ confirms after delivering at times: the confirm is no enqueue instant then.
+      const r = rec(2);
+      r.publishes[1].confirmed = 25;
+      const t = realReport(s, 1, topo, r, 20, backend, 20, new Map(), [], 0.5).report.totals;
+      expect({ enqueued: t.enqueued, processed: t.processed, pending: t.pendingAtEnd }).toEqual({
+        enqueued: 2,
+        processed: 2,
+        pending: 0,
+      });
+    });
+    it('is flagged when the machine had under 20% of its CPU idle, and not when unknown', () => {
+      const { overloaded, warnings } = report(rec(2), 0.12);
+      expect(overloaded).toBe(true);
+      expect(warnings.join()).toMatch(/CPU was 12% idle during the run/);
+      expect(report(rec(2), null)).toEqual({ overloaded: false, warnings: [] });
+      expect(report(rec(2), 0.2).overloaded).toBe(false);
     });
     it('is flagged when the consumers slept over 20% longer than their sampled service', () => {
       const r = rec(2);
