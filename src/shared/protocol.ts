@@ -295,4 +295,8 @@ export interface Lifecycle {
   keptFromUs: number;
   /** At "max" only sampled messages' histories are kept: this one's may be incomplete. */
   partial: boolean;
+  /** The message whose processing published this one (an event-driven chain), or null. */
+  parent: string | null;
+  /** The lives of the messages its processings published, a few levels deep. */
+  children: Lifecycle[];
 }

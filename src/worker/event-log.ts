@@ -2,7 +2,7 @@
 // Bounded: when full it forgets its older half, so a long run costs fixed memory; the inspector
 // then says from when its history is kept.
 
-import { ALL_EVENTS, messageIdHash } from '../../sim-core/index';
+import { ALL_EVENTS, Ev, messageIdHash } from '../../sim-core/index';
 import type { SimEvent, SimObserver } from '../../sim-core/index';
 import type { EventColumns } from '../shared/protocol';
 import type { MessageClasses } from './message-classes';
@@ -141,12 +141,50 @@ export class EventLog implements SimObserver {
         if (out.seq[j] >= 0) out.priorityClass[j] = c.priorityClass(priority[picked[j]]);
   }
 
-  /** Indices of the kept events of one message, oldest first. */
-  eventsOf(sender: number, seq: number): number[] {
+  /** Indices of the kept events of each of some messages, oldest first: one pass over the log. */
+  eventsOf(messages: ReadonlyArray<{ sender: number; seq: number }>): number[][] {
+    const out = messages.map((): number[] => []);
+    const which = new Map<number, number>();
+    messages.forEach((m, k) => which.set(m.sender * 2147483648 + m.seq, k));
+    const end = this.total - this.firstIndex;
+    for (let i = 0; i < end; i++) {
+      if (this.seq[i] < 0) continue;
+      const k = which.get(this.sender[i] * 2147483648 + this.seq[i]);
+      if (k !== undefined) out[k].push(i);
+    }
+    return out;
+  }
+
+  /**
+   * The messages published right after the processing logged at `i` by `sender` (its consumer's
+   * onward emits): the engine emits them within the processing's instant, before any other
+   * processing ends. Indices of their `published` events.
+   */
+  emittedAfter(i: number, sender: number): number[] {
     const out: number[] = [];
     const end = this.total - this.firstIndex;
-    for (let i = 0; i < end; i++) if (this.seq[i] === seq && this.sender[i] === sender) out.push(i);
+    const t = this.timeUs[i];
+    for (let j = i + 1; j < end && this.timeUs[j] === t; j++) {
+      const k = this.kind[j];
+      if (k === Ev.processed || k === Ev.reprocessed) break;
+      if (k === Ev.published && this.sender[j] === sender) out.push(j);
+    }
     return out;
+  }
+
+  /** The processing that published the message at `i` (see emittedAfter), or −1. */
+  processingBefore(i: number): number {
+    const t = this.timeUs[i];
+    for (let j = i - 1; j >= 0 && this.timeUs[j] === t; j--) {
+      const k = this.kind[j];
+      if (k === Ev.processed || k === Ev.reprocessed) return j;
+    }
+    return -1;
+  }
+
+  /** The message an event is about (sender −1: none). */
+  messageOf(i: number): { sender: number; seq: number } {
+    return { sender: this.sender[i], seq: this.seq[i] };
   }
 
   entry(i: number) {

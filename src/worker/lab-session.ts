@@ -5,6 +5,7 @@
 // A seek back replays the same way: a run is a pure function of its scenario and seed.
 
 import {
+  Ev,
   Simulation,
   NotRunnableError,
   BudgetExceededError,
@@ -28,6 +29,10 @@ import type {
   SeriesPoints,
   TopologyModel,
 } from '../shared/protocol';
+
+/** A message's life shows the lives it led to this many emits deep, and this many at most. */
+const CHAIN_DEPTH = 4;
+const CHAIN_LIVES = 16;
 
 /** Events a seek's frame carries: the latest ones, for the event log (none are animated). */
 const SEEK_EVENTS = 80;
@@ -174,14 +179,70 @@ export class LabSession {
     return new Simulation(this.scenario, { seed: this.seed }).run();
   }
 
-  /** Every kept event of one message (`producer:sequence`), oldest first. */
+  /**
+   * Every kept event of one message (`producer:sequence`), oldest first, with the message whose
+   * processing published it and, a few levels deep, the lives of those its processings published
+   * (an event-driven chain). One pass over the log per level.
+   */
   lifecycle(id: string): Lifecycle | null {
     const colon = id.lastIndexOf(':');
     const sender = this.model.senders.findIndex((x) => x.name === id.slice(0, colon));
     const seq = Number(id.slice(colon + 1));
     if (colon < 0 || sender < 0 || !Number.isInteger(seq)) return null;
-    const entries = this.log.eventsOf(sender, seq).map((i) => this.log.entry(i));
-    return { id, entries, keptFromUs: this.log.keptFromUs, partial: this.log.partial };
+    const log = this.log;
+    const life = (m: { sender: number; seq: number }, indices: number[]): Lifecycle => ({
+      id: `${this.model.senders[m.sender].name}:${m.seq}`,
+      entries: indices.map((i) => log.entry(i)),
+      keptFromUs: log.keptFromUs,
+      partial: log.partial,
+      parent: null,
+      children: [],
+    });
+    const first = { sender, seq };
+    const firstIndices = log.eventsOf([first])[0];
+    const root = life(first, firstIndices);
+    root.parent = this.publishedBy(sender, firstIndices);
+    let level = [{ life: root, indices: firstIndices }];
+    let shown = 1;
+    for (let depth = 0; depth < CHAIN_DEPTH && level.length > 0 && shown < CHAIN_LIVES; depth++) {
+      const kids: Array<{ parent: Lifecycle; m: { sender: number; seq: number } }> = [];
+      for (const { life: parent, indices } of level)
+        for (const i of indices) {
+          const e = log.entry(i);
+          if (e.kind !== Ev.processed && e.kind !== Ev.reprocessed) continue;
+          const emitter = this.emitterOf(this.model.instances[e.where].consumer);
+          if (emitter < 0) continue;
+          for (const j of log.emittedAfter(i, emitter))
+            if (shown + kids.length < CHAIN_LIVES) kids.push({ parent, m: log.messageOf(j) });
+        }
+      const found = log.eventsOf(kids.map((k) => k.m));
+      level = kids.map((k, n) => {
+        const child = life(k.m, found[n]);
+        child.parent = k.parent.id;
+        k.parent.children.push(child);
+        return { life: child, indices: found[n] };
+      });
+      shown += kids.length;
+    }
+    return root;
+  }
+
+  /** The sender index a consumer publishes onward as, or −1. */
+  private emitterOf(consumer: number): number {
+    return this.model.senders.findIndex((x) => x.kind === 'consumer' && x.consumer === consumer);
+  }
+
+  /** The message whose processing published this one (its first publish's), or null. */
+  private publishedBy(sender: number, indices: number[]): string | null {
+    if (this.model.senders[sender].kind !== 'consumer') return null;
+    const publish = indices.find((i) => this.log.entry(i).kind === Ev.published);
+    if (publish === undefined) return null;
+    const p = this.log.processingBefore(publish);
+    if (p < 0) return null;
+    const consumer = this.model.instances[this.log.entry(p).where].consumer;
+    if (this.emitterOf(consumer) !== sender) return null;
+    const m = this.log.messageOf(p);
+    return `${this.model.senders[m.sender].name}:${m.seq}`;
   }
 
   /** A fresh run of a scenario: nothing recorded yet. */

@@ -902,6 +902,39 @@ describe('time is a slider', () => {
   });
 });
 
+describe('a message’s swimlane', () => {
+  it('draws an order of the event-driven chain with what it led to, and opens a child', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=event-driven-chain');
+    const id = page.getByRole('textbox', { name: 'Message id' });
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => shownUs(page), { timeout: 20_000 }).toBeGreaterThan(1_500_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await id.fill('shop:20');
+    await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+    await page.getByRole('button', { name: 'Swimlane', exact: true }).click();
+    const lane = page.getByTestId('swimlane');
+    await expect.poll(() => lane.getByRole('heading').innerText()).toBe('Swimlane · shop:20');
+    const lanes = await lane.getByTestId('swim-lane').allTextContents();
+    expect(lanes.slice(0, 2)).toEqual(['shop', 'orders']);
+    // The order event and the shipment it led to, each a link, with the lanes they passed.
+    const child = lane.getByRole('button', { name: /^order-service:\d+$/ });
+    await child.waitFor();
+    await lane.getByRole('button', { name: /^shipping-service:\d+$/ }).waitFor();
+    for (const l of ['order-events/inventory', 'order-events/shipping', 'notifications'])
+      expect(lanes).toContain(l);
+    await shot(page, 'swimlane-chain');
+    const childId = await child.innerText();
+    await child.click();
+    await expect.poll(() => id.inputValue()).toBe(childId);
+    await expect.poll(() => lane.getByRole('heading').innerText()).toBe(`Swimlane · ${childId}`);
+    // Opened on its own, a child names the order whose processing published it.
+    await lane.getByRole('button', { name: 'shop:20', exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('anomalies are events you can find', () => {
   it('the anomaly list finds the duplicate of the crash-duplicates lesson and seeks to it', async () => {
     const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
@@ -952,6 +985,19 @@ describe('anomalies are events you can find', () => {
     expect(await page.locator('[data-testid="lifecycle"] li').last().innerText()).toContain(
       'a duplicate side effect',
     );
+    // Its swimlane: delivered, redelivered after the crash, processed twice, the duplicate marked.
+    await page.getByRole('button', { name: 'Swimlane', exact: true }).click();
+    const lane = page.getByTestId('swimlane');
+    await expect.poll(() => lane.locator('.row.marked').textContent()).toContain('a duplicate');
+    const lanes = await lane.getByTestId('swim-lane').allTextContents();
+    expect(lanes.slice(0, 2)).toEqual(['web', 'orders']);
+    expect(lanes.filter((l) => /^workers#\d$/.test(l)).length).toBeGreaterThanOrEqual(2);
+    expect(await lane.getByTestId('swim-row').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/redelivered \(delivery 2\)/)]),
+    );
+    await shot(page, 'swimlane-duplicate');
+    await page.getByRole('button', { name: 'Close swimlane' }).click();
+    await lane.waitFor({ state: 'detached' });
     await shot(page, 'anomaly-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
     await list.waitFor();

@@ -104,6 +104,32 @@ describe('lab session', () => {
     expect(s.lifecycle('nobody:1')).toBeNull();
   });
 
+  it('tells a chain: the messages a processing published are child lives, each naming its parent', () => {
+    const chain = 'examples/event-driven-chain.yaml';
+    const s = new LabSession();
+    const r = s.load(readFileSync(chain, 'utf8'), chain);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    s.advanceTo(3_000_000);
+    const order = s.lifecycle('shop:20')!;
+    expect(order.parent).toBeNull();
+    // order-service emits one order event per order; a topic hands it to both subscriptions.
+    const [event, ...others] = order.children;
+    expect(others).toEqual([]);
+    expect(event.id).toMatch(/^order-service:\d+$/);
+    expect(event.parent).toBe('shop:20');
+    expect(event.entries[0].kind).toBe(Ev.published);
+    // Published at the instant the order's processing ended.
+    const processed = order.entries.find((e) => e.kind === Ev.processed)!;
+    expect(event.entries[0].timeUs).toBe(processed.timeUs);
+    // shipping-service emits onward, to the notifier.
+    const next = event.children.map((c) => c.id);
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatch(/^shipping-service:\d+$/);
+    expect(event.children[0].children).toEqual([]); // the notifier emits nothing
+    // The child, inspected on its own, knows its parent.
+    expect(s.lifecycle(event.id)!.parent).toBe('shop:20');
+  });
+
   it('names the field of a bad scenario', () => {
     const s = new LabSession();
     const r = s.load(text.replace('prefetch: 20', 'prefetch: 0'), file);
