@@ -22,6 +22,11 @@ const MAX_QUIET_MS = 400;
  * asked for, with the engine holding the clock most of that time, the lab says so. */
 const REACHED_WINDOW_MS = 1000;
 const REACHED_SHARE = 0.8;
+/** Slow motion: at an anomaly the clock stops on it and runs at a tenth of the speed for this
+ * long (wall ms), then keeps the speed for at least as long before slowing for the next one, so
+ * a storm of redeliveries is one slow moment, not a slow run. */
+const SLOW_MS = 1500;
+const SLOW_FACTOR = 0.1;
 
 export class Playback {
   playing = $state(false);
@@ -34,6 +39,13 @@ export class Playback {
    * `speed` asks; null while it keeps up (or at Max, or paused).
    */
   reached = $state<number | null>(null);
+  /** Slow down at anomalies (not at Max). */
+  slowMotion = $state(true);
+  /** The clock is running slowly at an anomaly now, and what it is ('a redelivery'). */
+  slowed = $state(false);
+  slowedAt = $state('');
+  private slowUntilMs = 0;
+  private calmUntilMs = 0;
   private windowWallMs = 0;
   private windowSimUs = 0;
   private windowHeldMs = 0;
@@ -42,6 +54,11 @@ export class Playback {
   private lastWallMs = 0;
   get endUs(): number {
     return Math.max(0, ...this.runs.map((r) => r.model?.durationUs ?? 0));
+  }
+
+  /** The speed the clock runs at: the one asked for, or a tenth of it at an anomaly. */
+  get shownSpeed(): number {
+    return this.slowed ? Math.max(MIN_SPEED, this.speed * SLOW_FACTOR) : this.speed;
   }
 
   get finished(): boolean {
@@ -121,8 +138,28 @@ export class Playback {
             void r.fetch(Infinity, MAX_BUDGET_MS, MAX_FRAME_EVENTS);
         this.displayUs = Math.max(this.displayUs, Math.min(fetched, this.endUs));
       } else {
-        const perMs = this.speed * 1000; // simulated µs per wall ms
-        const target = this.displayUs + dt * perMs;
+        if (this.slowed && (now >= this.slowUntilMs || !this.slowMotion)) this.slowed = false;
+        const perMs = this.shownSpeed * 1000; // simulated µs per wall ms
+        let target = this.displayUs + dt * perMs;
+        if (
+          this.slowMotion &&
+          !this.slowed &&
+          now >= this.calmUntilMs &&
+          this.shownSpeed > MIN_SPEED
+        ) {
+          let first: { timeUs: number; what: string } | null = null;
+          for (const r of this.runs) {
+            const a = r.anomalyBefore(target);
+            if (a !== null && (first === null || a.timeUs < first.timeUs)) first = a;
+          }
+          if (first !== null) {
+            target = Math.max(this.displayUs, first.timeUs);
+            this.slowed = true;
+            this.slowedAt = first.what;
+            this.slowUntilMs = now + SLOW_MS;
+            this.calmUntilMs = now + 2 * SLOW_MS;
+          }
+        }
         for (const r of this.runs) {
           const want = target + LOOKAHEAD_MS * perMs;
           if (!r.done && r.busy === 0 && r.fetchedUs < want)
@@ -150,7 +187,8 @@ export class Playback {
     if (held) this.windowHeldMs += wallMs;
     if (this.windowWallMs < REACHED_WINDOW_MS) return;
     const speed = this.windowSimUs / (this.windowWallMs * 1000);
-    const short = this.windowHeldMs > this.windowWallMs / 2 && speed < REACHED_SHARE * this.speed;
+    const short =
+      this.windowHeldMs > this.windowWallMs / 2 && speed < REACHED_SHARE * this.shownSpeed;
     this.reached = short ? speed : null;
     this.windowWallMs = this.windowSimUs = this.windowHeldMs = 0;
   }

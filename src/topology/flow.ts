@@ -14,6 +14,11 @@ import type { DotColouring, EventSink } from '../lab/run-view.svelte';
 const MIN_TRAVEL_MS = 150;
 const MAX_TRAVEL_MS = 1500;
 const DOT_RADIUS = 3;
+/** A loss bursts out of what held it: this many dots at most, and a count badge shown this long
+ * (dot-clock ms: it stays while paused), for the latest few places. */
+const BURST_DOTS = 12;
+const BADGE_MS = 3000;
+const MAX_BURSTS = 8;
 
 const colourIndex = (s: DotState) => DOT_STATES.indexOf(s);
 const FIRST = colourIndex('first');
@@ -75,6 +80,19 @@ export class FlowAnimator implements EventSink {
   private atY = 0;
   /** The owner's dot clock for spawns (ms: wall time that stops while paused). */
   nowMs = 0;
+  /** The latest crash seen: losses at its instant were held by that instance (−1: the broker). */
+  private crashUs = -1;
+  private crashInstance = -1;
+  /** Recent loss bursts: where, at which simulated instant, how many, since when (dot clock). */
+  private bursts: Array<{
+    box: Box;
+    place: string;
+    /** At an instance: drawn inside its box (the next instance is right below it). */
+    inside: boolean;
+    timeUs: number;
+    count: number;
+    t0: number;
+  }> = [];
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -125,6 +143,8 @@ export class FlowAnimator implements EventSink {
     for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
     this.freeCount = this.capacity;
     this.overflow = 0;
+    this.bursts = [];
+    this.crashUs = -1;
   }
 
   onEvents(ev: EventColumns, from: number, to: number): void {
@@ -194,9 +214,18 @@ export class FlowAnimator implements EventSink {
         case Ev.rejected:
           if (L.queues[where]) this.spawnOut(L.queues[where], DROPPED, ev, i, -1);
           break;
-        case Ev.lost:
-          if (L.queues[where]) this.spawnOut(L.queues[where], LOST, ev, i, 1);
+        case Ev.crashed:
+          this.crashUs = ev.timeUs[i];
+          this.crashInstance = where;
           break;
+        case Ev.lost: {
+          // Copies an instance held (auto ack) are lost with it, in its crash's instant.
+          const held = ev.timeUs[i] === this.crashUs && this.crashInstance >= 0;
+          const box = held ? L.instances[this.crashInstance] : L.queues[where];
+          const name = held ? m.instances[this.crashInstance]?.name : m.queues[where]?.name;
+          if (box) this.burst(box, name ?? '', held, ev, i);
+          break;
+        }
       }
     }
   }
@@ -242,7 +271,36 @@ export class FlowAnimator implements EventSink {
       drawn++;
     }
     ctx.putImageData(this.image, 0, 0);
+    this.drawBadges(ctx, nowMs);
     return drawn;
+  }
+
+  /** Each recent loss burst's count, under the place it burst from. */
+  private drawBadges(ctx: CanvasRenderingContext2D, nowMs: number): void {
+    if (this.bursts.length === 0) return;
+    this.bursts = this.bursts.filter((b) => nowMs - b.t0 < BADGE_MS);
+    ctx.save();
+    ctx.scale(this.dpr, this.dpr);
+    ctx.font = '600 11px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    for (const b of this.bursts) {
+      const text = `${b.count.toLocaleString('en-US')} lost`;
+      const w = ctx.measureText(text).width + 10;
+      const x = b.inside ? b.box.x + b.box.w - w - 6 : b.box.x + b.box.w / 2 - w / 2;
+      const y = b.inside ? b.box.y + b.box.h / 2 : b.box.y + b.box.h + 22;
+      ctx.fillStyle = STATE_COLOURS.lost;
+      ctx.beginPath();
+      ctx.roundRect(x, y - 8, w, 16, 8);
+      ctx.fill();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(text, x + 5, y);
+    }
+    ctx.restore();
+  }
+
+  /** The loss badges on screen, as words (for screen readers): `1,929 lost at orders`. */
+  lossBadges(): string[] {
+    return this.bursts.map((b) => `${b.count.toLocaleString('en-US')} lost at ${b.place}`);
   }
 
   /** Pixel offsets of a filled disc (and a ring around it) for a row width. */
@@ -331,6 +389,35 @@ export class FlowAnimator implements EventSink {
     }
     this.bend[j] = 1;
     this.finishSpawn(j, colour, ev, i, this.travelMs());
+  }
+
+  /** One more loss at a place and instant: a dot of the burst (up to BURST_DOTS) and the count. */
+  private burst(box: Box, place: string, inside: boolean, ev: EventColumns, i: number): void {
+    const t = ev.timeUs[i];
+    let b = this.bursts.find((x) => x.box === box && x.timeUs === t);
+    if (b === undefined) {
+      b = { box, place, inside, timeUs: t, count: 0, t0: this.nowMs };
+      this.bursts.push(b);
+      if (this.bursts.length > MAX_BURSTS) this.bursts.shift();
+    }
+    if (b.count < BURST_DOTS) {
+      const j = this.take();
+      if (j >= 0) {
+        // Fanned out from the box's centre, one direction per dot: downwards out of a queue,
+        // to the right out of an instance (its neighbours are above and below it).
+        const spread = ((b.count % BURST_DOTS) / (BURST_DOTS - 1) - 0.5) * 2.6;
+        const angle = inside ? spread * 0.5 + Math.PI / 2 : spread;
+        const cx = box.x + box.w / 2;
+        const cy = box.y + box.h / 2;
+        this.x0[j] = cx;
+        this.y0[j] = cy;
+        this.x1[j] = cx + Math.sin(angle) * (box.w / 2 + 18);
+        this.y1[j] = cy + Math.cos(angle) * Math.min(box.h / 2 + 18, inside ? box.h / 2 : Infinity);
+        this.bend[j] = 0;
+        this.finishSpawn(j, LOST, ev, i, MIN_TRAVEL_MS * 4);
+      }
+    }
+    b.count++;
   }
 
   /** A short move out of a box: to the right (done), downwards (gone) or upwards (refused). */

@@ -54,9 +54,11 @@ export class EventLog implements SimObserver {
   }
 
   onEvent(ev: SimEvent): void {
+    // Losses are kept whatever the sample: a broker crash's thousands show as one burst, counted.
     if (
       this.sampleMask !== 0 &&
       ev.sender >= 0 &&
+      ev.kind !== Ev.lost &&
       (messageIdHash(ev.sender, ev.seq) & this.sampleMask) !== 0
     ) {
       this.partial = true;
@@ -84,8 +86,8 @@ export class EventLog implements SimObserver {
   }
 
   /**
-   * Copies events [from, total) into fresh columns, keeping non-message events and the events of
-   * 1 message in `sampleEvery` (a power of two; chosen by id, so a kept message keeps its whole
+   * Copies events [from, total) into fresh columns, keeping non-message events, losses and the
+   * events of 1 message in `sampleEvery` (a power of two; chosen by id, so a kept message keeps its whole
    * journey, and a thinner sample is a subset of a denser one).
    */
   slice(from: number, sampleEvery: number): EventColumns {
@@ -100,7 +102,8 @@ export class EventLog implements SimObserver {
       const mask = sampleEvery - 1; // a power of two
       for (let i = start; i < end; i++) {
         const q = this.seq[i];
-        if (q < 0 || (messageIdHash(this.sender[i], q) & mask) === 0) picked[n++] = i;
+        if (q < 0 || this.kind[i] === Ev.lost || (messageIdHash(this.sender[i], q) & mask) === 0)
+          picked[n++] = i;
       }
     }
     const out: EventColumns = {

@@ -13,6 +13,7 @@ import {
   Ev,
   Simulation,
   applySet,
+  eventMask,
   parseScenarioText,
   validateScenario,
 } from '../../sim-core/index';
@@ -861,6 +862,132 @@ async function hashAt(page: Page, us: number): Promise<string> {
 async function shownUs(page: Page): Promise<number> {
   return Number(await page.getByTestId('trace-hash').getAttribute('data-at-us'));
 }
+
+/** The simulated time the clock shows, µs (to the millisecond). */
+async function clockUs(page: Page): Promise<number> {
+  const text = await page.getByTestId('clock').innerText(); // t = 01:02.345
+  const [, m, sec] = /(\d+):(\d+\.\d+)/.exec(text)!;
+  return Math.round((Number(m) * 60 + Number(sec)) * 1e6);
+}
+
+describe('slow motion on anomalies', () => {
+  it('stops the clock on the first anomaly and plays it at a tenth of the speed; off, it does not', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    // The first redelivery, duplicate, loss, dead letter or drop, as a plain run tells it.
+    const v = validateScenario(parseRaw(text));
+    if (!v.ok) throw new Error(JSON.stringify(v.errors));
+    const slowFor: number[] = [
+      Ev.reprocessed,
+      Ev.lost,
+      Ev.deadLettered,
+      Ev.expired,
+      Ev.dropped,
+      Ev.unroutable,
+    ];
+    let firstUs = Infinity;
+    new Simulation(v.scenario, {
+      seed,
+      observers: [
+        {
+          kinds: ALL_EVENTS,
+          onEvent: (ev) => {
+            const anomaly = slowFor.includes(ev.kind) || (ev.kind === Ev.delivered && ev.aux > 1);
+            if (anomaly && ev.timeUs < firstUs) firstUs = ev.timeUs;
+          },
+        },
+      ],
+    }).run();
+    expect(firstUs).toBeLessThan(10e6);
+    const toggle = page.getByRole('button', { name: 'Slow motion on anomalies' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('slider', { name: 'Speed' }).fill('1'); // 10×
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const note = page.getByTestId('slow-motion');
+    await note.waitFor({ timeout: 20_000 });
+    // On the anomaly, and slowly on from it: 1× for 1.5 s of wall time, not 10×.
+    const at = await clockUs(page);
+    expect(at).toBeGreaterThanOrEqual(Math.floor(firstUs / 1000) * 1000);
+    expect(at).toBeLessThan(firstUs + 600_000);
+    expect(await note.innerText()).toMatch(/^slow motion: an? (redelivery|duplicate|loss)/);
+    await shot(page, 'slow-motion');
+    await page.waitForTimeout(700);
+    const later = await clockUs(page);
+    expect(await note.isVisible()).toBe(true);
+    expect(later - at).toBeLessThan(1_500_000); // 10× would be 7 s
+    // Then the speed comes back.
+    await note.waitFor({ state: 'detached', timeout: 5_000 });
+    // Off: from the start again, the clock runs through the anomaly at 10×.
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => clockUs(page), { timeout: 20_000 }).toBeGreaterThan(firstUs + 3e6);
+    expect(await note.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** The lost events of a plain run at its first loss's instant, by where the lab shows them. */
+function firstLossBurst(text: string, seed: number): { timeUs: number; count: number } {
+  const v = validateScenario(parseRaw(text));
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  let timeUs = -1;
+  let count = 0;
+  new Simulation(v.scenario, {
+    seed,
+    observers: [
+      {
+        kinds: eventMask(Ev.lost),
+        onEvent: (ev) => {
+          if (timeUs < 0) timeUs = ev.timeUs;
+          if (ev.timeUs === timeUs) count++;
+        },
+      },
+    ],
+  }).run();
+  return { timeUs, count };
+}
+
+describe('losses burst out of what held them', () => {
+  it('a transient broker crash: the whole backlog bursts out of its queue, counted', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=broker-crash-transient');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    const burst = firstLossBurst(text, seed);
+    expect(burst.count).toBeGreaterThan(1000);
+    await page.getByRole('slider', { name: 'Speed' }).fill('1'); // 10×
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    // Slow motion stops the clock on the loss; the badge says how many, and where.
+    await page.getByTestId('slow-motion').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const said = page.getByTestId('topology-summary');
+    await expect
+      .poll(() => said.innerText(), { timeout: 5_000 })
+      .toContain(`${burst.count.toLocaleString('en-US')} lost at orders`);
+    await shot(page, 'loss-burst-broker');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('auto ack: what a crashed worker held bursts out of that worker', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=at-most-once-loss');
+    const text = await scenarioText(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    const burst = firstLossBurst(text, seed);
+    expect(burst.count).toBeGreaterThan(0);
+    await page.getByRole('slider', { name: 'Speed' }).fill('1');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('topology-summary').innerText(), { timeout: 30_000 })
+      .toMatch(new RegExp(`${burst.count.toLocaleString('en-US')} lost at workers#\\d`));
+    await shot(page, 'loss-burst-worker');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
 
 describe('time is a slider', () => {
   it('rewind to 5 s after playing to 20 s gives the same hash so far as playing to 5 s', async () => {
