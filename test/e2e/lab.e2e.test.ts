@@ -870,6 +870,50 @@ async function clockUs(page: Page): Promise<number> {
   return Math.round((Number(m) * 60 + Number(sec)) * 1e6);
 }
 
+describe('compare: the anomalies of either run', () => {
+  it('lists run B’s anomalies on request and inspects B’s message', async () => {
+    const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('compare-table').waitFor();
+    const b = page.getByRole('region', { name: 'Scenario B', exact: true });
+    await b.getByRole('combobox', { name: 'ack mode' }).selectOption('auto');
+    await expect.poll(() => scenarioText(page, 'Scenario B')).toMatch(/ack: auto/);
+    await runToEnd(page);
+    const seed = Number(await page.getByRole('textbox', { name: 'Seed' }).inputValue());
+    const totals = (panel: string) =>
+      scenarioText(page, panel).then((t) => {
+        const v = validateScenario(parseRaw(t));
+        if (!v.ok) throw new Error(JSON.stringify(v.errors));
+        return new Simulation(v.scenario, { seed }).run().totals;
+      });
+    const [ta, tb] = [await totals('Scenario A'), await totals('Scenario B')];
+    expect(ta.lost).toBe(0);
+    expect(tb.lost).toBeGreaterThan(0);
+    const list = page.getByRole('region', { name: 'Anomalies' });
+    const run = list.getByRole('group', { name: 'Anomalies of run' });
+    const lostKind = list.getByRole('button', { name: /^lost \d/ });
+    await list.getByRole('button', { name: /^duplicate \d/ }).waitFor();
+    expect(await lostKind.count()).toBe(0);
+    await run.getByRole('button', { name: 'B', exact: true }).click();
+    await expect.poll(() => lostKind.innerText()).toContain(fmtCount(tb.lost));
+    await lostKind.click();
+    const row = list.getByRole('listitem').first().getByRole('button');
+    const id = (await row.locator('.id').innerText()).trim();
+    await row.click();
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message id' }).inputValue())
+      .toBe(id);
+    await expect
+      .poll(() => page.locator('[data-testid="lifecycle"] li').last().innerText())
+      .toContain('lost');
+    await shot(page, 'compare-anomalies-b');
+    await run.getByRole('button', { name: 'A', exact: true }).click();
+    await expect.poll(() => lostKind.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('slow motion on anomalies', () => {
   it('stops the clock on the first anomaly and plays it at a tenth of the speed; off, it does not', async () => {
     const { page, errors } = await openPage(lab, '#lesson=crash-duplicates');
