@@ -3,6 +3,7 @@
 // side always show the same instant. Engines are asked for frames ahead of the clock.
 
 import type { RunView } from './run-view.svelte';
+import { ANOMALY_VIEWS } from './anomalies';
 
 /** Speeds offered on the slider: 0.1× … 1000× real time. */
 export const MIN_SPEED = 0.1;
@@ -141,13 +142,8 @@ export class Playback {
         if (this.slowed && (now >= this.slowUntilMs || !this.slowMotion)) this.slowed = false;
         const perMs = this.shownSpeed * 1000; // simulated µs per wall ms
         let target = this.displayUs + dt * perMs;
-        if (
-          this.slowMotion &&
-          !this.slowed &&
-          now >= this.calmUntilMs &&
-          this.shownSpeed > MIN_SPEED
-        ) {
-          let first: { timeUs: number; what: string } | null = null;
+        if (this.slowMotion && !this.slowed && now >= this.calmUntilMs && this.speed > MIN_SPEED) {
+          let first: { timeUs: number; kind: number } | null = null;
           for (const r of this.runs) {
             const a = r.anomalyBefore(target);
             if (a !== null && (first === null || a.timeUs < first.timeUs)) first = a;
@@ -155,7 +151,7 @@ export class Playback {
           if (first !== null) {
             target = Math.max(this.displayUs, first.timeUs);
             this.slowed = true;
-            this.slowedAt = first.what;
+            this.slowedAt = ANOMALY_VIEWS[first.kind].an;
             this.slowUntilMs = now + SLOW_MS;
             this.calmUntilMs = now + 2 * SLOW_MS;
           }

@@ -2,7 +2,6 @@
 // the views read. Frames are applied by simulated time as the playback clock passes them, so
 // the canvas, counters and charts all show the same instant.
 
-import { Ev } from '../../sim-core/index';
 import type { Report, Totals, TheoryBlock, ValidationError } from '../../sim-core/index';
 import type {
   AnomalyEntry,
@@ -18,6 +17,7 @@ import type {
 import { startEngine } from './engine-client';
 import type { EngineClient } from './engine-client';
 import { SeriesStore } from './series-store';
+import { eventAnomaly } from './anomalies';
 
 /** Where a run's events go to be drawn (the topology animator). */
 export interface EventSink {
@@ -166,17 +166,17 @@ export class RunView {
   }
 
   /**
-   * The first anomaly fetched but not shown yet, up to `untilUs` (a redelivery, a duplicate, a
-   * loss, a dead letter, an expiry, a drop), or null.
+   * The first anomaly fetched but not shown yet, up to `untilUs` (see eventAnomaly), with its
+   * ANOMALY_KINDS index, or null.
    */
-  anomalyBefore(untilUs: number): { timeUs: number; what: string } | null {
+  anomalyBefore(untilUs: number): { timeUs: number; kind: number } | null {
     for (const p of this.pending) {
       const ev = p.frame.events;
       for (let e = p.event; e < ev.count; e++) {
         const t = ev.timeUs[e];
         if (t > untilUs) return null;
-        const what = anomalyName(ev.kind[e], ev.aux[e]);
-        if (what !== null) return { timeUs: t, what };
+        const kind = eventAnomaly(ev.kind[e], ev.aux[e]);
+        if (kind >= 0) return { timeUs: t, kind };
       }
     }
     return null;
@@ -402,27 +402,4 @@ function slicePoints(f: Frame, from: number, to: number, queues: number) {
     outPerSec: s.outPerSec.subarray(from, to),
     depth: s.depth.subarray(from * queues, to * queues),
   };
-}
-
-/** The events the lab slows down for (what its anomaly list counts, where an event shows it),
- * named for the note that says so. */
-function anomalyName(kind: number, aux: number): string | null {
-  switch (kind) {
-    case Ev.delivered:
-      return aux > 1 ? 'a redelivery' : null;
-    case Ev.reprocessed:
-      return 'a duplicate';
-    case Ev.lost:
-      return 'a loss';
-    case Ev.deadLettered:
-      return 'a dead letter';
-    case Ev.expired:
-      return 'an expiry';
-    case Ev.dropped:
-      return 'a drop';
-    case Ev.unroutable:
-      return 'an unroutable publish';
-    default:
-      return null;
-  }
 }

@@ -8,6 +8,7 @@ import { EVENT_KINDS, Ev } from '../../sim-core/index';
 import type { Lifecycle, LifecycleEntry, TopologyModel } from '../shared/protocol';
 import { STATE_COLOURS } from '../topology/palette';
 import { whereName } from './event-names';
+import { ANOMALY_VIEWS, eventAnomaly } from './anomalies';
 
 export interface SwimRow {
   timeUs: number;
@@ -35,26 +36,13 @@ export interface Swimlane {
   rows: SwimRow[];
 }
 
-/** An event's anomaly colour, if it is one the lab marks. */
+/** An event's anomaly colour (the anomaly list's), or a lost or refused publish's dot colour. */
 function anomalyColour(e: LifecycleEntry): string | null {
-  switch (e.kind) {
-    case Ev.delivered:
-      return e.aux > 1 ? STATE_COLOURS.redelivery : null;
-    case Ev.reprocessed:
-      return STATE_COLOURS.duplicate;
-    case Ev.lost:
-    case Ev.publishLost:
-      return STATE_COLOURS.lost;
-    case Ev.deadLettered:
-      return STATE_COLOURS.deadLettered;
-    case Ev.expired:
-    case Ev.dropped:
-    case Ev.unroutable:
-    case Ev.rejected:
-      return STATE_COLOURS.dropped;
-    default:
-      return null;
-  }
+  const k = eventAnomaly(e.kind, e.aux);
+  if (k >= 0) return ANOMALY_VIEWS[k].colour;
+  if (e.kind === Ev.publishLost) return STATE_COLOURS.lost;
+  if (e.kind === Ev.rejected) return STATE_COLOURS.dropped;
+  return null;
 }
 
 function label(e: LifecycleEntry): string {

@@ -147,13 +147,15 @@ export class EventLog implements SimObserver {
   /** Indices of the kept events of each of some messages, oldest first: one pass over the log. */
   eventsOf(messages: ReadonlyArray<{ sender: number; seq: number }>): number[][] {
     const out = messages.map((): number[] => []);
-    const which = new Map<number, number>();
-    messages.forEach((m, k) => which.set(m.sender * 2147483648 + m.seq, k));
     const end = this.total - this.firstIndex;
+    const seq = this.seq;
+    // A few messages (a chain's level): compared directly, the sequence number first, as it
+    // rules out nearly every event (a Map lookup per event: ~5× the CPU time over 1M events).
     for (let i = 0; i < end; i++) {
-      if (this.seq[i] < 0) continue;
-      const k = which.get(this.sender[i] * 2147483648 + this.seq[i]);
-      if (k !== undefined) out[k].push(i);
+      const q = seq[i];
+      if (q < 0) continue;
+      for (let k = 0; k < messages.length; k++)
+        if (messages[k].seq === q && messages[k].sender === this.sender[i]) out[k].push(i);
     }
     return out;
   }

@@ -215,6 +215,7 @@ export class LabSession {
           for (const j of log.emittedAfter(i, emitter))
             if (shown + kids.length < CHAIN_LIVES) kids.push({ parent, m: log.messageOf(j) });
         }
+      if (kids.length === 0) break; // no emits: no pass over the log for nothing
       const found = log.eventsOf(kids.map((k) => k.m));
       level = kids.map((k, n) => {
         const child = life(k.m, found[n]);

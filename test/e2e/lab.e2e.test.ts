@@ -1099,8 +1099,13 @@ describe('a message’s swimlane', () => {
     await expect.poll(() => id.inputValue()).toBe(childId);
     await expect.poll(() => lane.getByRole('heading').innerText()).toBe(`Swimlane · ${childId}`);
     // Opened on its own, a child names the order whose processing published it.
-    await lane.getByRole('button', { name: 'shop:20', exact: true }).waitFor();
+    const parent = lane.getByRole('button', { name: 'shop:20', exact: true });
+    await parent.waitFor();
+    await parent.click(); // and back to the order
+    await expect.poll(() => lane.getByRole('heading').innerText()).toBe('Swimlane · shop:20');
+    await expect.poll(() => id.inputValue()).toBe('shop:20');
     await page.keyboard.press('Escape');
+    await lane.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
     await page.close();
   });
