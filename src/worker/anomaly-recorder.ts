@@ -3,7 +3,7 @@
 // collector's own counters as each event passes (the collector is every run's first observer),
 // so the list counts exactly what the report counts, and ANOMALIES stays the one definition.
 // Bounded: the first `limit` of each kind are kept, all are counted. It outlives a replay (a seek
-// re-runs the same scenario and seed from zero) and records nothing twice.
+// re-runs the same scenario and seed from a checkpoint) and records nothing twice.
 
 import { Ev, eventMask } from '../../sim-core/index';
 import type { SimEvent, SimObserver, Simulation, Totals } from '../../sim-core/index';

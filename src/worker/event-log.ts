@@ -26,8 +26,8 @@ export class EventLog implements SimObserver {
    * the sampled messages' histories only, which spares the engine most of the logging.
    */
   sampleMask = 0;
-  /** Whether some messages' events were skipped (logged while sampleMask was set). */
-  partial = false;
+  /** `total` when an event was last skipped (logged while sampleMask was set); −1: never. */
+  skippedAt = -1;
   /** Scratch for slice(): indices of the events a frame keeps. */
   private picked = new Int32Array(0);
   /** The dot classes the frames carry (routing key, priority); null: none. */
@@ -61,7 +61,7 @@ export class EventLog implements SimObserver {
       ev.kind !== Ev.lost &&
       (messageIdHash(ev.sender, ev.seq) & this.sampleMask) !== 0
     ) {
-      this.partial = true;
+      this.skippedAt = this.total;
       return;
     }
     let i = this.total - this.firstIndex;
@@ -78,6 +78,21 @@ export class EventLog implements SimObserver {
     if (this.priority !== null) this.priority[i] = ev.priority;
     if (this.keyClass !== null) this.keyClass[i] = this.classes!.keyClass(ev.label);
     this.total++;
+  }
+
+  /** Whether some kept messages' events were skipped (logged while sampleMask was set). */
+  get partial(): boolean {
+    return this.skippedAt >= this.firstIndex;
+  }
+
+  /**
+   * Back to how the log stood when it had logged `total` events (a checkpoint's, of this same
+   * run): later events are void and the run logs them again. What was forgotten stays forgotten.
+   */
+  rewindTo(total: number, skippedAt: number): void {
+    if (total < this.firstIndex) this.firstIndex = total;
+    this.total = total;
+    this.skippedAt = skippedAt;
   }
 
   /** Time of the oldest kept event (0 while nothing has been forgotten). */

@@ -2,7 +2,8 @@
 // scenario text with every live fault recorded in it. A live fault does not poke the running
 // engine: it goes into the scenario's `faults` timeline just after the current time and the run
 // is replayed up to here, so a reset or a shared link reproduces exactly what the user saw.
-// A seek back replays the same way: a run is a pure function of its scenario and seed.
+// A seek back replays the same way, from the nearest checkpoint: a run is a pure function of
+// its scenario and seed.
 
 import {
   Ev,
@@ -20,6 +21,7 @@ import { MessageClasses } from './message-classes';
 import { latencyStats, nodeStats } from './node-stats';
 import { AnomalyRecorder } from './anomaly-recorder';
 import { appendFault } from './append-fault';
+import { CHECKPOINT_EVERY, Checkpoints } from './checkpoints';
 import type {
   AnomalyList,
   Frame,
@@ -36,6 +38,8 @@ const CHAIN_LIVES = 16;
 
 /** Events a seek's frame carries: the latest ones, for the event log (none are animated). */
 const SEEK_EVENTS = 80;
+/** The engine runs in slices of this many events: budgets and checkpoints are looked at between. */
+const SLICE_EVENTS = 20_000;
 
 export interface AdvanceOptions {
   /** Stop after this much wall time (ms) even if untilUs is not reached (keeps frames small). */
@@ -67,12 +71,16 @@ export class LabSession {
   private log!: EventLog;
   private live!: LiveMetrics;
   private anomalies!: AnomalyRecorder;
+  private checkpoints!: Checkpoints;
   private model!: TopologyModel;
   private sentIndex = 0;
   /** The sample the log keeps while logSampledOnly (the last frame's). */
   private logSample = 1;
   /** Wall time spent running the engine and building frames (for the lab benchmark). */
   readonly timing = { engineMs: 0, frameMs: 0, frames: 0 };
+
+  /** `checkpointEvery`: engine events between seek checkpoints (tests make it small). */
+  constructor(private readonly checkpointEvery = CHECKPOINT_EVERY) {}
 
   /** Parses and validates a scenario and starts a fresh run (paused at time 0). */
   load(text: string, fileName: string, seed?: number): LoadResult {
@@ -94,19 +102,9 @@ export class LabSession {
 
   /** Runs until simulated time untilUs (or the wall-time budget) and returns what happened. */
   advanceTo(untilUs: number, options: AdvanceOptions = {}): Frame {
-    const sim = this.sim;
-    // Whole µs, as the engine's clock: a fractional target would never be reached exactly.
-    untilUs = Math.floor(untilUs);
-    const budgetMs = options.budgetMs ?? Infinity;
     const t0 = performance.now();
     this.log.sampleMask = options.logSampledOnly ? this.logSample - 1 : 0;
-    if (budgetMs === Infinity) sim.advance(untilUs);
-    else {
-      // Slices of a few thousand events keep the clock checks negligible.
-      while (!sim.advance(untilUs, 20_000) && sim.nowUs < untilUs) {
-        if (performance.now() - t0 >= budgetMs) break;
-      }
-    }
+    this.runTo(untilUs, options.budgetMs);
     const t1 = performance.now();
     const frame = this.frame(options);
     this.timing.engineMs += t1 - t0;
@@ -147,23 +145,28 @@ export class LabSession {
     const problems = this.start(built.scenario, this.seed);
     if (problems) return { ok: false, errors: problems };
     this.text = text;
-    this.sim.advance(clickUs);
+    this.runTo(clickUs);
     this.sentIndex = this.log.total;
     this.live.takePoints(clickUs); // sampled before the click: the caller has them
     return { ok: true, text };
   }
 
   /**
-   * Moves the run to simulated time `toUs`, forwards or back. Back is a replay from zero of the
-   * same scenario (with its recorded faults) and seed, so it lands on exactly the state the run
-   * had there: the same trace hash so far. The frame carries the whole series up to `toUs` and
+   * Moves the run to simulated time `toUs`, forwards or back. Back is a replay of the same
+   * scenario (with its recorded faults) and seed from the nearest checkpoint, so it lands on
+   * exactly the state the run had there: the same trace hash so far. The frame carries the whole series up to `toUs` and
    * the latest events for the event log; nothing in flight is animated.
    */
   seek(toUs: number, options: AdvanceOptions = {}): Frame {
     const target = Math.max(0, Math.floor(toUs));
-    if (target < this.sim.nowUs) this.replay();
     this.log.sampleMask = 0;
-    this.sim.advance(target);
+    if (target < this.sim.nowUs) {
+      const back = this.checkpoints.restore(target);
+      this.sim = back.sim;
+      this.live = back.live;
+      this.anomalies = back.anomalies;
+    }
+    this.runTo(target);
     this.sentIndex = Math.max(this.log.firstIndex, this.log.total - SEEK_EVENTS);
     const all = this.live.pointsUpTo(this.sim.nowUs);
     return this.frame({ ...options, sampleEvery: 1, withDistribution: true }, all);
@@ -249,7 +252,7 @@ export class LabSession {
   /** A fresh run of a scenario: nothing recorded yet. */
   private start(scenario: Scenario, seed: number): ValidationError[] | null {
     try {
-      const classes = this.run(scenario, seed, new LiveMetrics(), new AnomalyRecorder());
+      const classes = this.run(scenario, seed);
       this.scenario = scenario;
       this.seed = seed;
       this.model = topologyModel(this.sim.state, this.sim.endUs, classes);
@@ -261,17 +264,28 @@ export class LabSession {
     }
   }
 
-  /** The same run again from zero, keeping the series and anomalies recorded so far. */
-  private replay(): void {
-    this.run(this.scenario, this.seed, this.live, this.anomalies);
+  /**
+   * Runs to simulated time `untilUs` in slices, offering a checkpoint after each; stops early
+   * once `budgetMs` of wall time is spent (the next call goes on from there).
+   */
+  private runTo(untilUs: number, budgetMs = Infinity): void {
+    // Whole µs, as the engine's clock: a fractional target would never be reached exactly.
+    untilUs = Math.floor(untilUs);
+    const sim = this.sim;
+    const t0 = performance.now();
+    for (;;) {
+      const before = sim.events;
+      sim.advance(untilUs, SLICE_EVENTS);
+      this.checkpoints.offer({ sim, live: this.live, anomalies: this.anomalies });
+      // A whole slice may have stopped inside an instant: only a shorter one reached the time.
+      if (sim.done || sim.events - before < SLICE_EVENTS) return;
+      if (performance.now() - t0 >= budgetMs) return;
+    }
   }
 
-  private run(
-    scenario: Scenario,
-    seed: number,
-    live: LiveMetrics,
-    anomalies: AnomalyRecorder,
-  ): MessageClasses {
+  private run(scenario: Scenario, seed: number): MessageClasses {
+    const live = new LiveMetrics();
+    const anomalies = new AnomalyRecorder();
     const log = new EventLog();
     // The recorder reads the collector's counters, so it must come after it (the collector is
     // always the run's first observer).
@@ -285,6 +299,9 @@ export class LabSession {
     this.live = live;
     this.anomalies = anomalies;
     this.sentIndex = 0;
+    const shared = new Set([scenario, log, live.kept, anomalies.entries, anomalies.counts]);
+    this.checkpoints = new Checkpoints(log, shared, this.checkpointEvery);
+    this.checkpoints.offer({ sim, live, anomalies }); // at time 0: a seek back before any other replays from here
     return classes;
   }
 

@@ -53,6 +53,11 @@ export class LiveMetrics {
   private instant = 0;
   private sim!: Simulation;
 
+  /** What it keeps across replays: a checkpoint of the run shares it rather than copying it. */
+  get kept(): object {
+    return this.points;
+  }
+
   /** The run it samples (created with this as one of its samplers), fresh or a replay. */
   attach(sim: Simulation): void {
     this.sim = sim;

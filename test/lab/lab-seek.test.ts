@@ -1,6 +1,6 @@
-// Seeking the lab's run: back is a replay from zero, so whichever way the slider moves, the run
-// lands on the state it had at that time (trace hash so far, counters, nodes, charts) and plays
-// on to the CLI's report.
+// Seeking the lab's run: back is a replay from the nearest checkpoint, so whichever way the
+// slider moves, the run lands on the state it had at that time (trace hash so far, counters,
+// nodes, charts, the inspector's log) and plays on to the CLI's report.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -26,8 +26,8 @@ function hashAt(us: number): string {
   return sim.traceHash;
 }
 
-function loaded(): LabSession {
-  const s = new LabSession();
+function loaded(checkpointEvery?: number): LabSession {
+  const s = new LabSession(checkpointEvery);
   const r = s.load(text, file);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return s;
@@ -105,5 +105,44 @@ describe('seeking the lab run', () => {
     expect(added.ok && added.text).toContain(
       '{ at: 3000001us, crash: workers#1, restart: 1000ms }',
     );
+  });
+
+  // The log is one tape of the run: played at "max" it keeps a sample, so what a checkpoint
+  // says of the log holds only for the pass that took it.
+  /** Plays at "max" in frames of 250 ms: each frame's sample decides what the next one logs. */
+  function playAtMax(s: LabSession, fromUs: number, toUs: number): void {
+    for (let t = fromUs; t < toUs;)
+      s.advanceTo((t += 250_000), { logSampledOnly: true, maxEvents: 50 });
+  }
+
+  /** The inspector's lives of 25 messages spread over what was published by the frame. */
+  function lives(s: LabSession, f: Frame) {
+    const n = f.totals.published;
+    return Array.from({ length: 25 }, (_, i) => s.lifecycle(`web:${Math.floor((i * n) / 25)}`));
+  }
+
+  it('after playing at max, a seek back gives the inspector whole lives, as a fresh run does', () => {
+    const s = loaded(2_000);
+    playAtMax(s, 0, 10_000_000);
+    s.advanceTo(20_000_000); // at 1×: the log is whole from here, but not before
+    const f = s.seek(15_000_000);
+    const straight = loaded();
+    const g = straight.seek(15_000_000);
+    expect(f.events).toEqual(g.events);
+    expect(lives(s, f).every((l) => l !== null && !l.partial)).toBe(true);
+    expect(lives(s, f)).toEqual(lives(straight, g));
+  });
+
+  it('a seek back drops the checkpoints after it: the log after them is logged again', () => {
+    const s = loaded(2_000);
+    s.advanceTo(20_000_000); // checkpoints all the way, the log whole
+    s.seek(5_000_000);
+    playAtMax(s, 5_000_000, 15_000_000); // the same stretch logged as a sample: other log indices
+    const f = s.seek(12_000_000);
+    const straight = loaded();
+    const g = straight.seek(12_000_000);
+    expect(f.traceHash).toBe(g.traceHash);
+    expect(f.events).toEqual(g.events);
+    expect(lives(s, f)).toEqual(lives(straight, g));
   });
 });
