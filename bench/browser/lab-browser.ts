@@ -77,3 +77,35 @@ export async function openPage(lab: Lab, path = ''): Promise<{ page: Page; error
   await page.waitForSelector('[data-ready="true"]');
   return { page, errors };
 }
+
+/**
+ * Text the page shows cut short, as "where: text": an element that clips or ellipsises its own
+ * overflow, a box that needs a sideways scroll to show all of its content, and the names the
+ * topology's layout had to shorten (it wraps them first). Measured with the browser's fonts.
+ */
+export async function clippedText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const where = (el: Element): string => {
+      const id = el.closest('[data-testid]')?.getAttribute('data-testid');
+      const label = el.closest('[aria-label]')?.getAttribute('aria-label');
+      return id ?? label ?? el.tagName.toLowerCase();
+    };
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      // Not rendered, or visually hidden for screen readers (a 1 px clipped box).
+      if (el.getClientRects().length === 0 || el.clientWidth <= 1) continue;
+      const cs = getComputedStyle(el);
+      const text = (el.innerText ?? '').trim();
+      if (text === '' || el.scrollWidth <= el.clientWidth + 1) continue;
+      const clips = cs.overflowX === 'hidden' || cs.overflowX === 'clip';
+      const scrolls = cs.overflowX === 'auto' || cs.overflowX === 'scroll';
+      if (clips || scrolls || cs.textOverflow === 'ellipsis')
+        out.push(
+          `${where(el)} (+${el.scrollWidth - el.clientWidth}px): ${text.slice(0, 40).replace(/\s+/g, ' ')}`,
+        );
+    }
+    const cut = document.querySelector('[data-testid="topology"]')?.getAttribute('data-clipped');
+    if (cut) out.push(`topology names cut: ${cut}`);
+    return out;
+  });
+}

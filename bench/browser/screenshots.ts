@@ -1,8 +1,11 @@
 // Screenshots of every view of the lab at 1440×900 and 1280×720 (`npm run screenshots`), into
 // test-artifacts/screenshots/: what a reviewer looks at before calling a UI change done.
+// `LESSONS=1 npm run screenshots` takes every lesson instead, each played for 2.5 s, as
+// lesson-<slug>-<width>.png. Each shot's line names any text the page cut short.
 
+import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, openPage, startLab } from './lab-browser';
+import { ARTIFACTS, clippedText, openPage, startLab } from './lab-browser';
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -10,9 +13,9 @@ const SIZES = [
 ];
 
 async function play(page: Page, ms: number): Promise<void> {
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await page.waitForTimeout(ms);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
 }
 
 const VIEWS: Array<{ name: string; path: string; act: (page: Page) => Promise<void> }> = [
@@ -105,18 +108,31 @@ const VIEWS: Array<{ name: string; path: string; act: (page: Page) => Promise<vo
   { name: 'in-flight-reordering', path: '#lesson=in-flight-reordering', act: (p) => play(p, 3000) },
 ];
 
+const LESSON_VIEWS = readdirSync('examples')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .map((slug) => ({
+    name: `lesson-${slug}`,
+    path: `#lesson=${slug}`,
+    act: (p: Page) => play(p, 2500),
+  }));
+
+const views = (process.env.LESSONS ? LESSON_VIEWS : VIEWS).filter(
+  (x) => !process.env.VIEWS || process.env.VIEWS.split(',').includes(x.name),
+);
 const lab = await startLab();
 try {
   for (const size of SIZES) {
-    for (const v of VIEWS.filter(
-      (x) => !process.env.VIEWS || process.env.VIEWS.split(',').includes(x.name),
-    )) {
+    for (const v of views) {
       const { page, errors } = await openPage(lab, v.path);
       await page.setViewportSize(size);
       await v.act(page);
       const file = `${ARTIFACTS}/${v.name}-${size.width}.png`;
       await page.screenshot({ path: file });
-      console.log(`${file}${errors.length ? `  console: ${errors.join(' | ')}` : ''}`);
+      const cut = await clippedText(page);
+      console.log(
+        `${file}${cut.length ? `  cut: ${cut.join(' | ')}` : ''}${errors.length ? `  console: ${errors.join(' | ')}` : ''}`,
+      );
       await page.close();
     }
   }

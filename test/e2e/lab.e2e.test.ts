@@ -21,7 +21,7 @@ import { requestReport } from '../../sim-core/index';
 import type { LessonTry, Report } from '../../sim-core/index';
 import { fmtCount, fmtMs } from '../../src/charts/format';
 import { STATE_COLOURS } from '../../src/topology/palette';
-import { ARTIFACTS, openPage, startLab } from '../../bench/browser/lab-browser';
+import { ARTIFACTS, clippedText, openPage, startLab } from '../../bench/browser/lab-browser';
 import type { Lab } from '../../bench/browser/lab-browser';
 
 let lab: Lab;
@@ -284,6 +284,25 @@ describe('the lab in Chromium', () => {
     // The layout cut no name short (it wraps them first), measured with the browser's fonts.
     expect(await page.getByTestId('topology').getAttribute('data-clipped')).toBe('');
     await shot(page, 'kafka-1280');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('every lesson at 1280×720, playing: no text cut short, no sideways scroll', async () => {
+    const slugs = readdirSync('examples')
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
+    const { page, errors } = await openPage(lab, '');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const cut: string[] = [];
+    for (const slug of slugs) {
+      await page.getByRole('combobox', { name: 'Lesson' }).selectOption(slug);
+      await page.getByRole('button', { name: 'Play', exact: true }).click();
+      await expect.poll(() => shownUs(page), { timeout: 10_000 }).toBeGreaterThan(1e6);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      for (const c of await clippedText(page)) cut.push(`${slug}: ${c}`);
+    }
+    expect(cut).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
